@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Skiff",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "skiff", targets: ["skiff"]),
+        .library(name: "SkiffSSH", targets: ["SkiffSSH"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+    ],
+    targets: [
+        /// libssh2 from the system (Debian: libssh2-1-dev), with a shim for what Swift cannot import.
+        .systemLibrary(
+            name: "CLibSSH2",
+            pkgConfig: "libssh2",
+            providers: [.apt(["libssh2-1-dev"])]
+        ),
+        /// Value types every Skiff target shares: secrets, shell quoting, command results.
+        .target(name: "SkiffCore"),
+        /// The SSH transport: connect, host-key check, authenticate, exec, SFTP upload, keepalive.
+        .target(
+            name: "SkiffSSH",
+            dependencies: [
+                "SkiffCore", "CLibSSH2",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        /// The `skiff` command-line tool.
+        .executableTarget(
+            name: "skiff",
+            dependencies: [
+                "SkiffCore", "SkiffSSH",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        /// Starts real OpenSSH `sshd` test hosts on loopback, with the `docker` shim.
+        .target(name: "SkiffTestSupport", dependencies: ["SkiffCore"], path: "Tests/SkiffTestSupport"),
+        .testTarget(name: "SkiffCoreTests", dependencies: ["SkiffCore"]),
+        .testTarget(
+            name: "SkiffSSHTests",
+            dependencies: ["SkiffSSH", "SkiffCore", "SkiffTestSupport",
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

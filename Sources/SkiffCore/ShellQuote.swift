@@ -1,0 +1,39 @@
+/// The one place where an argv becomes a POSIX shell command line.
+///
+/// Every other part of Skiff passes `[String]`; a remote command string is only ever built here,
+/// so a value such as `1.0; touch /tmp/pwned` stays one word.
+public enum ShellQuote {
+    /// Quotes one word for a POSIX shell: unchanged when it is made of safe characters only,
+    /// otherwise wrapped in single quotes with each embedded `'` written as `'\''`.
+    public static func quote(_ word: String) -> String {
+        if word.isEmpty { return "''" }
+        if word.utf8.allSatisfy(isSafe) { return word }
+        return "'" + word.replacingAll("'", with: #"'\''"#) + "'"
+    }
+
+    /// Joins an argv into one command line whose words the shell splits back exactly.
+    public static func join(_ argv: [String]) -> String {
+        argv.map(quote).joined(separator: " ")
+    }
+
+    private static func isSafe(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"),
+            UInt8(ascii: ":"), UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "@"), UInt8(ascii: ","),
+            UInt8(ascii: "%"):
+            return true
+        default:
+            return false
+        }
+    }
+}
+
+extension String {
+    /// Replaces every occurrence of `target` (without Foundation).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

@@ -1,0 +1,72 @@
+import SkiffCore
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A private key read from disk once per run and offered to every host from memory.
+public struct PrivateKeyFile: Sendable {
+    public let path: String
+    /// The file's bytes (PEM or OpenSSH format), never shown.
+    let contents: Sensitive<[UInt8]>
+    let passphrase: Sensitive<String>?
+    /// The public key type when the file says (`ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`, …).
+    public let keyType: String?
+    public let isEncrypted: Bool
+
+    public init(path: String, passphrase: Sensitive<String>? = nil) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SSHError(.localFile, host: "localhost", "cannot read private key \(path)")
+        }
+        let bytes = Array(data)
+        self.path = path
+        self.contents = Sensitive(bytes)
+        self.passphrase = passphrase
+        let described = Self.describe(String(decoding: bytes, as: UTF8.self))
+        self.keyType = described.type
+        self.isEncrypted = described.encrypted
+    }
+
+    public var isRSA: Bool { keyType == "ssh-rsa" }
+
+    /// Reads the key type and whether the key is encrypted from the file's armour and header,
+    /// without decrypting anything.
+    static func describe(_ text: String) -> (type: String?, encrypted: Bool) {
+        if text.contains("BEGIN RSA PRIVATE KEY") { return ("ssh-rsa", text.contains("ENCRYPTED")) }
+        if text.contains("BEGIN EC PRIVATE KEY") { return ("ecdsa", text.contains("ENCRYPTED")) }
+        if text.contains("BEGIN DSA PRIVATE KEY") { return ("ssh-dss", text.contains("ENCRYPTED")) }
+        if text.contains("BEGIN ENCRYPTED PRIVATE KEY") { return (nil, true) }
+        guard text.contains("BEGIN OPENSSH PRIVATE KEY") else { return (nil, false) }
+        let body = text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        guard let blob = Data(base64Encoded: body).map(Array.init) else { return (nil, false) }
+        return describeOpenSSH(blob)
+    }
+
+    /// `openssh-key-v1\0`, cipher name, KDF name, KDF options, key count, then the first public key.
+    private static func describeOpenSSH(_ blob: [UInt8]) -> (type: String?, encrypted: Bool) {
+        let magic = Array("openssh-key-v1".utf8) + [0]
+        guard blob.starts(with: magic) else { return (nil, false) }
+        var reader = SSHWireReader(Array(blob.dropFirst(magic.count)))
+        guard let cipher = reader.readString(), reader.readString() != nil, reader.readString() != nil,
+            reader.readUInt32() != nil, let publicKey = reader.readString()
+        else { return (nil, false) }
+        let encrypted = String(decoding: cipher, as: UTF8.self) != "none"
+        return (HostKey(blob: publicKey)?.type, encrypted)
+    }
+}
+
+/// What Skiff may offer a server to prove who it is, in the order it offers them:
+/// the ssh-agent's identities, then the key files, then the password.
+public struct SSHCredentials: Sendable {
+    public var keyFiles: [PrivateKeyFile]
+    /// The ssh-agent socket to ask (usually `$SSH_AUTH_SOCK`); nil to not use an agent.
+    public var agentSocket: String?
+    public var password: Sensitive<String>?
+
+    public init(keyFiles: [PrivateKeyFile] = [], agentSocket: String? = nil, password: Sensitive<String>? = nil) {
+        self.keyFiles = keyFiles
+        self.agentSocket = agentSocket
+        self.password = password
+    }
+}

@@ -1,0 +1,27 @@
+import SkiffCore
+
+/// A command line to run on a host, with optional stdin and a timeout.
+public struct RemoteCommand: Sendable {
+    /// The exact command line the remote shell runs (build it with `ShellQuote`).
+    public var commandLine: String
+    /// Bytes written to the command's stdin, followed by EOF. Secret by default: stdin is how
+    /// passwords reach a command without showing on its command line.
+    public var stdin: Sensitive<[UInt8]>?
+    /// Stop the command after this long (nil: no limit).
+    public var timeout: Duration?
+
+    public init(_ commandLine: String, stdin: Sensitive<[UInt8]>? = nil, timeout: Duration? = nil) {
+        self.commandLine = commandLine
+        self.stdin = stdin
+        self.timeout = timeout
+    }
+}
+
+/// Which output stream a chunk came from.
+public enum OutputStream: Sendable, Equatable {
+    case stdout
+    case stderr
+}
+
+/// Receives output as it arrives, on the connection's thread; keep it short.
+public typealias OutputHandler = @Sendable (OutputStream, ArraySlice<UInt8>) -> Void

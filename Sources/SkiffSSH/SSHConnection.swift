@@ -1,0 +1,134 @@
+import CLibSSH2
+import SkiffCore
+
+/// An authenticated SSH connection to one host, reused for every command and upload of a run.
+///
+/// Each connection has its own thread (see `SessionThread`) that owns the libssh2 session; the async
+/// methods hand work to it and suspend without blocking Swift's cooperative pool. Calls on one
+/// connection run one after another; different connections run in parallel.
+public final class SSHConnection: Sendable {
+    public let target: SSHTarget
+    /// The host key the server proved it holds.
+    public let hostKey: HostKey
+    private let thread: SessionThread
+    private let interrupter: Interrupter
+    private let state: SessionBox
+
+    private init(target: SSHTarget, hostKey: HostKey, thread: SessionThread, interrupter: Interrupter, state: SessionBox) {
+        self.target = target
+        self.hostKey = hostKey
+        self.thread = thread
+        self.interrupter = interrupter
+        self.state = state
+    }
+
+    /// Connects, checks the host key, authenticates and starts keepalives, all within
+    /// `options.connectTimeout`. Throws an `SSHError` that names the host and the reason.
+    public static func connect(
+        to target: SSHTarget, options: SSHOptions = SSHOptions(), credentials: SSHCredentials
+    ) async throws -> SSHConnection {
+        LibSSH2Runtime.ensureInitialized()
+        let knownHosts = try KnownHosts.load(files: options.knownHostsFiles)
+        let thread = try SessionThread(name: target.description)
+        let interrupter = Interrupter()
+        let state = SessionBox()
+        do {
+            let hostKey = try await perform(on: thread, interrupter: interrupter) {
+                let opened = try SessionOpener(
+                    target: target, options: options, credentials: credentials, knownHosts: knownHosts,
+                    interrupter: interrupter
+                ).open()
+                state.session = opened.session
+                thread.setIdleWork { [weak state] in
+                    guard let session = state?.session else { return nil }
+                    try? session.serviceKeepalive()
+                    return session.nextKeepaliveCheck
+                }
+                return opened.hostKey
+            }
+            return SSHConnection(target: target, hostKey: hostKey, thread: thread, interrupter: interrupter, state: state)
+        } catch {
+            thread.stop()
+            throw error
+        }
+    }
+
+    /// Runs a command and returns how it ended with its stdout and stderr. A non-zero exit is a
+    /// result, not an error; errors are for a timeout, cancellation or a broken connection.
+    public func run(_ command: RemoteCommand, onOutput: OutputHandler? = nil) async throws -> CommandResult {
+        try await withSession { session in
+            try ChannelExec(session: session, command: command, onOutput: onOutput).run()
+        }
+    }
+
+    /// Runs a command line with no stdin and no timeout.
+    public func run(_ commandLine: String) async throws -> CommandResult {
+        try await run(RemoteCommand(commandLine))
+    }
+
+    /// Uploads to `path` atomically (temp file + rename) with `mode`.
+    public func upload(_ source: UploadSource, to path: String, mode: UInt32 = 0o644, timeout: Duration? = nil)
+        async throws
+    {
+        try await withSession { session in
+            try SFTPUpload(session: session, source: source, destination: path, mode: mode, deadline: .after(timeout))
+                .run()
+        }
+    }
+
+    /// Disconnects and ends the connection's thread. Later calls fail.
+    public func close() async {
+        _ = try? await Self.perform(on: thread, interrupter: interrupter) { [state, thread] in
+            thread.setIdleWork(nil)
+            state.session?.disconnect()
+            state.session = nil
+        }
+        thread.stop()
+    }
+
+    private func withSession<T: Sendable>(_ body: @escaping @Sendable (LibSSH2Session) throws -> T) async throws -> T {
+        try await Self.perform(on: thread, interrupter: interrupter) { [state, target] in
+            guard let session = state.session else {
+                throw SSHError(.connectionLost, host: target.description, "the connection is closed")
+            }
+            do {
+                return try body(session)
+            } catch let error as SSHError where error.kind == .connectionLost {
+                state.session = nil
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` on the session thread; cancelling the calling task interrupts it.
+    private static func perform<T: Sendable>(
+        on thread: SessionThread, interrupter: Interrupter, _ body: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        let id = interrupter.makeOperationID()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+                thread.submit {
+                    guard interrupter.begin(id) else {
+                        interrupter.end(id)
+                        continuation.resume(throwing: CancellationError())
+                        return
+                    }
+                    let result = Result { try body() }
+                    interrupter.end(id)
+                    continuation.resume(with: result)
+                }
+            }
+        } onCancel: {
+            interrupter.cancel(id)
+        }
+    }
+
+    deinit {
+        thread.stop()
+    }
+}
+
+/// The session, touched only on the connection's thread.
+final class SessionBox: @unchecked Sendable {
+    var session: LibSSH2Session?
+}
