@@ -7,6 +7,13 @@ struct ChannelExec {
     let session: LibSSH2Session
     let command: RemoteCommand
     let onOutput: OutputHandler?
+    private let marker = ChannelExec.newMarker()
+
+    init(session: LibSSH2Session, command: RemoteCommand, onOutput: OutputHandler?) {
+        self.session = session
+        self.command = command
+        self.onOutput = onOutput
+    }
 
     /// How long to wait between asking a timed-out command to stop (TERM) and killing it (KILL).
     static let stopGrace = Duration.seconds(2)
@@ -22,7 +29,7 @@ struct ChannelExec {
         }
         defer { libssh2_channel_free(channel) }
 
-        let line = command.commandLine
+        let line = Self.markedCommandLine(command.commandLine, marker: marker)
         try session.driveStatus(setupDeadline, what: "starting the command", onTimeout: timedOut) {
             libssh2_channel_process_startup(channel, "exec", 4, line, UInt32(line.utf8.count))
         }
@@ -113,19 +120,38 @@ struct ChannelExec {
         }
     }
 
-    /// Stops a command that must not go on: TERM to its process group (OpenSSH's "signal" channel
-    /// request), then KILL after a grace period, then the channel is closed.
+    /// Stops a command that must not go on: TERM to every process that carries this command's marker,
+    /// then KILL after a grace period, then the channel is closed. (libssh2 1.10 cannot send the SSH
+    /// "signal" request on a started channel, so the signal is sent from a second channel.)
     private func stop(_ channel: OpaquePointer, output: inout Output) {
         for signal in ["TERM", "KILL"] {
-            let grace = Deadline.after(Self.stopGrace)
-            _ = try? session.drive(grace, until: { $0 == LIBSSH2_ERROR_EAGAIN }, onTimeout: timedOut) {
-                libssh2_channel_process_startup(channel, "signal", 6, signal, UInt32(signal.utf8.count))
-            }
-            if (try? pump(channel, deadline: grace, output: &output)) != nil { break }
+            let killer = RemoteCommand(Self.killScript(marker: marker, signal: signal), timeout: Self.stopGrace)
+            _ = try? ChannelExec(session: session, command: killer, onOutput: nil).run()
+            if (try? pump(channel, deadline: .after(Self.stopGrace), output: &output)) != nil { break }
         }
         _ = try? session.drive(.after(.seconds(1)), until: { $0 == LIBSSH2_ERROR_EAGAIN }, onTimeout: timedOut) {
             libssh2_channel_close(channel)
         }
+    }
+
+    /// The command line as sent: the caller's command with a per-command marker in its environment,
+    /// which every process it starts inherits, so a timed-out or cancelled command can be found and stopped.
+    static func markedCommandLine(_ commandLine: String, marker: String) -> String {
+        "\(markerVariable)=\(marker); export \(markerVariable); \(commandLine)"
+    }
+
+    /// Sends `signal` to every process whose environment holds the marker (Linux `/proc`).
+    static func killScript(marker: String, signal: String) -> String {
+        """
+        for f in $(grep -lzx '\(markerVariable)=\(marker)' /proc/[0-9]*/environ 2>/dev/null); do \
+        p=${f#/proc/}; kill -s \(signal) "${p%/environ}" 2>/dev/null; done; true
+        """
+    }
+
+    static let markerVariable = "SKIFF_COMMAND"
+
+    static func newMarker() -> String {
+        (0..<8).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.joined()
     }
 
     private func termination(of channel: OpaquePointer) -> Termination {

@@ -18,10 +18,10 @@ public struct RemoteCommand: Sendable {
 }
 
 /// Which output stream a chunk came from.
-public enum OutputStream: Sendable, Equatable {
+public enum OutputChannel: Sendable, Equatable {
     case stdout
     case stderr
 }
 
 /// Receives output as it arrives, on the connection's thread; keep it short.
-public typealias OutputHandler = @Sendable (OutputStream, ArraySlice<UInt8>) -> Void
+public typealias OutputHandler = @Sendable (OutputChannel, ArraySlice<UInt8>) -> Void

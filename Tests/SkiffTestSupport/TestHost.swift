@@ -1,0 +1,176 @@
+import Foundation
+
+/// A real OpenSSH `sshd` on loopback, started for a test and stopped when the test is done.
+///
+/// Each host has its own host keys, port, authorized_keys and a private `/tmp` (it runs in its own
+/// mount namespace), and its sessions find `bin/` of the host directory first on their PATH.
+/// Requires root, as CI and the development machines have.
+public final class TestHost: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var authorizedKeys: [String] = []
+        /// When set, root may log in with this password (a private `/etc/shadow` is mounted for sshd).
+        public var password: String?
+        public var hostKeyTypes: [String] = ["ed25519", "ecdsa"]
+        /// Extra `sshd_config` lines.
+        public var extraConfig: [String] = []
+
+        public init(authorizedKeys: [String] = [], password: String? = nil) {
+            self.authorizedKeys = authorizedKeys
+            self.password = password
+        }
+    }
+
+    public let address = "127.0.0.1"
+    public let port: Int
+    public let directory: ScratchDirectory
+    /// The process id of the listening sshd.
+    public let pid: pid_t
+    private var stopped = false
+    private let logPath: String
+
+    public static func start(_ configuration: Configuration = Configuration()) throws -> TestHost {
+        try TestHost(configuration)
+    }
+
+    private init(_ configuration: Configuration) throws {
+        directory = try ScratchDirectory("host")
+        port = try Self.freePort()
+        logPath = directory.file("sshd.log")
+        try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory.file("bin"), withIntermediateDirectories: true)
+
+        var config = [
+            "Port \(port)", "ListenAddress \(address)", "PidFile none",
+            "AuthorizedKeysFile \(directory.file("authorized_keys"))", "StrictModes no",
+            "PermitRootLogin yes", "PubkeyAuthentication yes", "KbdInteractiveAuthentication no",
+            "PasswordAuthentication \(configuration.password == nil ? "no" : "yes")", "UsePAM no",
+            "MaxStartups 1000:30:1000", "MaxSessions 100", "LogLevel VERBOSE", "UseDNS no", "PrintMotd no",
+            "Subsystem sftp internal-sftp",
+            "SetEnv PATH=\(directory.file("bin")):/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        ]
+        for type in configuration.hostKeyTypes {
+            let keyPath = directory.file("ssh_host_\(type)_key")
+            try Shell.run(["ssh-keygen", "-q", "-t", type, "-N", "", "-f", keyPath])
+            config.append("HostKey \(keyPath)")
+        }
+        config += configuration.extraConfig
+        try directory.write("sshd_config", config.joined(separator: "\n") + "\n")
+        try directory.write("authorized_keys", configuration.authorizedKeys.joined(separator: "\n") + "\n", mode: 0o600)
+
+        var setup = ["mount -t tmpfs -o mode=1777 tmpfs /tmp"]
+        if let password = configuration.password {
+            let shadow = try Self.shadowFile(rootPassword: password, in: directory)
+            setup.append("mount --bind \(shadow) /etc/shadow")
+        }
+        let script = setup.joined(separator: " && ")
+            + " && exec /usr/sbin/sshd -D -f \(directory.file("sshd_config")) -E \(logPath)"
+        pid = try Shell.spawn(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script])
+        do {
+            try waitUntilListening()
+        } catch {
+            stop()
+            throw error
+        }
+    }
+
+    deinit { stop() }
+
+    /// Stops sshd and every session it started.
+    public func stop() {
+        guard !stopped else { return }
+        stopped = true
+        signalAll(SIGKILL)
+        Shell.wait(for: pid)
+    }
+
+    /// Sends `signal` to the listening sshd and all its session processes.
+    /// `SIGSTOP` makes the host go silent with its connections left open, as a host that died
+    /// behind a firewall does; `SIGKILL` makes it drop them.
+    public func signalAll(_ signal: Int32) {
+        for child in Self.descendants(of: pid) { kill(child, signal) }
+        kill(pid, signal)
+    }
+
+    /// The public key of one host-key type, as `TYPE BASE64`.
+    public func hostPublicKey(_ type: String = "ed25519") throws -> String {
+        let line = try String(contentsOfFile: directory.file("ssh_host_\(type)_key.pub"), encoding: .utf8)
+        return line.split(separator: " ").prefix(2).joined(separator: " ")
+    }
+
+    /// `ssh-keygen -l` of a host key: `256 SHA256:… comment (ED25519)`.
+    public func hostKeyFingerprint(_ type: String = "ed25519") throws -> String {
+        let output = try Shell.run(["ssh-keygen", "-l", "-f", directory.file("ssh_host_\(type)_key.pub")])
+        return String(output.split(separator: " ")[1])
+    }
+
+    /// A known_hosts line for this host (`[127.0.0.1]:PORT TYPE KEY`).
+    public func knownHostsLine(_ type: String = "ed25519") throws -> String {
+        "[\(address)]:\(port) \(try hostPublicKey(type))"
+    }
+
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    private func waitUntilListening() throws {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if log.contains("Server listening on") { return }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                stopped = true
+                throw Shell.Failure(command: ["sshd"], status: status, output: log)
+            }
+            usleep(10_000)
+        }
+        throw Shell.Failure(command: ["sshd"], status: -1, output: "not listening after 10 s: " + log)
+    }
+
+    private static func shadowFile(rootPassword: String, in directory: ScratchDirectory) throws -> String {
+        let hash = try Shell.run(["openssl", "passwd", "-6", "-stdin"], stdin: rootPassword + "\n")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let original = (try? String(contentsOfFile: "/etc/shadow", encoding: .utf8)) ?? ""
+        var lines = original.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("root:") }
+        lines.insert("root:\(hash):19000:0:99999:7:::", at: 0)
+        return try directory.write("shadow", lines.joined(separator: "\n") + "\n", mode: 0o640)
+    }
+
+    /// Picks a port nothing listens on by letting the kernel choose one.
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(fd, pointer, length) == 0 else { return -1 }
+                return getsockname(fd, pointer, &length)
+            }
+        }
+        guard bound == 0 else { throw Shell.Failure(command: ["bind"], status: errno, output: "cannot bind") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Every process below `pid`, found through `/proc/*/stat`.
+    static func descendants(of pid: Int32) -> [Int32] {
+        var parents: [Int32: [Int32]] = [:]
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let child = Int32(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let parent = Int32(fields[1]) { parents[parent, default: []].append(child) }
+        }
+        var result: [Int32] = []
+        var queue = [pid]
+        while let next = queue.popLast() {
+            let children = parents[next] ?? []
+            result += children
+            queue += children
+        }
+        return result
+    }
+}
