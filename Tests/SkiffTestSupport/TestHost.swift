@@ -58,6 +58,12 @@ public final class TestHost: @unchecked Sendable {
         try directory.write("authorized_keys", configuration.authorizedKeys.joined(separator: "\n") + "\n", mode: 0o600)
 
         var setup = ["mount -t tmpfs -o mode=1777 tmpfs /tmp"]
+        // A test host is a clean server: root's shell start-up files on this machine (bash sources
+        // ~/.bashrc for commands run by sshd) are hidden behind an empty file.
+        let empty = try directory.write("empty", "")
+        for startup in [".bashrc", ".profile"] where FileManager.default.fileExists(atPath: "/root/\(startup)") {
+            setup.append("mount --bind \(empty) /root/\(startup)")
+        }
         if let password = configuration.password {
             let shadow = try Self.shadowFile(rootPassword: password, in: directory)
             setup.append("mount --bind \(shadow) /etc/shadow")
