@@ -57,6 +57,10 @@ struct Authenticator {
     }
 
     private func authenticate(with key: PrivateKeyFile, tried: inout [String], hints: inout [String]) throws -> Bool {
+        if key.isEncrypted && key.passphrase == nil {
+            tried.append("key \(key.path) (skipped: it is encrypted and no passphrase was given)")
+            return false
+        }
         let rc = try key.contents.revealed.withUnsafeBufferPointer { bytes in
             try session.drive(deadline, until: { $0 == LIBSSH2_ERROR_EAGAIN }, onTimeout: timeout) {
                 bytes.withMemoryRebound(to: CChar.self) { chars in
@@ -69,11 +73,9 @@ struct Authenticator {
         if rc == 0 { return true }
         let type = key.keyType.map { " (\($0))" } ?? ""
         switch rc {
-        case LIBSSH2_ERROR_FILE, LIBSSH2_ERROR_PUBLICKEY_UNRECOGNIZED, LIBSSH2_ERROR_METHOD_NOT_SUPPORTED:
-            let reason = key.isEncrypted
-                ? (key.passphrase == nil ? "it is encrypted and no passphrase was given" : "wrong passphrase?")
-                : "unsupported or unreadable key format"
-            tried.append("key \(key.path)\(type) which could not be used: \(reason)")
+        case LIBSSH2_ERROR_FILE, LIBSSH2_ERROR_KEYFILE_AUTH_FAILED, LIBSSH2_ERROR_METHOD_NOT_SUPPORTED:
+            let reason = key.isEncrypted ? "wrong passphrase?" : "unsupported or unreadable key format"
+            tried.append("key \(key.path)\(type) which could not be used (\(reason))")
         case LIBSSH2_ERROR_SOCKET_SEND, LIBSSH2_ERROR_SOCKET_RECV, LIBSSH2_ERROR_SOCKET_DISCONNECT:
             throw session.error(rc, while: "authenticating")
         default:

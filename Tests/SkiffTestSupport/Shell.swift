@@ -17,8 +17,13 @@ public enum Shell {
     public static func run(_ argv: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> String {
         var input: [Int32] = [0, 0]
         var output: [Int32] = [0, 0]
-        guard pipe(&input) == 0, pipe(&output) == 0 else { throw Failure(command: argv, status: errno, output: "pipe") }
-        let pid = try spawn(argv, stdin: input[0], stdout: output[1], stderr: output[1], environment: environment)
+        // Pipes are made close-on-exec under the spawn lock, so no other child inherits them
+        // (a long-lived sshd holding a write end would keep this read from ever seeing EOF).
+        let pid = try spawnLock.withLock {
+            guard pipe(&input) == 0, pipe(&output) == 0 else { throw Failure(command: argv, status: errno, output: "pipe") }
+            for fd in input + output { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            return try spawnUnlocked(argv, stdin: input[0], stdout: output[1], stderr: output[1], environment: environment)
+        }
         close(input[0])
         close(output[1])
         if let stdin {
@@ -41,9 +46,19 @@ public enum Shell {
         return text
     }
 
+    private static let spawnLock = NSLock()
+
     /// Starts `argv` with the given descriptors (`-1`: /dev/null) and returns its pid.
     public static func spawn(
         _ argv: [String], stdin: Int32 = -1, stdout: Int32 = -1, stderr: Int32 = -1, environment: [String: String] = [:]
+    ) throws -> pid_t {
+        try spawnLock.withLock {
+            try spawnUnlocked(argv, stdin: stdin, stdout: stdout, stderr: stderr, environment: environment)
+        }
+    }
+
+    private static func spawnUnlocked(
+        _ argv: [String], stdin: Int32, stdout: Int32, stderr: Int32, environment: [String: String]
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -1,0 +1,93 @@
+import Foundation
+import SkiffCore
+import SkiffSSH
+import SkiffTestSupport
+import Testing
+
+@Suite("authentication against a real sshd")
+struct AuthenticationTests {
+    @Test(arguments: [TestKeyKind.ed25519, .ed25519Encrypted, .ecdsa, .ecdsaEncrypted, .ecdsaPEM, .ecdsaPEMEncrypted])
+    func keyFilesAuthenticate(kind: TestKeyKind) async throws {
+        let fixture = try SSHFixture.start(key: kind)
+        let connection = try await fixture.connect()
+        #expect(try await connection.run("id -u").stdoutText == "0\n")
+        await connection.close()
+    }
+
+    @Test func agentAuthenticates() async throws {
+        let fixture = try SSHFixture.start(key: .ecdsa)
+        let socket = fixture.files.file("agent.sock")
+        let agent = try Shell.spawn(["ssh-agent", "-D", "-a", socket])
+        defer {
+            kill(agent, SIGKILL)
+            Shell.wait(for: agent)
+        }
+        for _ in 0..<200 where !FileManager.default.fileExists(atPath: socket) { usleep(10_000) }
+        try Shell.run(["ssh-add", fixture.key.privateKeyPath], environment: ["SSH_AUTH_SOCK": socket])
+
+        let credentials = SSHCredentials(agentSocket: socket)
+        let connection = try await SSHConnection.connect(to: fixture.target, options: fixture.options(), credentials: credentials)
+        #expect(try await connection.run("echo agent").stdoutText == "agent\n")
+        await connection.close()
+    }
+
+    @Test func passwordAuthenticates() async throws {
+        let password = "pässwörd with spaces"
+        let fixture = try SSHFixture.start(password: password)
+        let credentials = SSHCredentials(password: Sensitive(password))
+        let connection = try await SSHConnection.connect(to: fixture.target, options: fixture.options(), credentials: credentials)
+        #expect(try await connection.run("echo pw").stdoutText == "pw\n")
+        await connection.close()
+
+        let wrong = SSHCredentials(password: Sensitive("not it"))
+        let error = await sshError { _ = try await SSHConnection.connect(to: fixture.target, options: fixture.options(), credentials: wrong) }
+        #expect(error?.kind == .authenticationFailed)
+        #expect(error?.message.contains("password") == true)
+        #expect(error?.message.contains("not it") == false, "the password is never in a message")
+    }
+
+    @Test func aWrongKeyGivesAClearAuthenticationError() async throws {
+        let fixture = try SSHFixture.start(key: .ed25519)
+        let stranger = try TestKeys.shared.key(.ecdsa)
+        let credentials = SSHCredentials(keyFiles: [try PrivateKeyFile(path: stranger.privateKeyPath)])
+        let error = await sshError { _ = try await SSHConnection.connect(to: fixture.target, options: fixture.options(), credentials: credentials) }
+        #expect(error?.kind == .authenticationFailed)
+        #expect(error?.message.contains(stranger.privateKeyPath) == true)
+        #expect(error?.message.contains("user root") == true)
+        #expect(error?.message.contains("publickey") == true, "names what the server accepts: \(error?.message ?? "")")
+        #expect(error?.isUnreachable == true)
+    }
+
+    @Test func anEncryptedKeyWithoutItsPassphraseSaysSo() async throws {
+        let fixture = try SSHFixture.start(key: .ed25519Encrypted)
+        let credentials = SSHCredentials(keyFiles: [try PrivateKeyFile(path: fixture.key.privateKeyPath)])
+        let error = await sshError { _ = try await SSHConnection.connect(to: fixture.target, options: fixture.options(), credentials: credentials) }
+        #expect(error?.kind == .authenticationFailed)
+        #expect(error?.message.contains("encrypted") == true, "message: \(error?.message ?? "")")
+
+        let wrongPassphrase = SSHCredentials(keyFiles: [try PrivateKeyFile(path: fixture.key.privateKeyPath, passphrase: Sensitive("nope"))])
+        let second = await sshError { _ = try await SSHConnection.connect(to: fixture.target, options: fixture.options(), credentials: wrongPassphrase) }
+        #expect(second?.message.contains("passphrase") == true, "message: \(second?.message ?? "")")
+        #expect(second?.message.contains("nope") == false)
+    }
+
+    @Test func aRejectedRSAKeyExplainsSHA1() async throws {
+        let fixture = try SSHFixture.start(key: .rsa)
+        let error = await sshError { _ = try await fixture.connect() }
+        #expect(error?.kind == .authenticationFailed)
+        #expect(error?.message.contains("SHA-1") == true, "message: \(error?.message ?? "")")
+        #expect(error?.message.contains("ed25519") == true)
+    }
+
+    @Test func theKeyFileIsReadOnceAndDescribed() throws {
+        let encrypted = try PrivateKeyFile(path: try TestKeys.shared.key(.ed25519Encrypted).privateKeyPath)
+        #expect(encrypted.keyType == "ssh-ed25519")
+        #expect(encrypted.isEncrypted)
+        let plain = try PrivateKeyFile(path: try TestKeys.shared.key(.ecdsa).privateKeyPath)
+        #expect(plain.keyType == "ecdsa-sha2-nistp256")
+        #expect(!plain.isEncrypted)
+        let rsa = try PrivateKeyFile(path: try TestKeys.shared.key(.rsa).privateKeyPath)
+        #expect(rsa.isRSA)
+        #expect("\(encrypted)".contains("REDACTED") || !"\(encrypted)".contains("PRIVATE KEY"), "contents never print")
+    }
+}
