@@ -10,6 +10,12 @@ public enum Shell {
         public let status: Int32
         public let output: String
         public var description: String { "\(command.joined(separator: " ")) exited \(status): \(output)" }
+
+        public init(command: [String], status: Int32, output: String) {
+            self.command = command
+            self.status = status
+            self.output = output
+        }
     }
 
     /// Runs `argv` (looked up on PATH) and returns its stdout and stderr; throws when it exits non-zero.
