@@ -39,11 +39,10 @@ let package = Package(
         ),
         /// Starts real OpenSSH `sshd` test hosts on loopback, with the `docker` shim.
         .target(name: "SkiffTestSupport", dependencies: ["SkiffCore"], path: "Tests/SkiffTestSupport"),
-        .testTarget(name: "SkiffCoreTests", dependencies: ["SkiffCore"]),
+        .testTarget(name: "SkiffCoreTests", dependencies: ["SkiffCore", "SkiffTestSupport"]),
         .testTarget(
             name: "SkiffSSHTests",
-            dependencies: ["SkiffSSH", "SkiffCore", "SkiffTestSupport",
-                           .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["SkiffSSH", "SkiffCore", "SkiffTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]
