@@ -33,7 +33,7 @@ public final class SSHConnection: Sendable {
         let interrupter = Interrupter()
         let state = SessionBox()
         do {
-            let hostKey = try await perform(on: thread, interrupter: interrupter) {
+            let hostKey = try await perform(on: thread, interrupter: interrupter, host: target.description) {
                 let opened = try SessionOpener(
                     target: target, options: options, credentials: credentials, knownHosts: knownHosts,
                     interrupter: interrupter
@@ -78,7 +78,7 @@ public final class SSHConnection: Sendable {
 
     /// Disconnects and ends the connection's thread. Later calls fail.
     public func close() async {
-        _ = try? await Self.perform(on: thread, interrupter: interrupter) { [state, thread] in
+        _ = try? await Self.perform(on: thread, interrupter: interrupter, host: target.description) { [state, thread] in
             thread.setIdleWork(nil)
             state.session?.disconnect()
             state.session = nil
@@ -87,7 +87,7 @@ public final class SSHConnection: Sendable {
     }
 
     private func withSession<T: Sendable>(_ body: @escaping @Sendable (LibSSH2Session) throws -> T) async throws -> T {
-        try await Self.perform(on: thread, interrupter: interrupter) { [state, target] in
+        try await Self.perform(on: thread, interrupter: interrupter, host: target.description) { [state, target] in
             guard let session = state.session else {
                 throw SSHError(.connectionLost, host: target.description, "the connection is closed")
             }
@@ -102,7 +102,7 @@ public final class SSHConnection: Sendable {
 
     /// Runs `body` on the session thread; cancelling the calling task interrupts it.
     private static func perform<T: Sendable>(
-        on thread: SessionThread, interrupter: Interrupter, _ body: @escaping @Sendable () throws -> T
+        on thread: SessionThread, interrupter: Interrupter, host: String, _ body: @escaping @Sendable () throws -> T
     ) async throws -> T {
         let id = interrupter.makeOperationID()
         return try await withTaskCancellationHandler {
@@ -110,7 +110,7 @@ public final class SSHConnection: Sendable {
                 thread.submit {
                     guard interrupter.begin(id) else {
                         interrupter.end(id)
-                        continuation.resume(throwing: CancellationError())
+                        continuation.resume(throwing: SSHError(.cancelled, host: host, "cancelled before it started"))
                         return
                     }
                     let result = Result { try body() }

@@ -45,16 +45,24 @@ struct UploadTests {
         defer { Task { await connection.close() } }
         let payload = try Self.randomFile(in: fixture.files, mebibytes: 64)
 
-        let observer = try await fixture.connect()
-        defer { Task { await observer.close() } }
         let upload = Task { try await connection.upload(.file(path: payload.path), to: "/tmp/big.bin") }
-        // Cancel once the temporary file has started to grow (watched over a second connection).
-        for _ in 0..<400 {
-            let size = try await observer.run("cat /tmp/.big.bin.skiff-* 2>/dev/null | wc -c").stdoutText
-            if (Int(size.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0 { break }
-            try await Task.sleep(for: .milliseconds(5))
+        // Freeze the host once the temporary file has started to grow, cancel, then let it go on.
+        let tmp = fixture.host.pathInside("/tmp")
+        var growing = false
+        for _ in 0..<5000 where !growing {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []
+            growing = names.contains { name in
+                name.hasPrefix(".big.bin.skiff-")
+                    && ((try? FileManager.default.attributesOfItem(atPath: "\(tmp)/\(name)")[.size] as? Int) ?? 0) > 0
+            }
+            if !growing { usleep(1000) }
         }
+        fixture.host.signalAll(SIGSTOP)
+        #expect(growing, "the upload started")
+        #expect(!FileManager.default.fileExists(atPath: "\(tmp)/big.bin"), "the upload had not finished")
         upload.cancel()
+        try await Task.sleep(for: .milliseconds(200))
+        fixture.host.signalAll(SIGCONT)
         let error = await sshError { try await upload.value }
         #expect(error?.kind == .cancelled, "got \(String(describing: error))")
 

@@ -97,6 +97,9 @@ public final class TestHost: @unchecked Sendable {
         kill(pid, signal)
     }
 
+    /// Where a path inside the host's private mount namespace (its `/tmp`) shows from outside.
+    public func pathInside(_ path: String) -> String { "/proc/\(pid)/root\(path)" }
+
     /// The public key of one host-key type, as `TYPE BASE64`.
     public func hostPublicKey(_ type: String = "ed25519") throws -> String {
         let line = try String(contentsOfFile: directory.file("ssh_host_\(type)_key.pub"), encoding: .utf8)
