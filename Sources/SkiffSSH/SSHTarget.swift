@@ -1,3 +1,5 @@
+import SkiffCore
+
 /// Where to connect and as whom.
 public struct SSHTarget: Sendable, Hashable, CustomStringConvertible {
     /// The name people know the host by (the inventory name); shown in messages.

@@ -3,8 +3,8 @@ import Glibc
 #endif
 
 /// Reads the process environment without Foundation.
-enum Environment {
-    static func value(_ name: String) -> String? {
+public enum Environment {
+    public static func value(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }
     }
 }

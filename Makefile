@@ -1,0 +1,7 @@
+.PHONY: demo test bench
+demo:
+	scripts/demo
+test:
+	scripts/test
+bench:
+	bench/run

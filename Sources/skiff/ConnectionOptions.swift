@@ -1,0 +1,75 @@
+import ArgumentParser
+import SkiffCore
+import SkiffSSH
+
+/// How to reach hosts: the options every command that connects shares.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: [.customShort("u"), .long], help: "Remote user (default: $SKIFF_REMOTE_USER, else $USER).")
+    var user: String?
+
+    @Option(name: .long, help: "Private key file to authenticate with (repeatable). Its passphrase comes from $SKIFF_PRIVATE_KEY_PASSPHRASE, --passphrase-file or a prompt.")
+    var privateKey: [String] = []
+
+    @Option(name: .long, help: "File holding the private key's passphrase.")
+    var passphraseFile: String?
+
+    @Flag(name: [.customShort("k"), .long], help: "Ask for the SSH password (or set $SKIFF_PASSWORD / --password-file).")
+    var askPass = false
+
+    @Option(name: .long, help: "File holding the SSH password.")
+    var passwordFile: String?
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Offer the ssh-agent's keys ($SSH_AUTH_SOCK).")
+    var agent = true
+
+    @Option(name: .long, help: "Host keys: strict (default), accept-new, or off (insecure: trusts any server).")
+    var hostKeyChecking: String = Environment.value("SKIFF_HOST_KEY_CHECKING") ?? "strict"
+
+    @Option(name: .long, help: "known_hosts file (repeatable; default ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts).")
+    var knownHosts: [String] = []
+
+    @Option(name: [.customShort("T"), .long], help: "Connect timeout in seconds.")
+    var timeout: Double = 10
+
+    func validate() throws {
+        guard HostKeyPolicy(option: hostKeyChecking) != nil else {
+            throw ValidationError("--host-key-checking must be strict, accept-new or off, not '\(hostKeyChecking)'")
+        }
+        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+    }
+
+    var defaultUser: String {
+        user ?? Environment.value("SKIFF_REMOTE_USER") ?? Environment.value("USER") ?? "root"
+    }
+
+    func sshOptions() -> SSHOptions {
+        let policy = HostKeyPolicy(option: hostKeyChecking) ?? .strict
+        if policy == .insecureAcceptAnyHostKey {
+            Console.warn("host key checking is OFF: any server, including an attacker in the middle, is believed")
+        }
+        return SSHOptions(
+            connectTimeout: .milliseconds(Int(timeout * 1000)), hostKeyPolicy: policy,
+            knownHostsFiles: knownHosts.isEmpty ? SSHOptions.defaultKnownHostsFiles() : knownHosts)
+    }
+
+    /// Reads every key file and secret once, for all hosts.
+    func credentials() throws -> SSHCredentials {
+        var keyFiles: [PrivateKeyFile] = []
+        for path in privateKey {
+            var key = try PrivateKeyFile(path: path)
+            if key.isEncrypted {
+                let passphrase = try SecretInput.read(
+                    environment: "SKIFF_PRIVATE_KEY_PASSPHRASE", file: passphraseFile,
+                    prompt: "Passphrase for \(path): ")
+                key = try PrivateKeyFile(path: path, passphrase: passphrase)
+            }
+            keyFiles.append(key)
+        }
+        var password: Sensitive<String>?
+        if askPass || passwordFile != nil || Environment.value("SKIFF_PASSWORD") != nil {
+            password = try SecretInput.read(environment: "SKIFF_PASSWORD", file: passwordFile, prompt: "SSH password: ")
+        }
+        let agentSocket = agent ? Environment.value("SSH_AUTH_SOCK") : nil
+        return SSHCredentials(keyFiles: keyFiles, agentSocket: agentSocket, password: password)
+    }
+}

@@ -1,0 +1,28 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes to the terminal: results to stdout, warnings and errors to stderr (one `write` per line,
+/// so lines from hosts finishing at once never interleave).
+enum Console {
+    static func out(_ line: String) {
+        emit(line + "\n", to: STDOUT_FILENO)
+    }
+
+    static func warn(_ line: String) {
+        emit("[WARNING]: \(line)\n", to: STDERR_FILENO)
+    }
+
+    static func error(_ line: String) {
+        emit("ERROR! \(line)\n", to: STDERR_FILENO)
+    }
+
+    private static func emit(_ text: String, to fd: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if written <= 0 { return }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+}
