@@ -51,26 +51,12 @@ struct ExecCommand: AsyncParsableCommand {
             return try await connection.run(remote)
         }
 
-        var unreachable = false
-        var failed = false
-        for (target, outcome) in zip(targets, outcomes) {
-            switch outcome {
-            case .success(let result):
-                let state = result.succeeded ? "CHANGED" : "FAILED"
-                failed = failed || !result.succeeded
-                let code = result.exitStatus.map { "rc=\($0)" } ?? "signal=\(result.termination)"
-                Console.out("\(target.name) | \(state) | \(code) >>")
-                let output = result.stdoutText + result.stderrText
-                if !output.isEmpty { Console.out(output.trimmingNewline()) }
-            case .failure(let error as SSHError) where error.isUnreachable:
-                unreachable = true
-                Console.out("\(target.name) | UNREACHABLE! => \(error.message)")
-            case .failure(let error):
-                failed = true
-                Console.out("\(target.name) | FAILED! => \(error)")
-            }
+        let code = HostReport.exitCode(targets, outcomes) { target, result in
+            let state = result.succeeded ? "CHANGED" : "FAILED"
+            let code = result.exitStatus.map { "rc=\($0)" } ?? "signal=\(result.termination)"
+            let output = (result.stdoutText + result.stderrText).trimmingNewline()
+            return ("\(target.name) | \(state) | \(code) >>" + (output.isEmpty ? "" : "\n" + output), !result.succeeded)
         }
-        if unreachable { throw ExitCode(4) }
-        if failed { throw ExitCode(2) }
+        if code != 0 { throw ExitCode(code) }
     }
 }

@@ -1,0 +1,54 @@
+import ArgumentParser
+import SkiffCore
+import SkiffSSH
+
+/// `skiff upload`: one local file to the same path on many hosts, atomically.
+struct UploadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upload",
+        abstract: "Upload a local file to hosts in parallel (temp file + rename, so no reader sees half of it).",
+        discussion: "Example: skiff upload docker-compose.yml web1 web2 --dest /srv/app/docker-compose.yml"
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: [.customShort("f"), .long], help: "How many hosts to work on at once.")
+    var forks: Int = 50
+
+    @Option(name: .long, help: "Remote path to write.")
+    var dest: String
+
+    @Option(name: .long, help: "Remote file mode, octal.")
+    var mode: String = "0644"
+
+    @Argument(help: "The local file.")
+    var source: String
+
+    @Argument(help: "Hosts: [user@]address[:port].")
+    var hosts: [String] = []
+
+    func validate() throws {
+        guard !hosts.isEmpty else { throw ValidationError("name at least one host") }
+        guard UInt32(mode, radix: 8) != nil else { throw ValidationError("--mode must be octal, like 0644") }
+        for host in hosts where HostSpec(host) == nil {
+            throw ValidationError("'\(host)' is not [user@]address[:port]")
+        }
+    }
+
+    func run() async throws {
+        let options = connection.sshOptions()
+        let credentials = try connection.credentials()
+        let user = connection.defaultUser
+        let targets = hosts.compactMap { HostSpec($0)?.target(defaultUser: user) }
+        let fileMode = UInt32(mode, radix: 8) ?? 0o644
+        let (source, dest) = (self.source, self.dest)
+
+        let outcomes = await ParallelHosts(limit: forks).run(targets) { target in
+            let connection = try await SSHConnection.connect(to: target, options: options, credentials: credentials)
+            defer { Task { await connection.close() } }
+            try await connection.upload(.file(path: source), to: dest, mode: fileMode)
+        }
+        let code = HostReport.exitCode(targets, outcomes) { target, _ in ("\(target.name) | CHANGED | \(dest)", false) }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
