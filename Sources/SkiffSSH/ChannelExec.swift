@@ -17,7 +17,7 @@ struct ChannelExec {
 
     /// How long to wait between asking a timed-out command to stop (TERM) and killing it (KILL).
     static let stopGrace = Duration.seconds(2)
-    static let readChunk = 256 * 1024
+    static let readChunk = 32 * 1024
     static let windowSize: UInt32 = 8 * 1024 * 1024
 
     func run() throws -> CommandResult {
@@ -67,7 +67,8 @@ struct ChannelExec {
     /// Moves bytes both ways until the server sends EOF on the channel.
     private func pump(_ channel: OpaquePointer, deadline: Deadline, output: inout Output) throws {
         let stdin = command.stdin?.revealed ?? []
-        var buffer = [UInt8](repeating: 0, count: Self.readChunk)
+        // Not zero-filled: libssh2 writes before anything is read, and untouched pages cost no memory.
+        var buffer = [UInt8](unsafeUninitializedCapacity: Self.readChunk) { _, count in count = Self.readChunk }
         while true {
             var progressed = false
             if output.stdinOffset < stdin.count {

@@ -24,11 +24,14 @@ public final class SSHConnection: Sendable {
 
     /// Connects, checks the host key, authenticates and starts keepalives, all within
     /// `options.connectTimeout`. Throws an `SSHError` that names the host and the reason.
+    /// - Parameter knownHosts: the parsed known_hosts files, when the caller loaded them once for
+    ///   many hosts; read from `options.knownHostsFiles` otherwise.
     public static func connect(
-        to target: SSHTarget, options: SSHOptions = SSHOptions(), credentials: SSHCredentials
+        to target: SSHTarget, options: SSHOptions = SSHOptions(), credentials: SSHCredentials,
+        knownHosts: KnownHosts? = nil
     ) async throws -> SSHConnection {
         LibSSH2Runtime.ensureInitialized()
-        let knownHosts = try KnownHosts.load(files: options.knownHostsFiles)
+        let knownHosts = try knownHosts ?? KnownHosts.load(files: options.knownHostsFiles)
         let thread = try SessionThread(name: target.description)
         let interrupter = Interrupter()
         let state = SessionBox()

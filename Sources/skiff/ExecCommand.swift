@@ -40,13 +40,15 @@ struct ExecCommand: AsyncParsableCommand {
     func run() async throws {
         let options = connection.sshOptions()
         let credentials = try connection.credentials()
+        let knownHosts = try KnownHosts.load(files: options.knownHostsFiles)
         let user = connection.defaultUser
         let targets = hosts.compactMap { HostSpec($0)?.target(defaultUser: user) }
         let remote = RemoteCommand(
             command.joined(separator: " "), timeout: commandTimeout.map { .milliseconds(Int($0 * 1000)) })
 
         let outcomes = await ParallelHosts(limit: forks).run(targets) { target in
-            let connection = try await SSHConnection.connect(to: target, options: options, credentials: credentials)
+            let connection = try await SSHConnection.connect(
+                to: target, options: options, credentials: credentials, knownHosts: knownHosts)
             defer { Task { await connection.close() } }
             return try await connection.run(remote)
         }

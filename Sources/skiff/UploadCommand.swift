@@ -38,13 +38,15 @@ struct UploadCommand: AsyncParsableCommand {
     func run() async throws {
         let options = connection.sshOptions()
         let credentials = try connection.credentials()
+        let knownHosts = try KnownHosts.load(files: options.knownHostsFiles)
         let user = connection.defaultUser
         let targets = hosts.compactMap { HostSpec($0)?.target(defaultUser: user) }
         let fileMode = UInt32(mode, radix: 8) ?? 0o644
         let (source, dest) = (self.source, self.dest)
 
         let outcomes = await ParallelHosts(limit: forks).run(targets) { target in
-            let connection = try await SSHConnection.connect(to: target, options: options, credentials: credentials)
+            let connection = try await SSHConnection.connect(
+                to: target, options: options, credentials: credentials, knownHosts: knownHosts)
             defer { Task { await connection.close() } }
             try await connection.upload(.file(path: source), to: dest, mode: fileMode)
         }
