@@ -10,7 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         /// libssh2 from the system (Debian: libssh2-1-dev), with a shim for what Swift cannot import.
@@ -27,6 +27,7 @@ let package = Package(
             dependencies: [
                 "SkiffCore", "CLibSSH2",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
         /// The `skiff` command-line tool.

@@ -57,7 +57,7 @@ struct Authenticator {
     }
 
     private func authenticate(with key: PrivateKeyFile, tried: inout [String], hints: inout [String]) throws -> Bool {
-        if key.isEncrypted && key.passphrase == nil {
+        if key.lacksPassphrase {
             tried.append("key \(key.path) (skipped: it is encrypted and no passphrase was given)")
             return false
         }

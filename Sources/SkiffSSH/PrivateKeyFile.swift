@@ -14,19 +14,39 @@ public struct PrivateKeyFile: Sendable {
     /// The public key type when the file says (`ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`, …).
     public let keyType: String?
     public let isEncrypted: Bool
+    /// True when Skiff decrypted the key itself on load, so that hosts get it unencrypted.
+    public let isDecrypted: Bool
 
     public init(path: String, passphrase: Sensitive<String>? = nil) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SSHError(.localFile, host: "localhost", "cannot read private key \(path)")
         }
-        let bytes = Array(data)
+        let text = String(decoding: data, as: UTF8.self)
+        let described = Self.describe(text)
         self.path = path
-        self.contents = Sensitive(bytes)
-        self.passphrase = passphrase
-        let described = Self.describe(String(decoding: bytes, as: UTF8.self))
         self.keyType = described.type
         self.isEncrypted = described.encrypted
+        if described.encrypted, let passphrase, text.contains("BEGIN OPENSSH PRIVATE KEY") {
+            // Decrypt once here rather than once per host inside libssh2 (bcrypt costs ~0.2 s a time).
+            do {
+                let plain = try OpenSSHKeyDecryptor.decrypt(pem: text, passphrase: passphrase.revealed)
+                self.contents = Sensitive(Array(plain.utf8))
+                self.passphrase = nil
+                self.isDecrypted = true
+                return
+            } catch OpenSSHKeyDecryptor.Failure.wrongPassphrase {
+                throw SSHError(.localFile, host: "localhost", "cannot decrypt private key \(path): wrong passphrase")
+            } catch {
+                // A cipher or format Skiff does not decrypt itself: libssh2 decrypts it for each host.
+            }
+        }
+        self.contents = Sensitive(Array(data))
+        self.passphrase = passphrase
+        self.isDecrypted = false
     }
+
+    /// An encrypted key that cannot be used: no passphrase was given for it.
+    public var lacksPassphrase: Bool { isEncrypted && !isDecrypted && passphrase == nil }
 
     public var isRSA: Bool { keyType == "ssh-rsa" }
 

@@ -65,9 +65,10 @@ struct AuthenticationTests {
         #expect(error?.kind == .authenticationFailed)
         #expect(error?.message.contains("encrypted") == true, "message: \(error?.message ?? "")")
 
-        let wrongPassphrase = SSHCredentials(keyFiles: [try PrivateKeyFile(path: fixture.key.privateKeyPath, passphrase: Sensitive("nope"))])
-        let second = await sshError { _ = try await SSHConnection.connect(to: fixture.target, options: fixture.options(), credentials: wrongPassphrase) }
-        #expect(second?.message.contains("passphrase") == true, "message: \(second?.message ?? "")")
+        // A wrong passphrase is found when the key is loaded, before any host is contacted.
+        let second = await sshError { _ = try PrivateKeyFile(path: fixture.key.privateKeyPath, passphrase: Sensitive("nope")) }
+        #expect(second?.kind == .localFile)
+        #expect(second?.message.contains("wrong passphrase") == true, "message: \(second?.message ?? "")")
         #expect(second?.message.contains("nope") == false)
     }
 
