@@ -10,7 +10,7 @@ struct ExecCommand: AsyncParsableCommand {
         discussion: """
             Hosts are [user@]address[:port]. Exit status: 0 all succeeded, 2 the command failed on a host, \
             4 a host was unreachable.
-            Example: skiff exec web1 deploy@web2:2222 -- docker compose ps
+            Example: skiff exec web1 deploy@web2:2222 -a 'docker compose ps'
             """
     )
 
@@ -25,32 +25,19 @@ struct ExecCommand: AsyncParsableCommand {
     @Argument(help: "Hosts: [user@]address[:port].")
     var hosts: [String] = []
 
-    @Argument(parsing: .postTerminator, help: "The command line, after --.")
-    var command: [String] = []
+    @Option(name: [.customShort("a"), .long], help: "The command line to run (a shell command, as ansible's -a).")
+    var args: String
 
     func validate() throws {
-        guard !hosts.isEmpty else { throw ValidationError("name at least one host") }
-        guard !command.isEmpty else { throw ValidationError("give the command after --") }
-        guard forks > 0 else { throw ValidationError("--forks must be at least 1") }
-        for host in hosts where HostSpec(host) == nil {
-            throw ValidationError("'\(host)' is not [user@]address[:port]")
-        }
+        try HostRun.validate(hosts: hosts, forks: forks)
+        guard !args.isEmpty else { throw ValidationError("-a needs a command") }
     }
 
     func run() async throws {
-        let options = connection.sshOptions()
-        let credentials = try connection.credentials()
-        let knownHosts = try KnownHosts.load(files: options.knownHostsFiles)
-        let user = connection.defaultUser
-        let targets = hosts.compactMap { HostSpec($0)?.target(defaultUser: user) }
         let remote = RemoteCommand(
-            command.joined(separator: " "), timeout: commandTimeout.map { .milliseconds(Int($0 * 1000)) })
-
-        let outcomes = await ParallelHosts(limit: forks).run(targets) { target in
-            let connection = try await SSHConnection.connect(
-                to: target, options: options, credentials: credentials, knownHosts: knownHosts)
-            defer { Task { await connection.close() } }
-            return try await connection.run(remote)
+            args, timeout: commandTimeout.map { .milliseconds(Int($0 * 1000)) })
+        let (targets, outcomes) = try await HostRun(connection: connection, hosts: hosts, forks: forks).run {
+            try await $0.run(remote)
         }
 
         let code = HostReport.exitCode(targets, outcomes) { target, result in

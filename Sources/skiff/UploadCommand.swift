@@ -28,27 +28,15 @@ struct UploadCommand: AsyncParsableCommand {
     var hosts: [String] = []
 
     func validate() throws {
-        guard !hosts.isEmpty else { throw ValidationError("name at least one host") }
+        try HostRun.validate(hosts: hosts, forks: forks)
         guard UInt32(mode, radix: 8) != nil else { throw ValidationError("--mode must be octal, like 0644") }
-        for host in hosts where HostSpec(host) == nil {
-            throw ValidationError("'\(host)' is not [user@]address[:port]")
-        }
     }
 
     func run() async throws {
-        let options = connection.sshOptions()
-        let credentials = try connection.credentials()
-        let knownHosts = try KnownHosts.load(files: options.knownHostsFiles)
-        let user = connection.defaultUser
-        let targets = hosts.compactMap { HostSpec($0)?.target(defaultUser: user) }
         let fileMode = UInt32(mode, radix: 8) ?? 0o644
         let (source, dest) = (self.source, self.dest)
-
-        let outcomes = await ParallelHosts(limit: forks).run(targets) { target in
-            let connection = try await SSHConnection.connect(
-                to: target, options: options, credentials: credentials, knownHosts: knownHosts)
-            defer { Task { await connection.close() } }
-            try await connection.upload(.file(path: source), to: dest, mode: fileMode)
+        let (targets, outcomes) = try await HostRun(connection: connection, hosts: hosts, forks: forks).run {
+            try await $0.upload(.file(path: source), to: dest, mode: fileMode)
         }
         let code = HostReport.exitCode(targets, outcomes) { target, _ in ("\(target.name) | CHANGED | \(dest)", false) }
         if code != 0 { throw ExitCode(code) }
