@@ -8,22 +8,27 @@ import Testing
 struct AuthenticationTests {
     @Test(arguments: [TestKeyKind.ed25519, .ed25519Encrypted, .ecdsa, .ecdsaEncrypted, .ecdsaPEM, .ecdsaPEMEncrypted])
     func keyFilesAuthenticate(kind: TestKeyKind) async throws {
-        let fixture = try SSHFixture.start(key: kind)
+        let fixture = try await SSHFixture.start(key: kind)
         let connection = try await fixture.connect()
         #expect(try await connection.run("id -u").stdoutText == "0\n")
         await connection.close()
     }
 
     @Test func agentAuthenticates() async throws {
-        let fixture = try SSHFixture.start(key: .ecdsa)
+        let fixture = try await SSHFixture.start(key: .ecdsa)
         let socket = fixture.files.file("agent.sock")
         let agent = try Shell.spawn(["ssh-agent", "-D", "-a", socket])
         defer {
             kill(agent, SIGKILL)
             Shell.wait(for: agent)
         }
-        for _ in 0..<200 where !FileManager.default.fileExists(atPath: socket) { usleep(10_000) }
-        try Shell.run(["ssh-add", fixture.key.privateKeyPath], environment: ["SSH_AUTH_SOCK": socket])
+        // The socket exists before the agent listens on it: retry until the key is added.
+        var added = false
+        for _ in 0..<300 where !added {
+            added = (try? Shell.run(["ssh-add", fixture.key.privateKeyPath], environment: ["SSH_AUTH_SOCK": socket])) != nil
+            if !added { usleep(10_000) }
+        }
+        #expect(added, "ssh-add reached the agent")
 
         let credentials = SSHCredentials(agentSocket: socket)
         let connection = try await SSHConnection.connect(to: fixture.target, options: fixture.options(), credentials: credentials)
@@ -33,7 +38,7 @@ struct AuthenticationTests {
 
     @Test func passwordAuthenticates() async throws {
         let password = "pässwörd with spaces"
-        let fixture = try SSHFixture.start(password: password)
+        let fixture = try await SSHFixture.start(password: password)
         let credentials = SSHCredentials(password: Sensitive(password))
         let connection = try await SSHConnection.connect(to: fixture.target, options: fixture.options(), credentials: credentials)
         #expect(try await connection.run("echo pw").stdoutText == "pw\n")
@@ -47,7 +52,7 @@ struct AuthenticationTests {
     }
 
     @Test func aWrongKeyGivesAClearAuthenticationError() async throws {
-        let fixture = try SSHFixture.start(key: .ed25519)
+        let fixture = try await SSHFixture.start(key: .ed25519)
         let stranger = try TestKeys.shared.key(.ecdsa)
         let credentials = SSHCredentials(keyFiles: [try PrivateKeyFile(path: stranger.privateKeyPath)])
         let error = await sshError { _ = try await SSHConnection.connect(to: fixture.target, options: fixture.options(), credentials: credentials) }
@@ -59,21 +64,22 @@ struct AuthenticationTests {
     }
 
     @Test func anEncryptedKeyWithoutItsPassphraseSaysSo() async throws {
-        let fixture = try SSHFixture.start(key: .ed25519Encrypted)
+        let fixture = try await SSHFixture.start(key: .ed25519Encrypted)
         let credentials = SSHCredentials(keyFiles: [try PrivateKeyFile(path: fixture.key.privateKeyPath)])
         let error = await sshError { _ = try await SSHConnection.connect(to: fixture.target, options: fixture.options(), credentials: credentials) }
         #expect(error?.kind == .authenticationFailed)
         #expect(error?.message.contains("encrypted") == true, "message: \(error?.message ?? "")")
 
         // A wrong passphrase is found when the key is loaded, before any host is contacted.
-        let second = await sshError { _ = try PrivateKeyFile(path: fixture.key.privateKeyPath, passphrase: Sensitive("nope")) }
+        let path = fixture.key.privateKeyPath
+        let second = await sshError { _ = try await offPool { try PrivateKeyFile(path: path, passphrase: Sensitive("nope")) } }
         #expect(second?.kind == .localFile)
         #expect(second?.message.contains("wrong passphrase") == true, "message: \(second?.message ?? "")")
         #expect(second?.message.contains("nope") == false)
     }
 
     @Test func aRejectedRSAKeyExplainsSHA1() async throws {
-        let fixture = try SSHFixture.start(key: .rsa)
+        let fixture = try await SSHFixture.start(key: .rsa)
         let error = await sshError { _ = try await fixture.connect() }
         #expect(error?.kind == .authenticationFailed)
         #expect(error?.message.contains("SHA-1") == true, "message: \(error?.message ?? "")")

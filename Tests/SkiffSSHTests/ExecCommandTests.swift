@@ -12,41 +12,43 @@ struct ExecCommandTests {
     }
 
     /// Runs skiff and returns its exit status and output.
-    static func skiff(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        do {
-            return (0, try Shell.run([skiff] + arguments, environment: environment))
-        } catch let failure as Shell.Failure {
-            return (failure.status, failure.output)
+    static func skiff(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+        try await offPool {
+            do {
+                return (0, try Shell.run([skiff] + arguments, environment: environment))
+            } catch let failure as Shell.Failure {
+                return (failure.status, failure.output)
+            }
         }
     }
 
-    @Test func exitStatusTellsSuccessFailureAndUnreachable() throws {
-        let fixture = try SSHFixture.start()
+    @Test func exitStatusTellsSuccessFailureAndUnreachable() async throws {
+        let fixture = try await SSHFixture.start()
         let host = "root@127.0.0.1:\(fixture.host.port)"
         let common = ["--no-agent", "--private-key", fixture.key.privateKeyPath, "--known-hosts", fixture.knownHosts]
 
-        let ok = try Self.skiff(["exec"] + common + [host, "-a", "echo hello"])
+        let ok = try await Self.skiff(["exec"] + common + [host, "-a", "echo hello"])
         #expect(ok.status == 0)
         #expect(ok.output.contains("127.0.0.1:\(fixture.host.port) | CHANGED | rc=0 >>\nhello"))
 
-        let failed = try Self.skiff(["exec"] + common + [host, "-a", "exit 3"])
+        let failed = try await Self.skiff(["exec"] + common + [host, "-a", "exit 3"])
         #expect(failed.status == 2)
         #expect(failed.output.contains("FAILED | rc=3"))
 
         let closed = "root@127.0.0.1:\(try TestHost.freePort())"
-        let unreachable = try Self.skiff(["exec"] + common + [host, closed, "-a", "true"])
+        let unreachable = try await Self.skiff(["exec"] + common + [host, closed, "-a", "true"])
         #expect(unreachable.status == 4, "unreachable wins over success")
         #expect(unreachable.output.contains("UNREACHABLE!"))
         #expect(unreachable.output.contains("| CHANGED | rc=0"), "the reachable host still ran")
     }
 
-    @Test func theKeyPassphraseComesFromTheEnvironmentAndIsNeverPrinted() throws {
-        let fixture = try SSHFixture.start(key: .ed25519Encrypted)
+    @Test func theKeyPassphraseComesFromTheEnvironmentAndIsNeverPrinted() async throws {
+        let fixture = try await SSHFixture.start(key: .ed25519Encrypted)
         let host = "root@127.0.0.1:\(fixture.host.port)"
         let arguments = ["exec", "--no-agent", "--private-key", fixture.key.privateKeyPath, "--known-hosts", fixture.knownHosts, host, "-a", "true"]
-        let ok = try Self.skiff(arguments, environment: ["SKIFF_PRIVATE_KEY_PASSPHRASE": fixture.key.passphrase!])
+        let ok = try await Self.skiff(arguments, environment: ["SKIFF_PRIVATE_KEY_PASSPHRASE": fixture.key.passphrase!])
         #expect(ok.status == 0)
-        let wrong = try Self.skiff(arguments, environment: ["SKIFF_PRIVATE_KEY_PASSPHRASE": "not-the-passphrase"])
+        let wrong = try await Self.skiff(arguments, environment: ["SKIFF_PRIVATE_KEY_PASSPHRASE": "not-the-passphrase"])
         #expect(wrong.status != 0)
         #expect(wrong.output.contains("wrong passphrase"))
         #expect(!wrong.output.contains("not-the-passphrase"))

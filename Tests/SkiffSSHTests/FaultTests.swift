@@ -11,12 +11,12 @@ struct FaultTests {
         let target = SSHTarget(name: "closed", address: "127.0.0.1", port: port, user: "root")
         let started = ContinuousClock.now
         let error = await sshError {
-            _ = try await SSHConnection.connect(to: target, options: SSHOptions(connectTimeout: .seconds(5), knownHostsFiles: []), credentials: SSHCredentials())
+            _ = try await SSHConnection.connect(to: target, options: SSHOptions(connectTimeout: .seconds(30), knownHostsFiles: []), credentials: SSHCredentials())
         }
         #expect(error?.kind == .unreachable)
-        #expect(error?.message.contains("refused") == true, "message: \(error?.message ?? "")")
+        #expect(error?.message.contains("refused") == true, "reported as refused, not as a timeout: \(error?.message ?? "")")
         #expect(error?.host.contains("closed") == true)
-        #expect(ContinuousClock.now - started < .seconds(5), "refused is reported before the connect timeout")
+        #expect(ContinuousClock.now - started < .seconds(30), "refused is reported before the connect timeout")
     }
 
     @Test func aPortThatNeverSpeaksSSHFailsWhenTheTimeoutExpires() async throws {
@@ -30,12 +30,12 @@ struct FaultTests {
         let elapsed = ContinuousClock.now - started
         #expect(error?.kind == .unreachable)
         #expect(error?.message.contains("timed out") == true, "message: \(error?.message ?? "")")
-        #expect(elapsed >= timeout)
-        #expect(elapsed < timeout + .seconds(5))
+        #expect(elapsed >= timeout, "it waited for the timeout")
+        #expect(elapsed < timeout + .seconds(30), "and not much longer (the bound is loose: tests share the machine)")
     }
 
     @Test func aHostThatGoesSilentMidCommandIsDetectedByKeepalive() async throws {
-        let fixture = try SSHFixture.start()
+        let fixture = try await SSHFixture.start()
         var options = fixture.options()
         options.keepaliveInterval = .milliseconds(500)
         options.keepaliveMaxMissed = 3
@@ -49,11 +49,12 @@ struct FaultTests {
         let error = await sshError { _ = try await running.value }
         #expect(error?.kind == .connectionLost, "got \(String(describing: error))")
         #expect(error?.isUnreachable == true)
-        #expect(ContinuousClock.now - stopped < .seconds(8), "detected within about interval × max-missed")
+        #expect(error?.message.contains("keepalives") == true, "message: \(error?.message ?? "")")
+        #expect(ContinuousClock.now - stopped < .seconds(30), "detected by keepalive long before the command would end")
     }
 
     @Test func aKilledSSHDMidCommandIsReportedAsConnectionLost() async throws {
-        let fixture = try SSHFixture.start()
+        let fixture = try await SSHFixture.start()
         let connection = try await fixture.connect()
         let running = Task { try await connection.run("sleep 60") }
         try await Task.sleep(for: .milliseconds(500))
@@ -68,11 +69,12 @@ struct FaultTests {
     @Test func fiftyHostsConnectAndRunConcurrently() async throws {
         let key = try TestKeys.shared.key(.ed25519)
         let files = try ScratchDirectory("fifty")
-        var hosts: [TestHost] = []
-        for _ in 0..<50 {
-            var configuration = TestHost.Configuration(authorizedKeys: [key.publicKey])
-            configuration.hostKeyTypes = ["ed25519"]
-            hosts.append(try TestHost.start(configuration))
+        var edOnly = TestHost.Configuration(authorizedKeys: [key.publicKey])
+        edOnly.hostKeyTypes = ["ed25519"]
+        let configuration = edOnly
+        let hosts = try await withThrowingTaskGroup(of: TestHost.self) { group in
+            for _ in 0..<50 { group.addTask { try await TestHost.launch(configuration) } }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
         let knownHosts = try files.write("known_hosts", try hosts.map { try $0.knownHostsLine() }.joined(separator: "\n") + "\n")
         let credentials = SSHCredentials(keyFiles: [try PrivateKeyFile(path: key.privateKeyPath)])

@@ -7,7 +7,7 @@ import Testing
 @Suite("host keys checked against known_hosts")
 struct HostKeyTests {
     @Test func unknownHostIsRefusedUnderStrictWithItsFingerprint() async throws {
-        let fixture = try SSHFixture.start(knownHostTypes: [])
+        let fixture = try await SSHFixture.start(knownHostTypes: [])
         let error = await sshError { _ = try await fixture.connect(fixture.options(.strict)) }
         #expect(error?.kind == .hostKeyUnknown)
         let fingerprint = try fixture.host.hostKeyFingerprint("ed25519")
@@ -17,7 +17,7 @@ struct HostKeyTests {
     }
 
     @Test func unknownHostIsRecordedUnderAcceptNewAndTrustedAfterwards() async throws {
-        let fixture = try SSHFixture.start(knownHostTypes: [])
+        let fixture = try await SSHFixture.start(knownHostTypes: [])
         let connection = try await fixture.connect(fixture.options(.acceptNew))
         #expect(try await connection.run("echo hi").stdoutText == "hi\n")
         await connection.close()
@@ -29,8 +29,8 @@ struct HostKeyTests {
     }
 
     @Test func changedKeyIsRefusedUnderStrictAndAcceptNewNamingBothFingerprints() async throws {
-        let fixture = try SSHFixture.start(knownHostTypes: [])
-        let impostor = try TestHost.start()
+        let fixture = try await SSHFixture.start(knownHostTypes: [])
+        let impostor = try await TestHost.launch()
         let staleLine = "[\(fixture.host.address)]:\(fixture.host.port) \(try impostor.hostPublicKey("ed25519"))"
         let knownHosts = try fixture.files.write("known_hosts_changed", "# old entry\n\(staleLine)\n")
 
@@ -46,7 +46,7 @@ struct HostKeyTests {
     }
 
     @Test func revokedKeyIsRefused() async throws {
-        let fixture = try SSHFixture.start()
+        let fixture = try await SSHFixture.start()
         let revoked = "@revoked * \(try fixture.host.hostPublicKey("ed25519"))"
         let knownHosts = try fixture.files.write(
             "known_hosts_revoked", "\(try fixture.host.knownHostsLine("ed25519"))\n\(revoked)\n")
@@ -56,7 +56,7 @@ struct HostKeyTests {
     }
 
     @Test func hashedEntriesMatch() async throws {
-        let fixture = try SSHFixture.start()
+        let fixture = try await SSHFixture.start()
         try Shell.run(["ssh-keygen", "-H", "-f", fixture.knownHosts])
         let hashed = try String(contentsOfFile: fixture.knownHosts, encoding: .utf8)
         #expect(hashed.hasPrefix("|1|"))
@@ -65,7 +65,7 @@ struct HostKeyTests {
     }
 
     @Test func portEntriesDoNotMatchAnotherPortOrTheBareHost() async throws {
-        let fixture = try SSHFixture.start()
+        let fixture = try await SSHFixture.start()
         let key = try fixture.host.hostPublicKey("ed25519")
         let wrong = try fixture.files.write(
             "known_hosts_wrong_port", "[\(fixture.host.address)]:\(fixture.host.port + 1) \(key)\n\(fixture.host.address) \(key)\n")
@@ -75,26 +75,26 @@ struct HostKeyTests {
 
     @Test func theKeyTypeKnownHostsHoldsIsTheOneAskedFor() async throws {
         // Only the ECDSA key is known: the server must be asked for ECDSA, not ED25519.
-        let fixture = try SSHFixture.start(knownHostTypes: ["ecdsa"])
+        let fixture = try await SSHFixture.start(knownHostTypes: ["ecdsa"])
         let connection = try await fixture.connect(fixture.options(.strict))
         #expect(connection.hostKey.type.hasPrefix("ecdsa-sha2-"))
         await connection.close()
 
-        let edOnly = try SSHFixture.start(knownHostTypes: ["ed25519"])
+        let edOnly = try await SSHFixture.start(knownHostTypes: ["ed25519"])
         let edConnection = try await edOnly.connect(edOnly.options(.strict))
         #expect(edConnection.hostKey.type == "ssh-ed25519")
         await edConnection.close()
     }
 
     @Test func insecurePolicyAcceptsAnyKeyWithoutRecordingIt() async throws {
-        let fixture = try SSHFixture.start(knownHostTypes: [])
+        let fixture = try await SSHFixture.start(knownHostTypes: [])
         let connection = try await fixture.connect(fixture.options(.insecureAcceptAnyHostKey))
         await connection.close()
         #expect(try String(contentsOfFile: fixture.knownHosts, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
     }
 
-    @Test func fingerprintMatchesSSHKeygen() throws {
-        let host = try TestHost.start()
+    @Test func fingerprintMatchesSSHKeygen() async throws {
+        let host = try await TestHost.launch()
         for type in ["ed25519", "ecdsa"] {
             let parts = try host.hostPublicKey(type).split(separator: " ")
             let key = try #require(HostKey(blob: Array(Data(base64Encoded: String(parts[1]))!)))

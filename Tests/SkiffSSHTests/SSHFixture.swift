@@ -12,7 +12,13 @@ struct SSHFixture {
 
     static func start(
         key kind: TestKeyKind = .ed25519, password: String? = nil, knownHostTypes: [String] = ["ed25519"]
-    ) throws -> SSHFixture {
+    ) async throws -> SSHFixture {
+        try await offPool { try startBlocking(key: kind, password: password, knownHostTypes: knownHostTypes) }
+    }
+
+    private static func startBlocking(key kind: TestKeyKind, password: String?, knownHostTypes: [String]) throws
+        -> SSHFixture
+    {
         let key = try TestKeys.shared.key(kind)
         let host = try TestHost.start(.init(authorizedKeys: [key.publicKey], password: password))
         let files = try ScratchDirectory("client")
@@ -27,12 +33,16 @@ struct SSHFixture {
         SSHOptions(connectTimeout: .seconds(10), hostKeyPolicy: policy, knownHostsFiles: [knownHosts ?? self.knownHosts])
     }
 
-    func credentials() throws -> SSHCredentials {
-        SSHCredentials(keyFiles: [try PrivateKeyFile(path: key.privateKeyPath, passphrase: key.passphrase.map(Sensitive.init))])
+    /// Loads the key (decrypting it when encrypted: CPU work, kept off the cooperative pool).
+    func credentials() async throws -> SSHCredentials {
+        let key = self.key
+        return try await offPool {
+            SSHCredentials(keyFiles: [try PrivateKeyFile(path: key.privateKeyPath, passphrase: key.passphrase.map(Sensitive.init))])
+        }
     }
 
     func connect(_ options: SSHOptions? = nil) async throws -> SSHConnection {
-        try await SSHConnection.connect(to: target, options: options ?? self.options(), credentials: try credentials())
+        try await SSHConnection.connect(to: target, options: options ?? self.options(), credentials: try await credentials())
     }
 }
 

@@ -14,7 +14,7 @@ struct UploadTests {
     }
 
     @Test func sixtyFourMebibytesArriveIntactWithTheirMode() async throws {
-        let fixture = try SSHFixture.start()
+        let fixture = try await SSHFixture.start()
         let connection = try await fixture.connect()
         defer { Task { await connection.close() } }
         let payload = try Self.randomFile(in: fixture.files, mebibytes: 64)
@@ -28,7 +28,7 @@ struct UploadTests {
     }
 
     @Test func bytesReplaceAnExistingFileAtomically() async throws {
-        let fixture = try SSHFixture.start()
+        let fixture = try await SSHFixture.start()
         let connection = try await fixture.connect()
         defer { Task { await connection.close() } }
 
@@ -40,7 +40,7 @@ struct UploadTests {
     }
 
     @Test func anInterruptedUploadLeavesNoPartialFile() async throws {
-        let fixture = try SSHFixture.start()
+        let fixture = try await SSHFixture.start()
         let connection = try await fixture.connect()
         defer { Task { await connection.close() } }
         let payload = try Self.randomFile(in: fixture.files, mebibytes: 64)
@@ -71,7 +71,7 @@ struct UploadTests {
     }
 
     @Test func aMissingDirectoryIsAClearError() async throws {
-        let fixture = try SSHFixture.start()
+        let fixture = try await SSHFixture.start()
         let connection = try await fixture.connect()
         defer { Task { await connection.close() } }
 

@@ -28,8 +28,16 @@ public final class TestHost: @unchecked Sendable {
     private var stopped = false
     private let logPath: String
 
+    /// Starts a host; when another process took its port between choosing and binding, tries another.
     public static func start(_ configuration: Configuration = Configuration()) throws -> TestHost {
-        try TestHost(configuration)
+        var attempt = 0
+        while true {
+            do {
+                return try TestHost(configuration)
+            } catch let failure as Shell.Failure where failure.output.contains("Address already in use") && attempt < 5 {
+                attempt += 1
+            }
+        }
     }
 
     private init(_ configuration: Configuration) throws {
@@ -142,23 +150,25 @@ public final class TestHost: @unchecked Sendable {
         return try directory.write("shadow", lines.joined(separator: "\n") + "\n", mode: 0o640)
     }
 
-    /// Picks a port nothing listens on by letting the kernel choose one.
+    /// Picks a port nothing listens on, below the kernel's ephemeral range (so that outgoing
+    /// connections, which take ephemeral ports, do not race the host for it).
     public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
+        for _ in 0..<100 {
+            let port = Int.random(in: 20000..<32000)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = UInt16(port).bigEndian
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
+            if bound == 0 { return port }
         }
-        guard bound == 0 else { throw Shell.Failure(command: ["bind"], status: errno, output: "cannot bind") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        throw Shell.Failure(command: ["bind"], status: errno, output: "no free port found")
     }
 
     /// Every process below `pid`, found through `/proc/*/stat`.
