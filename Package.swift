@@ -11,6 +11,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         /// libssh2 from the system (Debian: libssh2-1-dev), with a shim for what Swift cannot import.
@@ -19,8 +21,11 @@ let package = Package(
             pkgConfig: "libssh2",
             providers: [.apt(["libssh2-1-dev"])]
         ),
-        /// Value types every Skiff target shares: secrets, shell quoting, command results.
-        .target(name: "SkiffCore"),
+        /// Value types every Skiff target shares: secrets, shell quoting, command results, variable values.
+        .target(
+            name: "SkiffCore",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+        ),
         /// The SSH transport: connect, host-key check, authenticate, exec, SFTP upload, keepalive.
         .target(
             name: "SkiffSSH",
@@ -30,17 +35,30 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        /// Ansible-compatible inventories: INI and YAML, host ranges, groups and their variables, host patterns.
+        .target(
+            name: "SkiffInventory",
+            dependencies: [
+                "SkiffCore", "Yams",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
         /// The `skiff` command-line tool.
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "SkiffCore", "SkiffSSH",
+                "SkiffCore", "SkiffSSH", "SkiffInventory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         /// Starts real OpenSSH `sshd` test hosts on loopback, with the `docker` shim.
         .target(name: "SkiffTestSupport", dependencies: ["SkiffCore"], path: "Tests/SkiffTestSupport"),
         .testTarget(name: "SkiffCoreTests", dependencies: ["SkiffCore", "SkiffTestSupport"]),
+        .testTarget(
+            name: "SkiffInventoryTests",
+            dependencies: ["SkiffInventory", "SkiffCore"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "SkiffSSHTests",
             dependencies: ["SkiffSSH", "SkiffCore", "SkiffTestSupport"]

@@ -6,7 +6,7 @@ struct Skiff: AsyncParsableCommand {
         commandName: "skiff",
         abstract: "Agentless SSH deployment orchestrator: Ansible-compatible playbooks, run fast and safely.",
         version: SkiffVersion.current,
-        subcommands: [ExecCommand.self, UploadCommand.self]
+        subcommands: [ExecCommand.self, UploadCommand.self, InventoryCommand.self]
     )
 }
 

@@ -1,0 +1,121 @@
+import OrderedCollections
+import SkiffCore
+
+/// Types an INI inventory value as Ansible does (Python's `ast.literal_eval`, falling back to the text):
+/// `2222` is a number, `True`/`False` booleans, `None` null, quoted text a string, `[…]`/`{…}` lists and
+/// dicts; anything else — `true`, `FALSE`, `10.0.0.5` — stays the string it was written as.
+enum PythonLiteral {
+    static func value(of text: String) -> Value {
+        var parser = Parser(Array(text.unicodeScalars))
+        parser.skipSpace()
+        guard let value = parser.parseValue() else { return .string(text) }
+        parser.skipSpace()
+        return parser.isAtEnd ? value : .string(text)
+    }
+
+    private struct Parser {
+        let scalars: [Unicode.Scalar]
+        var index = 0
+
+        init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
+
+        var isAtEnd: Bool { index >= scalars.count }
+        var current: Unicode.Scalar? { isAtEnd ? nil : scalars[index] }
+
+        mutating func skipSpace() {
+            while let c = current, c == " " || c == "\t" { index += 1 }
+        }
+
+        mutating func parseValue() -> Value? {
+            skipSpace()
+            guard let c = current else { return nil }
+            switch c {
+            case "'", "\"": return parseString(quote: c)
+            case "[", "(": return parseList(close: c == "[" ? "]" : ")")
+            case "{": return parseDict()
+            default: return parseAtom()
+            }
+        }
+
+        mutating func parseString(quote: Unicode.Scalar) -> Value? {
+            index += 1
+            var result = String.UnicodeScalarView()
+            while let c = current {
+                index += 1
+                if c == quote { return .string(String(result)) }
+                if c == "\\", let next = current {
+                    index += 1
+                    switch next {
+                    case "n": result.append("\n")
+                    case "t": result.append("\t")
+                    default: result.append(next)
+                    }
+                } else {
+                    result.append(c)
+                }
+            }
+            return nil
+        }
+
+        mutating func parseList(close: Unicode.Scalar) -> Value? {
+            index += 1
+            var items: [Value] = []
+            while true {
+                skipSpace()
+                if current == close { index += 1; return .list(items) }
+                guard let item = parseValue() else { return nil }
+                items.append(item)
+                skipSpace()
+                if current == "," { index += 1 } else if current != close { return nil }
+            }
+        }
+
+        mutating func parseDict() -> Value? {
+            index += 1
+            var dict = OrderedDictionary<String, Value>()
+            while true {
+                skipSpace()
+                if current == "}" { index += 1; return .dict(dict) }
+                guard case .string(let key)? = parseValue() else { return nil }
+                skipSpace()
+                guard current == ":" else { return nil }
+                index += 1
+                guard let value = parseValue() else { return nil }
+                dict[key] = value
+                skipSpace()
+                if current == "," { index += 1 } else if current != "}" { return nil }
+            }
+        }
+
+        mutating func parseAtom() -> Value? {
+            let start = index
+            while let c = current, !" \t,]):}".unicodeScalars.contains(c) { index += 1 }
+            let word = String(String.UnicodeScalarView(scalars[start..<index]))
+            switch word {
+            case "True": return .bool(true)
+            case "False": return .bool(false)
+            case "None": return .null
+            default: break
+            }
+            let digits = word.replacingOccurrences("_", "")
+            let unsigned = digits.drop(while: { $0 == "-" || $0 == "+" })
+            let leadingZero = unsigned.count > 1 && unsigned.hasPrefix("0") && unsigned.allSatisfy(\.isNumber)
+            if let number = Int(digits), word.first != "_", !leadingZero { return .int(number) }
+            if digits.hasPrefix("0x") || digits.hasPrefix("-0x"), let number = Int(digits.replacingOccurrences("0x", ""), radix: 16) {
+                return .int(number)
+            }
+            if let number = Double(digits), digits.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }),
+                digits.allSatisfy({ "0123456789.eE+-".contains($0) })
+            {
+                return .double(number)
+            }
+            return nil
+        }
+    }
+}
+
+extension String {
+    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}
