@@ -20,7 +20,7 @@ struct INIInventoryParser {
             let line = rawLine.trimmingCharacters(in: " \t\r")
             let location = SourceLocation(file: file, line: index + 1, column: rawLine.prefix { $0 == " " || $0 == "\t" }.count + 1)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
-            if line.hasPrefix("[") {
+            if Self.isSectionHeader(line) {
                 section = try parseHeader(line, at: location)
                 switch section {
                 case .hosts(let group), .children(let group):
@@ -70,11 +70,21 @@ struct INIInventoryParser {
         case children(String)
     }
 
+    /// `[name]` or `[name:suffix]`, optionally followed by a comment; any other line starting with `[`
+    /// is a host (such as `[2001:db8::1]:2222`), as in Ansible.
+    static func isSectionHeader(_ line: String) -> Bool {
+        guard line.hasPrefix("["), let close = line.firstIndex(of: "]") else { return false }
+        let inner = line[line.index(after: line.startIndex)..<close]
+        let rest = line[line.index(after: close)...].trimmingCharacters(in: " \t")
+        guard rest.isEmpty || rest.hasPrefix("#") else { return false }
+        let parts = inner.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let name = parts.first, !name.isEmpty, !name.contains(where: { $0 == " " || $0 == "\t" }) else { return false }
+        return parts.count == 1 || parts[1].allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+    }
+
     private func parseHeader(_ line: String, at location: SourceLocation) throws -> Section {
-        guard line.hasSuffix("]") else {
-            throw InventoryError("section header '\(line)' has no closing ']'", at: location)
-        }
-        let inner = String(line.dropFirst().dropLast())
+        let close = line.firstIndex(of: "]") ?? line.endIndex
+        let inner = String(line[line.index(after: line.startIndex)..<close])
         let parts = inner.split(separator: ":", maxSplits: 1).map(String.init)
         let name = parts.first ?? ""
         try Self.checkGroupName(name, at: location)
@@ -138,10 +148,18 @@ enum HostName {
     static func expand(_ written: String, at location: SourceLocation?) throws -> [(name: String, port: Int?)] {
         var name = written
         var port: Int?
-        // `host:2222` (not an IPv6 address, which has more than one colon).
-        if let colon = written.lastIndex(of: ":"), written.firstIndex(of: ":") == colon,
+        if written.hasPrefix("["), let close = written.firstIndex(of: "]"),
+            written[written.index(after: close)...].hasPrefix(":"),
+            let number = Int(written[written.index(close, offsetBy: 2)...]),
+            written[written.index(after: written.startIndex)..<close].contains(":")
+        {
+            // `[2001:db8::1]:2222`: an IPv6 address with a port.
+            name = String(written[written.index(after: written.startIndex)..<close])
+            port = number
+        } else if let colon = written.lastIndex(of: ":"), written.firstIndex(of: ":") == colon,
             let number = Int(written[written.index(after: colon)...])
         {
+            // `host:2222` (an IPv6 address has more than one colon).
             name = String(written[..<colon])
             port = number
         }
