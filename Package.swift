@@ -43,6 +43,12 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        /// The Jinja2 subset playbooks use: `{{ }}` interpolation, expressions, filters, tests, lookups,
+        /// and `{% if/for/set %}` in template files. Undefined variables are errors with a location.
+        .target(
+            name: "SkiffTemplate",
+            dependencies: ["SkiffCore", .product(name: "OrderedCollections", package: "swift-collections")]
+        ),
         /// The `skiff` command-line tool.
         .executableTarget(
             name: "skiff",
@@ -54,6 +60,7 @@ let package = Package(
         /// Starts real OpenSSH `sshd` test hosts on loopback, with the `docker` shim.
         .target(name: "SkiffTestSupport", dependencies: ["SkiffCore"], path: "Tests/SkiffTestSupport"),
         .testTarget(name: "SkiffCoreTests", dependencies: ["SkiffCore", "SkiffTestSupport"]),
+        .testTarget(name: "SkiffTemplateTests", dependencies: ["SkiffTemplate", "SkiffCore"]),
         .testTarget(
             name: "SkiffInventoryTests",
             dependencies: ["SkiffInventory", "SkiffCore"],

@@ -1,0 +1,125 @@
+import OrderedCollections
+import SkiffCore
+
+/// Evaluates a parsed expression against a context.
+struct Evaluator {
+    let context: TemplateContext
+
+    func evaluate(_ expression: Expression) throws -> Evaluated {
+        switch expression {
+        case .literal(let value):
+            return .value(value)
+        case .variable(let name):
+            if let value = context.variables[name] { return .value(value) }
+            return .undefined(name)
+        case .list(let items):
+            return .value(.list(try items.map { try evaluate($0).require() }))
+        case .dict(let pairs):
+            var dict = OrderedDictionary<String, Value>()
+            for (key, value) in pairs {
+                dict[try evaluate(key).require().rendered] = try evaluate(value).require()
+            }
+            return .value(.dict(dict))
+        case .attribute(let base, let name):
+            return try member(of: evaluate(base), name: name, path: describe(base) + "." + name)
+        case .index(let base, let index):
+            let key = try evaluate(index).require()
+            return try subscriptValue(evaluate(base), key, path: describe(base) + "[\(key.pythonRepr())]")
+        case .slice(let base, let start, let end):
+            return .value(try slice(evaluate(base).require(), start.map { try evaluate($0).require() }, end.map { try evaluate($0).require() }))
+        case .unary(let op, let operand):
+            let value = try evaluate(operand).require()
+            switch (op, value) {
+            case ("-", .int(let number)): return .value(.int(-number))
+            case ("-", .double(let number)): return .value(.double(-number))
+            case ("+", .int), ("+", .double): return .value(value)
+            default: throw TemplateError("bad operand type for unary \(op): '\(value.typeName)'")
+            }
+        case .binary(let op, let left, let right):
+            return .value(try Operators.apply(op, try evaluate(left).require(), try evaluate(right).require()))
+        case .and(let left, let right):
+            let first = try evaluate(left).require()
+            return first.isTruthy ? .value(try evaluate(right).require()) : .value(first)
+        case .or(let left, let right):
+            let first = try evaluate(left).require()
+            return first.isTruthy ? .value(first) : .value(try evaluate(right).require())
+        case .not(let operand):
+            return .value(.bool(!(try evaluate(operand).require().isTruthy)))
+        case .filter(let base, let name, let arguments):
+            return try Filters.apply(name, to: evaluate(base), arguments: try evaluateArguments(arguments), evaluator: self)
+        case .test(let base, let name, let arguments, let negated):
+            let result = try JinjaTests.apply(name, to: evaluate(base), arguments: try evaluateArguments(arguments).map(\.value))
+            return .value(.bool(result != negated))
+        case .conditional(let value, let condition, let otherwise):
+            if try evaluate(condition).require().isTruthy { return try evaluate(value) }
+            return try otherwise.map(evaluate) ?? .value(.string(""))
+        case .call(let name, let arguments):
+            return .value(try Lookups.call(name, arguments: try evaluateArguments(arguments), evaluator: self))
+        case .method(let base, let name, let arguments):
+            return .value(try Methods.call(name, on: evaluate(base).require(), arguments: try evaluateArguments(arguments).map(\.value)))
+        }
+    }
+
+    struct EvaluatedArgument {
+        let name: String?
+        let value: Value
+    }
+
+    private func evaluateArguments(_ arguments: [Argument]) throws -> [EvaluatedArgument] {
+        try arguments.map { EvaluatedArgument(name: $0.name, value: try evaluate($0.value).require()) }
+    }
+
+    /// `a.b`: a dict key, else undefined (an error only if used).
+    private func member(of base: Evaluated, name: String, path: String) throws -> Evaluated {
+        guard case .value(let value) = base else { return base }
+        if case .dict(let dict) = value { return dict[name].map(Evaluated.value) ?? .undefined(path) }
+        if case .list(let items) = value, let index = Int(name), items.indices.contains(index) { return .value(items[index]) }
+        return .undefined(path)
+    }
+
+    private func subscriptValue(_ base: Evaluated, _ key: Value, path: String) throws -> Evaluated {
+        guard case .value(let value) = base else { return base }
+        switch (value, key) {
+        case (.dict(let dict), _):
+            return dict[key.rendered].map(Evaluated.value) ?? .undefined(path)
+        case (.list(let items), .int(let index)):
+            let position = index < 0 ? items.count + index : index
+            return items.indices.contains(position) ? .value(items[position]) : .undefined(path)
+        case (.string(let text), .int(let index)):
+            let characters = Array(text)
+            let position = index < 0 ? characters.count + index : index
+            return characters.indices.contains(position) ? .value(.string(String(characters[position]))) : .undefined(path)
+        default:
+            throw TemplateError("cannot index \(value.typeName) with \(key.typeName) in '\(path)'")
+        }
+    }
+
+    private func slice(_ value: Value, _ start: Value?, _ end: Value?) throws -> Value {
+        func bounds(_ count: Int) -> Range<Int> {
+            func clamp(_ v: Value?, _ fallback: Int) -> Int {
+                guard case .int(let n)? = v else { return fallback }
+                return max(0, min(count, n < 0 ? count + n : n))
+            }
+            let lower = clamp(start, 0)
+            return lower..<max(lower, clamp(end, count))
+        }
+        switch value {
+        case .list(let items): return .list(Array(items[bounds(items.count)]))
+        case .string(let text):
+            let characters = Array(text)
+            return .string(String(characters[bounds(characters.count)]))
+        default: throw TemplateError("cannot slice \(value.typeName)")
+        }
+    }
+
+    /// The source form of a variable path, for messages: `result.stdout`, `groups['web']`.
+    func describe(_ expression: Expression) -> String {
+        switch expression {
+        case .variable(let name): return name
+        case .attribute(let base, let name): return describe(base) + "." + name
+        case .index(let base, .literal(let key)): return describe(base) + "[\(key.pythonRepr())]"
+        case .index(let base, _): return describe(base) + "[...]"
+        default: return "expression"
+        }
+    }
+}

@@ -1,0 +1,267 @@
+import Foundation
+import OrderedCollections
+import SkiffCore
+
+/// The filters deploy playbooks use, with Ansible's semantics. An unknown filter is an error naming it.
+enum Filters {
+    typealias Arguments = [Evaluator.EvaluatedArgument]
+
+    /// Every filter name Skiff knows, with and without the `ansible.builtin.` prefix.
+    static let names: Set<String> = [
+        "default", "d", "mandatory", "quote", "lower", "upper", "capitalize", "title", "trim", "replace", "int",
+        "float", "bool", "string", "length", "count", "join", "first", "last", "split", "regex_replace",
+        "regex_search", "b64encode", "b64decode", "to_json", "to_nice_json", "from_json", "to_yaml", "to_nice_yaml",
+        "basename", "dirname", "combine", "dict2items", "items2dict", "list", "unique", "sort", "min", "max", "abs",
+        "round", "map", "select", "reject", "selectattr", "rejectattr", "flatten", "sum", "reverse", "dict",
+        "password_hash",
+    ]
+
+    static func isKnown(_ name: String) -> Bool { names.contains(shortName(name)) }
+
+    static func shortName(_ name: String) -> String {
+        name.hasPrefix("ansible.builtin.") ? String(name.dropFirst("ansible.builtin.".count)) : name
+    }
+
+    static func apply(_ fullName: String, to input: Evaluated, arguments: Arguments, evaluator: Evaluator) throws -> Evaluated {
+        let name = shortName(fullName)
+        let positional = arguments.filter { $0.name == nil }.map(\.value)
+        func named(_ key: String) -> Value? { arguments.first { $0.name == key }?.value }
+        func arg(_ index: Int, _ key: String) -> Value? { index < positional.count ? positional[index] : named(key) }
+
+        switch name {
+        case "default", "d":
+            let fallback = arg(0, "default_value") ?? .string("")
+            let checkFalsy = arg(1, "boolean")?.isTruthy ?? false
+            switch input {
+            case .undefined: return .value(fallback)
+            case .value(let value): return .value(checkFalsy && !value.isTruthy ? fallback : value)
+            }
+        case "mandatory":
+            if case .undefined(let variable) = input {
+                let message = arg(0, "msg")?.rendered ?? "Mandatory variable '\(variable)' not defined."
+                throw TemplateError(message)
+            }
+            return input
+        default:
+            break
+        }
+        guard names.contains(name) else {
+            throw TemplateError("no filter named '\(fullName)'")
+        }
+        let value = try input.require()
+        return .value(try applyDefined(name, value, arg: arg, named: named, evaluator: evaluator))
+    }
+
+    private static func applyDefined(
+        _ name: String, _ value: Value, arg: (Int, String) -> Value?, named: (String) -> Value?, evaluator: Evaluator
+    ) throws -> Value {
+        switch name {
+        case "quote": return .string(ShellQuote.quote(value.rendered))
+        case "lower": return .string(value.rendered.lowercased())
+        case "upper": return .string(value.rendered.uppercased())
+        case "capitalize":
+            let text = value.rendered
+            return .string(text.prefix(1).uppercased() + text.dropFirst().lowercased())
+        case "title": return .string(value.rendered.capitalized)
+        case "trim": return .string(value.rendered.trimmingCharacters(in: .whitespacesAndNewlines))
+        case "replace":
+            guard let old = arg(0, "old"), let new = arg(1, "new") else { throw TemplateError("replace needs old and new") }
+            return .string(value.rendered.replacingOccurrences(of: old.rendered, with: new.rendered))
+        case "int":
+            switch value {
+            case .int: return value
+            case .double(let number): return .int(Int(number))
+            case .bool(let flag): return .int(flag ? 1 : 0)
+            case .string(let text):
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                if let number = Int(trimmed) { return .int(number) }
+                if let number = Double(trimmed) { return .int(Int(number)) }
+                return arg(0, "default") ?? .int(0)
+            default: return arg(0, "default") ?? .int(0)
+            }
+        case "float":
+            switch value {
+            case .int(let number): return .double(Double(number))
+            case .double: return value
+            case .string(let text): return Double(text.trimmingCharacters(in: .whitespaces)).map(Value.double) ?? arg(0, "default") ?? .double(0)
+            default: return arg(0, "default") ?? .double(0)
+            }
+        case "bool":
+            switch value {
+            case .bool: return value
+            case .int(let number): return .bool(number == 1)
+            case .string(let text): return .bool(["yes", "on", "1", "true", "y", "t"].contains(text.lowercased().trimmingCharacters(in: .whitespaces)))
+            default: return .bool(false)
+            }
+        case "string": return .string(value.rendered)
+        case "length", "count":
+            switch value {
+            case .string(let text): return .int(text.count)
+            case .list(let items): return .int(items.count)
+            case .dict(let dict): return .int(dict.count)
+            default: throw TemplateError("object of type '\(value.typeName)' has no len()")
+            }
+        case "join":
+            let separator = arg(0, "d")?.rendered ?? ""
+            return .string(try items(value).map(\.rendered).joined(separator: separator))
+        case "first": return try items(value).first ?? .null
+        case "last": return try items(value).last ?? .null
+        case "split":
+            let text = value.rendered
+            if let separator = arg(0, "sep")?.rendered {
+                return .list(text.components(separatedBy: separator).map(Value.string))
+            }
+            return .list(text.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) })
+        case "regex_replace":
+            let pattern = arg(0, "regex")?.rendered ?? ""
+            let replacement = (arg(1, "replace")?.rendered ?? "").replacingOccurrences(of: "\\\\(\\d)", with: "\\$$1", options: .regularExpression)
+            let regex = try compile(pattern, ignoreCase: named("ignorecase")?.isTruthy ?? false)
+            let text = value.rendered
+            return .string(regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: replacement))
+        case "regex_search":
+            let regex = try compile(arg(0, "regex")?.rendered ?? "", ignoreCase: named("ignorecase")?.isTruthy ?? false)
+            let text = value.rendered
+            guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+                let range = Range(match.range, in: text)
+            else { return .null }
+            return .string(String(text[range]))
+        case "b64encode": return .string(Data(value.rendered.utf8).base64EncodedString())
+        case "b64decode":
+            guard let data = Data(base64Encoded: value.rendered) else { throw TemplateError("b64decode: not valid base64") }
+            return .string(String(decoding: data, as: UTF8.self))
+        case "to_json": return .string(value.json)
+        case "to_nice_json": return .string(JSONText.pretty(value))
+        case "from_json": return try JSONValue.parse(value.rendered)
+        case "to_yaml", "to_nice_yaml": return .string(YAMLText.render(value) + "\n")
+        case "basename": return .string(value.rendered.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? "")
+        case "dirname":
+            let text = value.rendered
+            guard let slash = text.lastIndex(of: "/") else { return .string("") }
+            return .string(slash == text.startIndex ? "/" : String(text[..<slash]))
+        case "combine":
+            guard case .dict(var result) = value else { throw TemplateError("combine expects dictionaries") }
+            let recursive = named("recursive")?.isTruthy ?? false
+            var index = 0
+            while let next = arg(index, "__none__") {
+                guard case .dict(let other) = next else { throw TemplateError("combine expects dictionaries") }
+                result = merge(result, other, recursive: recursive)
+                index += 1
+            }
+            return .dict(result)
+        case "dict2items":
+            guard case .dict(let dict) = value else { throw TemplateError("dict2items expects a dictionary") }
+            let keyName = named("key_name")?.rendered ?? "key"
+            let valueName = named("value_name")?.rendered ?? "value"
+            return .list(dict.map { .dict([keyName: .string($0.key), valueName: $0.value]) })
+        case "items2dict":
+            let keyName = named("key_name")?.rendered ?? "key"
+            let valueName = named("value_name")?.rendered ?? "value"
+            var dict = OrderedDictionary<String, Value>()
+            for item in try items(value) {
+                guard case .dict(let entry) = item, let key = entry[keyName] else { throw TemplateError("items2dict: each item needs '\(keyName)'") }
+                dict[key.rendered] = entry[valueName] ?? .null
+            }
+            return .dict(dict)
+        case "dict":
+            var dict = OrderedDictionary<String, Value>()
+            for item in try items(value) {
+                guard case .list(let pair) = item, pair.count == 2 else { throw TemplateError("dict: expects pairs") }
+                dict[pair[0].rendered] = pair[1]
+            }
+            return .dict(dict)
+        case "list": return .list(try items(value))
+        case "unique":
+            var seen: [Value] = []
+            for item in try items(value) where !seen.contains(where: { Operators.equal($0, item) }) { seen.append(item) }
+            return .list(seen)
+        case "sort":
+            let reverse = arg(0, "reverse")?.isTruthy ?? false
+            let sorted = try items(value).sorted { (try? Operators.apply("<", $0, $1).isTruthy) ?? false }
+            return .list(reverse ? sorted.reversed() : sorted)
+        case "reverse":
+            if case .string(let text) = value { return .string(String(text.reversed())) }
+            return .list(try items(value).reversed())
+        case "min", "max":
+            let all = try items(value)
+            guard var best = all.first else { return .null }
+            for item in all.dropFirst() where (try Operators.apply(name == "min" ? "<" : ">", item, best)).isTruthy { best = item }
+            return best
+        case "sum":
+            return try items(value).reduce(arg(0, "start") ?? .int(0)) { try Operators.apply("+", $0, $1) }
+        case "abs":
+            if case .int(let number) = value { return .int(abs(number)) }
+            if case .double(let number) = value { return .double(abs(number)) }
+            throw TemplateError("abs expects a number")
+        case "round":
+            let places = arg(0, "precision")?.intValue ?? 0
+            guard case .double(let number) = try apply("float", to: .value(value), arguments: [], evaluator: evaluator).require() else { return value }
+            let factor = pow(10.0, Double(places))
+            return .double((number * factor).rounded() / factor)
+        case "flatten":
+            func flatten(_ list: [Value]) -> [Value] {
+                list.flatMap { item -> [Value] in if case .list(let inner) = item { return flatten(inner) } else { return [item] } }
+            }
+            return .list(flatten(try items(value)))
+        case "map":
+            if let attribute = named("attribute")?.rendered {
+                return .list(try items(value).map { item in
+                    guard case .dict(let dict) = item else { return .null }
+                    return dict[attribute] ?? named("default") ?? .null
+                })
+            }
+            guard let filter = arg(0, "filter")?.rendered else { throw TemplateError("map needs a filter name or attribute=") }
+            return .list(try items(value).map { try apply(filter, to: .value($0), arguments: [], evaluator: evaluator).require() })
+        case "select", "reject":
+            let test = arg(0, "test")?.rendered
+            return .list(try items(value).filter { item in
+                let passes = try test.map { try JinjaTests.apply($0, to: .value(item), arguments: []) } ?? item.isTruthy
+                return passes == (name == "select")
+            })
+        case "selectattr", "rejectattr":
+            guard let attribute = arg(0, "attr")?.rendered else { throw TemplateError("\(name) needs an attribute name") }
+            let test = arg(1, "test")?.rendered
+            let testArguments = [arg(2, "value")].compactMap { $0 }
+            return .list(try items(value).filter { item in
+                let field: Evaluated
+                if case .dict(let dict) = item, let found = dict[attribute] { field = .value(found) } else { field = .undefined(attribute) }
+                let passes = try test.map { try JinjaTests.apply($0, to: field, arguments: testArguments) } ?? ((try? field.require())?.isTruthy ?? false)
+                return passes == (name == "selectattr")
+            })
+        case "password_hash":
+            throw TemplateError("password_hash is not supported by Skiff")
+        default:
+            throw TemplateError("no filter named '\(name)'")
+        }
+    }
+
+    static func items(_ value: Value) throws -> [Value] {
+        switch value {
+        case .list(let items): return items
+        case .dict(let dict): return dict.keys.map(Value.string)
+        case .string(let text): return text.map { .string(String($0)) }
+        default: throw TemplateError("'\(value.typeName)' object is not iterable")
+        }
+    }
+
+    static func compile(_ pattern: String, ignoreCase: Bool) throws -> NSRegularExpression {
+        do {
+            return try NSRegularExpression(pattern: pattern, options: ignoreCase ? [.caseInsensitive] : [])
+        } catch {
+            throw TemplateError("invalid regular expression '\(pattern)'")
+        }
+    }
+
+    private static func merge(_ base: OrderedDictionary<String, Value>, _ other: OrderedDictionary<String, Value>, recursive: Bool)
+        -> OrderedDictionary<String, Value>
+    {
+        var result = base
+        for (key, value) in other {
+            if recursive, case .dict(let left)? = result[key], case .dict(let right) = value {
+                result[key] = .dict(merge(left, right, recursive: true))
+            } else {
+                result[key] = value
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,176 @@
+import OrderedCollections
+import SkiffCore
+
+/// A Jinja2 template: text with `{{ expression }}`, `{% if %}`/`{% for %}`/`{% set %}` blocks and
+/// `{# comments #}`, with whitespace control (`{%-`, `-%}`) and Ansible's `trim_blocks` (the newline
+/// after a block tag is dropped). Parsing checks filter and test names, so an unknown filter is found
+/// before anything runs.
+public struct Template: Sendable {
+    let nodes: [Node]
+    public let source: String
+    public let location: SourceLocation?
+
+    indirect enum Node: Sendable {
+        case text(String)
+        case output(ParsedExpression)
+        case conditional([(ParsedExpression, [Node])], otherwise: [Node])
+        case loop(variables: [String], ParsedExpression, body: [Node], otherwise: [Node])
+        case assign(String, ParsedExpression)
+    }
+
+    /// Parses `text`; `location` is where it starts (for a YAML scalar, the scalar's position).
+    public init(_ text: String, file: String? = nil, location: SourceLocation? = nil) throws {
+        source = text
+        self.location = location ?? file.map { SourceLocation(file: $0, line: 1) }
+        var reader = TemplateReader(text: text, location: self.location)
+        nodes = try reader.parseNodes(until: [])
+    }
+
+    /// True when the text holds any `{{`, `{%` or `{#`: plain strings need no rendering.
+    public static func isTemplated(_ text: String) -> Bool {
+        text.contains("{{") || text.contains("{%") || text.contains("{#")
+    }
+
+    /// Renders to text.
+    public func render(_ context: TemplateContext) throws -> String {
+        var output = ""
+        try render(nodes, context: context, into: &output)
+        return output
+    }
+
+    /// Evaluates a value from a playbook: a string that is exactly one `{{ expression }}` keeps the
+    /// expression's type (a list stays a list); anything else renders to a string.
+    public func evaluate(_ context: TemplateContext) throws -> Value {
+        if nodes.count == 1, case .output(let expression) = nodes[0] {
+            return try expression.evaluate(Evaluator(context: context))
+        }
+        return .string(try render(context))
+    }
+
+    private func render(_ nodes: [Node], context: TemplateContext, into output: inout String) throws {
+        var context = context
+        for node in nodes {
+            switch node {
+            case .text(let text):
+                output += text
+            case .output(let expression):
+                output += try expression.evaluate(Evaluator(context: context)).rendered
+            case .conditional(let branches, let otherwise):
+                var taken = false
+                for (condition, body) in branches where !taken {
+                    if try condition.evaluate(Evaluator(context: context)).isTruthy {
+                        try render(body, context: context, into: &output)
+                        taken = true
+                    }
+                }
+                if !taken { try render(otherwise, context: context, into: &output) }
+            case .loop(let variables, let iterable, let body, let otherwise):
+                let items = try Filters.items(try iterable.evaluate(Evaluator(context: context)))
+                if items.isEmpty { try render(otherwise, context: context, into: &output) }
+                for (index, item) in items.enumerated() {
+                    var overlay: OrderedDictionary<String, Value> = [
+                        "loop": .dict([
+                            "index": .int(index + 1), "index0": .int(index), "first": .bool(index == 0),
+                            "last": .bool(index == items.count - 1), "length": .int(items.count),
+                        ])
+                    ]
+                    if variables.count == 1 {
+                        overlay[variables[0]] = item
+                    } else if case .list(let parts) = item {
+                        for (name, part) in zip(variables, parts) { overlay[name] = part }
+                    }
+                    try render(body, context: context.with(overlay), into: &output)
+                }
+            case .assign(let name, let expression):
+                context = context.with([name: try expression.evaluate(Evaluator(context: context))])
+            }
+        }
+    }
+}
+
+/// One expression with the text it came from and where, so errors can name both.
+struct ParsedExpression: @unchecked Sendable {
+    let expression: Expression
+    let text: String
+    let location: SourceLocation?
+
+    init(_ text: String, location: SourceLocation?) throws {
+        self.text = text
+        self.location = location
+        do {
+            expression = try Parser.parse(text)
+            try Self.checkNames(expression)
+        } catch var error as TemplateError {
+            error.location = error.location ?? location
+            throw error
+        }
+    }
+
+    func evaluate(_ evaluator: Evaluator) throws -> Value {
+        do {
+            return try evaluator.evaluate(expression).require()
+        } catch var error as TemplateError {
+            if error.location == nil {
+                error = TemplateError("\(error.message) in '\(text.trimmingCharacters(in: " "))'", at: location)
+            }
+            throw error
+        }
+    }
+
+    /// Unknown filters and tests are errors as soon as the template is read.
+    static func checkNames(_ expression: Expression) throws {
+        switch expression {
+        case .literal, .variable: break
+        case .list(let items): try items.forEach(checkNames)
+        case .dict(let pairs): try pairs.forEach { try checkNames($0.0); try checkNames($0.1) }
+        case .attribute(let base, _): try checkNames(base)
+        case .index(let base, let index): try checkNames(base); try checkNames(index)
+        case .slice(let base, let start, let end): try checkNames(base); try start.map(checkNames); try end.map(checkNames)
+        case .unary(_, let operand), .not(let operand): try checkNames(operand)
+        case .binary(_, let left, let right), .and(let left, let right), .or(let left, let right):
+            try checkNames(left); try checkNames(right)
+        case .filter(let base, let name, let arguments):
+            guard Filters.isKnown(name) else { throw TemplateError("no filter named '\(name)'") }
+            try checkNames(base); try arguments.forEach { try checkNames($0.value) }
+        case .test(let base, let name, let arguments, _):
+            guard JinjaTests.isKnown(name) else { throw TemplateError("no test named '\(name)'") }
+            try checkNames(base); try arguments.forEach { try checkNames($0.value) }
+        case .conditional(let value, let condition, let otherwise):
+            try checkNames(value); try checkNames(condition); try otherwise.map(checkNames)
+        case .call(_, let arguments): try arguments.forEach { try checkNames($0.value) }
+        case .method(let base, _, let arguments): try checkNames(base); try arguments.forEach { try checkNames($0.value) }
+        }
+    }
+}
+
+/// A bare expression, as `when:`, `failed_when:`, `changed_when:` and `until:` hold them.
+public struct Condition: Sendable {
+    let parsed: ParsedExpression
+
+    public init(_ text: String, location: SourceLocation? = nil) throws {
+        var expression = text.trimmingCharacters(in: " \n\t")
+        // `when: "{{ x }}"` works in Ansible (with a warning); accept it.
+        if expression.hasPrefix("{{") && expression.hasSuffix("}}") {
+            expression = String(expression.dropFirst(2).dropLast(2))
+        }
+        parsed = try ParsedExpression(expression, location: location)
+    }
+
+    public func evaluate(_ context: TemplateContext) throws -> Bool {
+        try parsed.evaluate(Evaluator(context: context)).isTruthy
+    }
+
+    public func value(_ context: TemplateContext) throws -> Value {
+        try parsed.evaluate(Evaluator(context: context))
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var start = startIndex
+        var end = endIndex
+        while start < end && set.contains(self[start]) { start = index(after: start) }
+        while end > start && set.contains(self[index(before: end)]) { end = index(before: end) }
+        return String(self[start..<end])
+    }
+}

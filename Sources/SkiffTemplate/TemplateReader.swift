@@ -1,0 +1,156 @@
+import SkiffCore
+
+/// Splits template text into nodes, tracking line and column for errors.
+struct TemplateReader {
+    private let chars: [Character]
+    private var index = 0
+    private let base: SourceLocation?
+    /// Set after a tag ending in `-%}`/`-}}`, or after a block or comment tag (trim_blocks): the next
+    /// text loses its leading whitespace (all of it) or its first newline (only that).
+    private var stripNext: Strip = .none
+
+    enum Strip { case none, newline, whitespace }
+
+    init(text: String, location: SourceLocation?) {
+        chars = Array(text)
+        base = location
+    }
+
+    private func location(at position: Int) -> SourceLocation? {
+        guard let base else { return nil }
+        var line = base.line
+        var column = base.column
+        for character in chars[0..<min(position, chars.count)] {
+            if character == "\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return SourceLocation(file: base.file, line: line, column: column)
+    }
+
+    /// Reads nodes until one of the block keywords in `terminators` (returned for the caller to handle).
+    mutating func parseNodes(until terminators: Set<String>) throws -> [Template.Node] {
+        var nodes: [Template.Node] = []
+        while index < chars.count {
+            guard let (open, tagStart) = nextTag() else {
+                appendText(String(chars[index...]), to: &nodes)
+                index = chars.count
+                break
+            }
+            var text = String(chars[index..<tagStart])
+            let trimLeft = tagStart + 2 < chars.count && chars[tagStart + 2] == "-"
+            if trimLeft { text = String(text.reversed().drop(while: { $0.isWhitespace }).reversed()) }
+            appendText(text, to: &nodes)
+            let contentStart = tagStart + 2 + (trimLeft ? 1 : 0)
+            let close = open == "{{" ? "}}" : open == "{%" ? "%}" : "#}"
+            guard let closeAt = find(close, from: contentStart) else {
+                throw TemplateError("'\(open)' is never closed with '\(close)'", at: location(at: tagStart))
+            }
+            let trimRight = closeAt > contentStart && chars[closeAt - 1] == "-"
+            let content = String(chars[contentStart..<(trimRight ? closeAt - 1 : closeAt)])
+            index = closeAt + 2
+            let tagLocation = location(at: tagStart)
+            switch open {
+            case "{#":
+                stripNext = trimRight ? .whitespace : .newline
+            case "{{":
+                nodes.append(.output(try ParsedExpression(content, location: tagLocation)))
+                stripNext = trimRight ? .whitespace : .none
+            default:
+                stripNext = trimRight ? .whitespace : .newline
+                let words = content.trimmingCharacters(in: " \t\n").split(separator: " ", maxSplits: 1).map(String.init)
+                let keyword = words.first ?? ""
+                let rest = words.count > 1 ? words[1] : ""
+                if terminators.contains(keyword) {
+                    lastTerminator = (keyword, rest, tagLocation)
+                    return nodes
+                }
+                nodes.append(try parseBlock(keyword, rest, at: tagLocation))
+            }
+        }
+        if !terminators.isEmpty {
+            throw TemplateError("missing {% \(terminators.sorted().joined(separator: " / ")) %}", at: location(at: chars.count))
+        }
+        return nodes
+    }
+
+    private var lastTerminator: (keyword: String, rest: String, location: SourceLocation?) = ("", "", nil)
+
+    private mutating func parseBlock(_ keyword: String, _ rest: String, at tagLocation: SourceLocation?) throws -> Template.Node {
+        switch keyword {
+        case "if":
+            var branches: [(ParsedExpression, [Template.Node])] = []
+            var condition = try ParsedExpression(rest, location: tagLocation)
+            var otherwise: [Template.Node] = []
+            while true {
+                let body = try parseNodes(until: ["elif", "else", "endif"])
+                branches.append((condition, body))
+                let (word, text, location) = lastTerminator
+                if word == "elif" {
+                    condition = try ParsedExpression(text, location: location)
+                    continue
+                }
+                if word == "else" { otherwise = try parseNodes(until: ["endif"]) }
+                return .conditional(branches, otherwise: otherwise)
+            }
+        case "for":
+            guard let inRange = rest.range(of: " in ") else {
+                throw TemplateError("expected '{% for NAME in EXPRESSION %}'", at: tagLocation)
+            }
+            let names = rest[..<inRange.lowerBound].split(separator: ",").map { String($0).trimmingCharacters(in: " ") }
+            let iterable = try ParsedExpression(String(rest[inRange.upperBound...]), location: tagLocation)
+            let body = try parseNodes(until: ["else", "endfor"])
+            var otherwise: [Template.Node] = []
+            if lastTerminator.keyword == "else" { otherwise = try parseNodes(until: ["endfor"]) }
+            return .loop(variables: names, iterable, body: body, otherwise: otherwise)
+        case "set":
+            guard let equals = rest.firstIndex(of: "=") else {
+                throw TemplateError("expected '{% set NAME = EXPRESSION %}'", at: tagLocation)
+            }
+            let name = String(rest[..<equals]).trimmingCharacters(in: " ")
+            return .assign(name, try ParsedExpression(String(rest[rest.index(after: equals)...]), location: tagLocation))
+        default:
+            throw TemplateError("unknown or misplaced tag '{% \(keyword) %}'", at: tagLocation)
+        }
+    }
+
+    private mutating func appendText(_ raw: String, to nodes: inout [Template.Node]) {
+        var text = Substring(raw)
+        switch stripNext {
+        case .none: break
+        case .newline: if text.hasPrefix("\n") { text = text.dropFirst() }
+        case .whitespace: text = text.drop(while: { $0.isWhitespace })
+        }
+        stripNext = .none
+        if !text.isEmpty { nodes.append(.text(String(text))) }
+    }
+
+    /// The next `{{`, `{%` or `{#` at or after the current position.
+    private func nextTag() -> (String, Int)? {
+        var position = index
+        while position + 1 < chars.count {
+            if chars[position] == "{" {
+                let next = chars[position + 1]
+                if next == "{" || next == "%" || next == "#" { return ("{" + String(next), position) }
+            }
+            position += 1
+        }
+        return nil
+    }
+
+    private func find(_ marker: String, from start: Int) -> Int? {
+        let pattern = Array(marker)
+        var position = start
+        var quote: Character?
+        while position + 1 < chars.count {
+            let c = chars[position]
+            if let open = quote {
+                if c == open { quote = nil }
+            } else if c == "'" || c == "\"" {
+                quote = c
+            } else if c == pattern[0] && chars[position + 1] == pattern[1] {
+                return position
+            }
+            position += 1
+        }
+        return nil
+    }
+}
