@@ -35,11 +35,16 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        /// YAML (through Yams/libyaml) to `Value`, with YAML 1.1 scalars as Ansible reads them and source locations.
+        .target(
+            name: "SkiffYAML",
+            dependencies: ["SkiffCore", "Yams", .product(name: "OrderedCollections", package: "swift-collections")]
+        ),
         /// Ansible-compatible inventories: INI and YAML, host ranges, groups and their variables, host patterns.
         .target(
             name: "SkiffInventory",
             dependencies: [
-                "SkiffCore", "Yams",
+                "SkiffCore", "SkiffYAML", "Yams",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),

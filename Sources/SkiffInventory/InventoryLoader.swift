@@ -1,6 +1,7 @@
 import Foundation
 import OrderedCollections
 import SkiffCore
+import SkiffYAML
 
 /// Reads inventory sources as `-i` names them: a file (YAML when it ends in .yml/.yaml/.json, INI
 /// otherwise), a directory of such files, or a comma-separated host list (`h1,h2,`); then the
@@ -43,10 +44,21 @@ public struct InventoryLoader {
             throw InventoryError("cannot read inventory file \(path)")
         }
         let text = String(decoding: data, as: UTF8.self)
-        if Self.isYAML(path) {
-            try YAMLInventoryParser(file: path).parse(text, into: &inventory)
-        } else {
-            try INIInventoryParser(file: path).parse(text, into: &inventory)
+        try Self.reportingYAMLErrors {
+            if Self.isYAML(path) {
+                try YAMLInventoryParser(file: path).parse(text, into: &inventory)
+            } else {
+                try INIInventoryParser(file: path).parse(text, into: &inventory)
+            }
+        }
+    }
+
+    /// YAML problems are inventory problems: same message, same location.
+    static func reportingYAMLErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as YAMLError {
+            throw InventoryError(error.message, at: error.location)
         }
     }
 
@@ -109,6 +121,10 @@ public struct InventoryLoader {
     }
 
     func loadVarsFile(_ path: String) throws -> OrderedDictionary<String, Value> {
+        try Self.reportingYAMLErrors { try readVarsFile(path) }
+    }
+
+    private func readVarsFile(_ path: String) throws -> OrderedDictionary<String, Value> {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InventoryError("cannot read variables file \(path)")
         }

@@ -1,5 +1,6 @@
 import OrderedCollections
 import SkiffCore
+import SkiffYAML
 import Yams
 
 /// Reads Ansible's YAML inventory format: top-level groups (usually `all`), each a mapping with

@@ -2,10 +2,23 @@ import OrderedCollections
 import SkiffCore
 import Yams
 
+/// A YAML problem in an input file, with where it is.
+public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let message: String
+    public let location: SourceLocation?
+
+    public init(_ message: String, at location: SourceLocation?) {
+        self.message = message
+        self.location = location
+    }
+
+    public var description: String { (location.map { "\($0): " } ?? "") + message }
+}
+
 /// Turns a parsed YAML node into a `Value`, typing plain scalars as YAML 1.1 does (as Ansible's
 /// PyYAML does: `yes`/`no`/`on`/`off` are booleans) and keeping quoted scalars as strings.
-enum YAMLValue {
-    static func value(of node: Node, file: String) throws -> Value {
+public enum YAMLValue {
+    public static func value(of node: Node, file: String) throws -> Value {
         switch node {
         case .scalar(let scalar):
             guard scalar.style == .plain else { return .string(scalar.string) }
@@ -20,32 +33,32 @@ enum YAMLValue {
             var dict = OrderedDictionary<String, Value>()
             for (key, item) in mapping {
                 guard let name = key.string else {
-                    throw InventoryError("mapping keys must be strings", at: location(of: key, file: file))
+                    throw YAMLError("mapping keys must be strings", at: location(of: key, file: file))
                 }
                 dict[name] = try value(of: item, file: file)
             }
             return .dict(dict)
         case .alias:
-            throw InventoryError("unresolved YAML alias", at: location(of: node, file: file))
+            throw YAMLError("unresolved YAML alias", at: location(of: node, file: file))
         }
     }
 
     /// An empty value (`key:` with nothing after it, or `~`/`null`).
-    static func isNull(_ node: Node) -> Bool {
+    public static func isNull(_ node: Node) -> Bool {
         if case .scalar(let scalar) = node, scalar.style == .plain, node.null != nil { return true }
         return false
     }
 
-    static func location(of node: Node, file: String) -> SourceLocation {
+    public static func location(of node: Node, file: String) -> SourceLocation {
         SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 
     /// Parses YAML text, turning a syntax error into an error with its file, line and column.
-    static func compose(_ text: String, file: String) throws -> Node? {
+    public static func compose(_ text: String, file: String) throws -> Node? {
         do {
             return try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw InventoryError("invalid YAML: \(error.plainDescription)", at: error.location(file: file))
+            throw YAMLError("invalid YAML: \(error.plainDescription)", at: error.location(file: file))
         }
     }
 }
