@@ -54,11 +54,20 @@ let package = Package(
             name: "SkiffTemplate",
             dependencies: ["SkiffCore", .product(name: "OrderedCollections", package: "swift-collections")]
         ),
+        /// YAML playbooks to plays, blocks, tasks and handlers with source locations; module resolution,
+        /// free-form arguments, static includes; every error found before any host is contacted.
+        .target(
+            name: "SkiffPlaybook",
+            dependencies: [
+                "SkiffCore", "SkiffYAML", "SkiffTemplate", "Yams",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
         /// The `skiff` command-line tool.
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "SkiffCore", "SkiffSSH", "SkiffInventory",
+                "SkiffCore", "SkiffSSH", "SkiffInventory", "SkiffPlaybook", "SkiffTemplate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +75,11 @@ let package = Package(
         .target(name: "SkiffTestSupport", dependencies: ["SkiffCore"], path: "Tests/SkiffTestSupport"),
         .testTarget(name: "SkiffCoreTests", dependencies: ["SkiffCore", "SkiffTestSupport"]),
         .testTarget(name: "SkiffTemplateTests", dependencies: ["SkiffTemplate", "SkiffCore"]),
+        .testTarget(
+            name: "SkiffPlaybookTests",
+            dependencies: ["SkiffPlaybook", "SkiffCore"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "SkiffInventoryTests",
             dependencies: ["SkiffInventory", "SkiffCore"],

@@ -50,7 +50,7 @@ public enum HostPattern {
 
     /// Splits on commas when there are any, else on colons outside `[...]` (a single `host:port`-like
     /// IPv6 address stays whole).
-    static func split(_ pattern: String) -> [String] {
+    public static func split(_ pattern: String) -> [String] {
         if pattern.contains(",") {
             return pattern.split(separator: ",").map { $0.trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }
         }

@@ -6,7 +6,8 @@ struct Skiff: AsyncParsableCommand {
         commandName: "skiff",
         abstract: "Agentless SSH deployment orchestrator: Ansible-compatible playbooks, run fast and safely.",
         version: SkiffVersion.current,
-        subcommands: [ExecCommand.self, UploadCommand.self, InventoryCommand.self]
+        subcommands: [PlaybookCommand.self, ExecCommand.self, UploadCommand.self, InventoryCommand.self],
+        defaultSubcommand: PlaybookCommand.self
     )
 }
 

@@ -1,0 +1,452 @@
+import Foundation
+import OrderedCollections
+import SkiffCore
+import SkiffTemplate
+import SkiffYAML
+import Yams
+
+/// Reads a playbook and everything it imports, and checks it all before anything runs: YAML syntax,
+/// keywords, module names and arguments, template syntax and filter names. Every problem is reported
+/// (not just the first), each with its file, line and column.
+public struct PlaybookLoader {
+    public init() {}
+
+    public func load(_ path: String) throws -> Playbook {
+        let session = LoadSession()
+        let plays = session.loadPlaybook(path, from: nil)
+        if !session.diagnostics.isEmpty { throw PlaybookError(diagnostics: session.diagnostics) }
+        return Playbook(path: path, plays: plays)
+    }
+}
+
+/// The state of one load: problems found so far and the files being read (to catch import cycles).
+final class LoadSession {
+    var diagnostics: [Diagnostic] = []
+    private var stack: [String] = []
+
+    func report(_ message: String, at location: SourceLocation?, hint: String? = nil) {
+        diagnostics.append(Diagnostic(message, at: location, hint: hint))
+    }
+
+    private func readYAML(_ path: String, from location: SourceLocation?) -> Node? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            report("cannot read \(path)", at: location, hint: FileManager.default.fileExists(atPath: path) ? nil : "no such file")
+            return nil
+        }
+        do {
+            return try YAMLValue.compose(String(decoding: data, as: UTF8.self), file: path)
+        } catch let error as YAMLError {
+            report(error.message, at: error.location)
+            return nil
+        } catch {
+            report("\(error)", at: location)
+            return nil
+        }
+    }
+
+    private func enter(_ path: String, at location: SourceLocation?) -> Bool {
+        let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
+        if stack.contains(canonical) {
+            report("\(path) imports itself (through \(stack.map { ($0 as NSString).lastPathComponent }.joined(separator: " → ")))", at: location)
+            return false
+        }
+        stack.append(canonical)
+        return true
+    }
+
+    private func leave() { stack.removeLast() }
+
+    static func directory(of path: String) -> String {
+        let parent = (path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
+    }
+
+    static func resolve(_ path: String, relativeTo directory: String) -> String {
+        path.hasPrefix("/") ? path : "\(directory)/\(path)"
+    }
+
+    func location(_ node: Node, _ file: String) -> SourceLocation { YAMLValue.location(of: node, file: file) }
+
+    // MARK: Plays
+
+    func loadPlaybook(_ path: String, from location: SourceLocation?) -> [Play] {
+        guard enter(path, at: location) else { return [] }
+        defer { leave() }
+        guard let root = readYAML(path, from: location) else { return [] }
+        guard case .sequence(let entries) = root else {
+            report("a playbook is a list of plays", at: self.location(root, path), hint: "start each play with '- hosts: …'")
+            return []
+        }
+        var plays: [Play] = []
+        for entry in entries {
+            guard case .mapping(let fields) = entry else {
+                report("a play must be a mapping", at: self.location(entry, path))
+                continue
+            }
+            if let imported = fields.first(where: { ["import_playbook", "ansible.builtin.import_playbook"].contains($0.key.string ?? "") }) {
+                guard let target = imported.value.string else {
+                    report("import_playbook takes a file name", at: self.location(imported.value, path))
+                    continue
+                }
+                plays += loadPlaybook(Self.resolve(target, relativeTo: Self.directory(of: path)), from: self.location(imported.value, path))
+                continue
+            }
+            if let play = parsePlay(fields, node: entry, file: path) { plays.append(play) }
+        }
+        return plays
+    }
+
+    private func parsePlay(_ fields: Node.Mapping, node: Node, file: String) -> Play? {
+        let directory = Self.directory(of: file)
+        var play = Play(hosts: "", location: location(node, file), directory: directory)
+        var sawHosts = false
+        for (keyNode, value) in fields {
+            let key = keyNode.string ?? ""
+            let at = location(keyNode, file)
+            guard TaskKeywords.play.contains(key) else {
+                report("'\(key)' is not a valid keyword for a play", at: at, hint: Suggestion.closest(to: key, in: Array(TaskKeywords.play)).map { "did you mean '\($0)'?" })
+                continue
+            }
+            checkTemplates(in: value, file: file)
+            switch key {
+            case "name": play.name = value.string
+            case "hosts":
+                sawHosts = true
+                if case .sequence(let items) = value {
+                    play.hosts = items.compactMap(\.string).joined(separator: ",")
+                } else if let text = value.string, !text.isEmpty {
+                    play.hosts = text
+                } else {
+                    report("'hosts' must name a host pattern", at: location(value, file))
+                }
+            case "vars": play.vars = variables(value, file: file, what: "play vars")
+            case "vars_files":
+                play.varsFiles = stringList(value, file: file, what: "vars_files")
+                for path in play.varsFiles where !Template.isTemplated(path) {
+                    let resolved = Self.resolve(path, relativeTo: directory)
+                    if !FileManager.default.fileExists(atPath: resolved) {
+                        report("vars file '\(path)' does not exist", at: location(value, file))
+                    }
+                }
+            case "tasks": play.tasks = taskList(value, file: file, inherited: [:])
+            case "pre_tasks": play.preTasks = taskList(value, file: file, inherited: [:])
+            case "post_tasks": play.postTasks = taskList(value, file: file, inherited: [:])
+            case "handlers": play.handlers = taskList(value, file: file, inherited: [:])
+            case "roles":
+                if case .sequence(let roles) = value, roles.isEmpty { break }
+                report("roles are not supported by Skiff yet", at: at, hint: "inline the role's tasks, or use import_tasks")
+            default:
+                play.keywords[key] = (try? YAMLValue.value(of: value, file: file)) ?? .null
+            }
+        }
+        if !sawHosts {
+            report("this play has no 'hosts'", at: play.location, hint: "add 'hosts: all' or a host pattern")
+            return nil
+        }
+        return play
+    }
+
+    // MARK: Tasks
+
+    /// A task list; `inherited` holds keywords from enclosing includes (`when`, `tags`).
+    func taskList(_ node: Node, file: String, inherited: OrderedDictionary<String, Value>) -> [TaskItem] {
+        if YAMLValue.isNull(node) { return [] }
+        guard case .sequence(let entries) = node else {
+            report("a task list must be a list of tasks", at: location(node, file))
+            return []
+        }
+        var items: [TaskItem] = []
+        for entry in entries {
+            guard case .mapping(let fields) = entry else {
+                report("a task must be a mapping such as '- name: …' with a module", at: location(entry, file))
+                continue
+            }
+            let keys = fields.keys.compactMap(\.string)
+            if keys.contains("block") {
+                if let block = parseBlock(fields, node: entry, file: file, inherited: inherited) { items.append(.block(block)) }
+            } else if let include = keys.first(where: TaskKeywords.includes.contains) {
+                items += parseInclude(include, fields, node: entry, file: file, inherited: inherited)
+            } else if let role = keys.first(where: TaskKeywords.roleIncludes.contains) {
+                report("\(role) is not supported by Skiff yet", at: location(entry, file), hint: "use import_tasks with the role's tasks file")
+            } else if let task = parseTask(fields, node: entry, file: file, inherited: inherited) {
+                items.append(.task(task))
+            }
+        }
+        return items
+    }
+
+    private func parseInclude(
+        _ keyword: String, _ fields: Node.Mapping, node: Node, file: String, inherited: OrderedDictionary<String, Value>
+    ) -> [TaskItem] {
+        var inheritedHere = inherited
+        var target: String?
+        for (keyNode, value) in fields {
+            let key = keyNode.string ?? ""
+            if key == keyword {
+                target = value.string ?? value.mapping?["file"]?.string
+            } else if key == "when" || key == "tags" {
+                checkTemplates(in: value, file: file, conditions: key == "when")
+                let parsed = (try? YAMLValue.value(of: value, file: file)) ?? .null
+                inheritedHere[key] = Self.combine(inheritedHere[key], parsed)
+            } else if key == "name" || key == "vars" {
+                continue
+            } else if key.hasPrefix("loop") || key.hasPrefix("with_") {
+                report("'\(key)' on \(keyword) is not supported by Skiff (includes are read before the run)", at: location(keyNode, file))
+            } else {
+                report("'\(key)' is not a valid keyword for \(keyword)", at: location(keyNode, file))
+            }
+        }
+        guard let target else {
+            report("\(keyword) needs a file name", at: location(node, file))
+            return []
+        }
+        if Template.isTemplated(target) {
+            report("\(keyword) with a templated file name is not supported by Skiff", at: location(node, file))
+            return []
+        }
+        let path = Self.resolve(target, relativeTo: Self.directory(of: file))
+        guard enter(path, at: location(node, file)) else { return [] }
+        defer { leave() }
+        guard let root = readYAML(path, from: location(node, file)) else { return [] }
+        return taskList(root, file: path, inherited: inheritedHere)
+    }
+
+    private func parseBlock(_ fields: Node.Mapping, node: Node, file: String, inherited: OrderedDictionary<String, Value>) -> Block? {
+        var keywords = inherited
+        var parts: [String: Node] = [:]
+        var name: String?
+        for (keyNode, value) in fields {
+            let key = keyNode.string ?? ""
+            guard TaskKeywords.block.contains(key) else {
+                report("'\(key)' is not a valid keyword for a block", at: location(keyNode, file),
+                       hint: Suggestion.closest(to: key, in: Array(TaskKeywords.block)).map { "did you mean '\($0)'?" })
+                continue
+            }
+            checkTemplates(in: value, file: file, conditions: TaskKeywords.conditions.contains(key))
+            switch key {
+            case "block", "rescue", "always": parts[key] = value
+            case "name": name = value.string
+            default:
+                let parsed = (try? YAMLValue.value(of: value, file: file)) ?? .null
+                keywords[key] = key == "when" || key == "tags" ? Self.combine(keywords[key], parsed) : parsed
+            }
+        }
+        // Tags and conditions of the block apply to every task inside it.
+        let passDown = keywords.filter { $0.key == "when" || $0.key == "tags" }
+        let list = { (key: String) in parts[key].map { self.taskList($0, file: file, inherited: passDown) } ?? [] }
+        return Block(name: name, block: list("block"), rescue: list("rescue"), always: list("always"), keywords: keywords, location: location(node, file))
+    }
+
+    private func parseTask(_ fields: Node.Mapping, node: Node, file: String, inherited: OrderedDictionary<String, Value>) -> Task? {
+        let at = location(node, file)
+        var keywords = OrderedDictionary<String, Value>()
+        var moduleKeys: [(String, Node, Node)] = []
+        var extraArguments: Node?
+        for (keyNode, value) in fields {
+            let key = keyNode.string ?? ""
+            if TaskKeywords.task.contains(key) {
+                checkTemplates(in: value, file: file, conditions: TaskKeywords.conditions.contains(key))
+                if key == "args" {
+                    extraArguments = value
+                } else if key == "action" || key == "local_action" {
+                    moduleKeys.append((key, keyNode, value))
+                } else {
+                    keywords[key] = (try? YAMLValue.value(of: value, file: file)) ?? .null
+                }
+            } else {
+                moduleKeys.append((key, keyNode, value))
+            }
+        }
+        for (key, value) in inherited { keywords[key] = Self.combine(value, keywords[key]) }
+        guard moduleKeys.count == 1, let (rawKey, keyNode, value) = moduleKeys.first else {
+            if moduleKeys.isEmpty {
+                report("this task has no module", at: at, hint: "add one, such as 'shell: …' or 'ansible.builtin.copy: …'")
+            } else {
+                let names = moduleKeys.map(\.0)
+                let unknown = names.filter { ModuleCatalog.spec(for: $0) == nil && $0 != "action" && $0 != "local_action" }
+                if let first = unknown.first, unknown.count == 1 || names.count - unknown.count == 1 {
+                    let node = moduleKeys.first { $0.0 == first }!.1
+                    report("'\(first)' is not a valid keyword for a task, nor a module Skiff knows", at: location(node, file),
+                           hint: Suggestion.closest(to: first, in: Array(TaskKeywords.task) + ModuleCatalog.allNames).map { "did you mean '\($0)'?" })
+                } else {
+                    report("conflicting modules in one task: \(names.joined(separator: ", "))", at: at)
+                }
+            }
+            return nil
+        }
+        var moduleName = rawKey
+        var argumentNode: Node? = value
+        var inlineText: String?
+        if rawKey == "action" || rawKey == "local_action" {
+            if rawKey == "local_action" { keywords["delegate_to"] = .string("localhost") }
+            if let text = value.string {
+                let parts = text.split(separator: " ", maxSplits: 1)
+                moduleName = parts.first.map(String.init) ?? ""
+                inlineText = parts.count > 1 ? String(parts[1]) : nil
+                argumentNode = nil
+            } else if case .mapping(let mapping) = value, let module = mapping["module"]?.string {
+                moduleName = module
+            }
+        }
+        guard let spec = ModuleCatalog.spec(for: moduleName) else {
+            report("'\(moduleName)' is not a valid keyword for a task, nor a module Skiff knows", at: location(keyNode, file),
+                   hint: Suggestion.closest(to: moduleName, in: ModuleCatalog.allNames + Array(TaskKeywords.task)).map { "did you mean '\($0)'?" })
+            return nil
+        }
+        var arguments = OrderedDictionary<String, Value>()
+        var text = inlineText
+        if text == nil, let node = argumentNode, case .scalar = node, !YAMLValue.isNull(node) { text = node.string }
+        if let text {
+            let (pairs, free) = KeyValueArguments.parse(text)
+            if ["command", "shell", "raw"].contains(spec.shortName) {
+                // The command is the text itself, less the module's own options (chdir=…, creates=…).
+                arguments = pairs.filter { spec.argument(named: $0.key) != nil }
+                let raw = arguments.isEmpty ? text : Self.freeFormText(text, spec: spec)
+                if !raw.isEmpty { arguments["_raw_params"] = .string(raw) }
+            } else if spec.freeForm {
+                arguments = pairs
+                if let free { arguments["_raw_params"] = .string(free) }
+            } else {
+                if let free {
+                    report("'\(spec.shortName)' takes key=value arguments, not '\(free)'", at: location(value, file))
+                }
+                arguments = pairs
+            }
+        } else if let node = argumentNode, case .mapping(let mapping) = node {
+            for (argKey, argValue) in mapping where argKey.string != "module" {
+                arguments[argKey.string ?? ""] = (try? YAMLValue.value(of: argValue, file: file)) ?? .null
+            }
+        } else if let node = argumentNode, !YAMLValue.isNull(node) {
+            report("arguments of '\(spec.shortName)' must be a mapping or key=value text", at: location(node, file))
+        }
+        if let extra = extraArguments {
+            guard case .mapping(let mapping) = extra else {
+                report("'args' must be a mapping", at: location(extra, file))
+                return nil
+            }
+            for (argKey, argValue) in mapping { arguments[argKey.string ?? ""] = (try? YAMLValue.value(of: argValue, file: file)) ?? .null }
+        }
+        if let node = argumentNode { checkTemplates(in: node, file: file) }
+        validate(arguments, of: spec, at: location(keyNode, file))
+        return Task(
+            name: keywords.removeValue(forKey: "name").map(\.rendered), module: spec.name, moduleAsWritten: moduleName,
+            arguments: arguments, keywords: keywords, location: location(keyNode, file))
+    }
+
+    /// For command/shell/raw, the free-form text is the whole string less the module's own k=v options.
+    static func freeFormText(_ text: String, spec: ModuleSpec) -> String {
+        KeyValueArguments.words(text).filter { word in
+            guard let equals = word.firstIndex(of: "=") else { return true }
+            return spec.argument(named: String(word[..<equals])) == nil
+        }.joined(separator: " ")
+    }
+
+    private func validate(_ arguments: OrderedDictionary<String, Value>, of spec: ModuleSpec, at location: SourceLocation) {
+        if spec.shortName == "set_fact" || spec.shortName == "meta" || spec.shortName == "include_vars" { return }
+        for (key, value) in arguments where key != "_raw_params" {
+            guard let argument = spec.argument(named: key) else {
+                report("'\(spec.shortName)' has no argument '\(key)'", at: location,
+                       hint: Suggestion.closest(to: key, in: spec.arguments.map(\.name)).map { "did you mean '\($0)'?" })
+                continue
+            }
+            if let problem = typeProblem(value, argument.type) {
+                report("argument '\(key)' of '\(spec.shortName)' \(problem)", at: location)
+            }
+        }
+        let given = Set(arguments.keys.compactMap { spec.argument(named: $0)?.name })
+        for argument in spec.arguments where argument.required && !given.contains(argument.name) {
+            report("'\(spec.shortName)' needs the argument '\(argument.name)'", at: location)
+        }
+        for group in spec.oneOf where group.allSatisfy({ !given.contains($0) }) {
+            report("'\(spec.shortName)' needs one of: \(group.joined(separator: ", "))", at: location)
+        }
+        if spec.freeForm, ["command", "shell", "raw"].contains(spec.shortName),
+            arguments["_raw_params"] == nil, arguments["cmd"] == nil, arguments["argv"] == nil
+        {
+            report("'\(spec.shortName)' needs a command", at: location, hint: "write '\(spec.shortName): the command' or give 'cmd'")
+        }
+    }
+
+    private func typeProblem(_ value: Value, _ type: ModuleSpec.ArgumentType) -> String? {
+        if case .string(let text) = value, Template.isTemplated(text) { return nil }
+        switch (type, value) {
+        case (.raw, _), (.string, .string), (.string, .int), (.string, .double), (.string, .bool): return nil
+        case (.int, .int): return nil
+        case (.int, .string(let text)) where Int(text) != nil: return nil
+        case (.bool, .bool): return nil
+        case (.bool, .string(let text)) where ["yes", "no", "true", "false", "on", "off", "1", "0"].contains(text.lowercased()): return nil
+        case (.list, .list), (.list, .string): return nil
+        case (.dict, .dict): return nil
+        case (.string, _): return "must be a string, not a \(Self.kind(value))"
+        case (.int, _): return "must be a number, not a \(Self.kind(value))"
+        case (.bool, _): return "must be true or false, not a \(Self.kind(value))"
+        case (.list, _): return "must be a list, not a \(Self.kind(value))"
+        case (.dict, _): return "must be a mapping, not a \(Self.kind(value))"
+        }
+    }
+
+    private static func kind(_ value: Value) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool: return "boolean"
+        case .int, .double: return "number"
+        case .string: return "string"
+        case .list: return "list"
+        case .dict: return "mapping"
+        }
+    }
+
+    // MARK: Values
+
+    private func variables(_ node: Node, file: String, what: String) -> OrderedDictionary<String, Value> {
+        if YAMLValue.isNull(node) { return [:] }
+        guard case .dict(let dict)? = try? YAMLValue.value(of: node, file: file) else {
+            report("\(what) must be a mapping of names to values", at: location(node, file))
+            return [:]
+        }
+        return dict
+    }
+
+    private func stringList(_ node: Node, file: String, what: String) -> [String] {
+        if let text = node.string { return [text] }
+        guard case .sequence(let items) = node else {
+            report("\(what) must be a list of file names", at: location(node, file))
+            return []
+        }
+        return items.compactMap(\.string)
+    }
+
+    static func combine(_ outer: Value?, _ inner: Value?) -> Value? {
+        guard let outer else { return inner }
+        guard let inner else { return outer }
+        func list(_ value: Value) -> [Value] { if case .list(let items) = value { return items } else { return [value] } }
+        return .list(list(outer) + list(inner))
+    }
+
+    /// Parses every templated string below `node` (and conditions as bare expressions), so that a
+    /// syntax error or an unknown filter is reported with its line and column before anything runs.
+    func checkTemplates(in node: Node, file: String, conditions: Bool = false) {
+        switch node {
+        case .scalar(let scalar):
+            let at = location(node, file)
+            do {
+                if conditions {
+                    if YAMLValue.isNull(node) || node.bool != nil { return }
+                    _ = try Condition(scalar.string, location: at)
+                } else if Template.isTemplated(scalar.string) {
+                    _ = try Template(scalar.string, location: at)
+                }
+            } catch let error as TemplateError {
+                report(error.message, at: error.location ?? at)
+            } catch {
+                report("\(error)", at: at)
+            }
+        case .sequence(let items):
+            for item in items { checkTemplates(in: item, file: file, conditions: conditions) }
+        case .mapping(let mapping):
+            for (_, value) in mapping { checkTemplates(in: value, file: file) }
+        case .alias:
+            break
+        }
+    }
+}

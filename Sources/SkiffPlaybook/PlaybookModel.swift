@@ -1,0 +1,75 @@
+import OrderedCollections
+import SkiffCore
+
+/// A parsed playbook: its plays in order (imported playbooks inlined).
+public struct Playbook: Sendable {
+    public let path: String
+    public internal(set) var plays: [Play]
+}
+
+/// One play: which hosts, which variables, which tasks.
+public struct Play: Sendable {
+    public var name: String?
+    /// The host pattern (may hold `{{ }}`, resolved when the play runs).
+    public var hosts: String
+    public var vars: OrderedDictionary<String, Value> = [:]
+    public var varsFiles: [String] = []
+    public var preTasks: [TaskItem] = []
+    public var tasks: [TaskItem] = []
+    public var postTasks: [TaskItem] = []
+    public var handlers: [TaskItem] = []
+    /// Other keywords (`serial`, `gather_facts`, `become`, `tags`, …) as written.
+    public var keywords: OrderedDictionary<String, Value> = [:]
+    public let location: SourceLocation
+    /// The directory of the file the play came from (for relative paths).
+    public let directory: String
+
+    /// `gather_facts` defaults to true, as in Ansible.
+    public var gatherFacts: Bool { keywords["gather_facts"].map { $0 != .bool(false) && $0 != .string("no") } ?? true }
+
+    public var tags: [String] { TaskKeywords.stringList(keywords["tags"]) }
+
+    /// Every task of the play, blocks flattened, handlers last (for `--list-tasks`).
+    public var allTasks: [Task] { (preTasks + tasks + postTasks).flatMap(\.flattened) }
+}
+
+/// A task or a block, as they appear in a task list.
+public indirect enum TaskItem: Sendable {
+    case task(Task)
+    case block(Block)
+
+    public var flattened: [Task] {
+        switch self {
+        case .task(let task): return [task]
+        case .block(let block): return (block.block + block.rescue + block.always).flatMap(\.flattened)
+        }
+    }
+}
+
+/// `block`/`rescue`/`always`, with keywords that apply to every task inside.
+public struct Block: Sendable {
+    public var name: String?
+    public var block: [TaskItem]
+    public var rescue: [TaskItem]
+    public var always: [TaskItem]
+    public var keywords: OrderedDictionary<String, Value>
+    public let location: SourceLocation
+}
+
+/// One task: a module with its arguments, and the keywords that control it.
+public struct Task: Sendable {
+    public var name: String?
+    /// The module's canonical name (`ansible.builtin.shell`).
+    public var module: String
+    /// The module as the playbook wrote it (`shell`, `community.docker.docker_login`).
+    public var moduleAsWritten: String
+    public var arguments: OrderedDictionary<String, Value>
+    /// `when`, `register`, `loop`, `notify`, `tags`, … as written (block keywords already applied).
+    public var keywords: OrderedDictionary<String, Value>
+    public let location: SourceLocation
+
+    /// The name shown in output: the task's name, else `module`-style as Ansible shows it.
+    public var displayName: String { name ?? moduleAsWritten }
+
+    public var tags: [String] { TaskKeywords.stringList(keywords["tags"]) }
+}
