@@ -107,7 +107,8 @@ final class LoadSession {
                 report("'\(key)' is not a valid keyword for a play", at: at, hint: Suggestion.closest(to: key, in: Array(TaskKeywords.play)).map { "did you mean '\($0)'?" })
                 continue
             }
-            checkTemplates(in: value, file: file)
+            // Task lists are checked task by task, where each problem gets its task's context.
+            if !["tasks", "pre_tasks", "post_tasks", "handlers"].contains(key) { checkTemplates(in: value, file: file) }
             switch key {
             case "name": play.name = value.string
             case "hosts":
@@ -222,7 +223,9 @@ final class LoadSession {
                        hint: Suggestion.closest(to: key, in: Array(TaskKeywords.block)).map { "did you mean '\($0)'?" })
                 continue
             }
-            checkTemplates(in: value, file: file, conditions: TaskKeywords.conditions.contains(key))
+            if !["block", "rescue", "always"].contains(key) {
+                checkTemplates(in: value, file: file, conditions: TaskKeywords.conditions.contains(key))
+            }
             switch key {
             case "block", "rescue", "always": parts[key] = value
             case "name": name = value.string
@@ -309,6 +312,7 @@ final class LoadSession {
             } else {
                 if let free {
                     report("'\(spec.shortName)' takes key=value arguments, not '\(free)'", at: location(value, file))
+                    return nil
                 }
                 arguments = pairs
             }
