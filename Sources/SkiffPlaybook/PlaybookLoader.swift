@@ -114,9 +114,11 @@ final class LoadSession {
             case "hosts":
                 sawHosts = true
                 if case .sequence(let items) = value {
-                    play.hosts = items.compactMap(\.string).joined(separator: ",")
+                    play.hostEntries = items.compactMap(\.string)
+                    play.hosts = play.hostEntries.joined(separator: ",")
                 } else if let text = value.string, !text.isEmpty {
                     play.hosts = text
+                    play.hostEntries = [text]
                 } else {
                     report("'hosts' must name a host pattern", at: location(value, file))
                 }

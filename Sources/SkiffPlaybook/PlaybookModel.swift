@@ -10,8 +10,10 @@ public struct Playbook: Sendable {
 /// One play: which hosts, which variables, which tasks.
 public struct Play: Sendable {
     public var name: String?
-    /// The host pattern (may hold `{{ }}`, resolved when the play runs).
+    /// The host pattern (may hold `{{ }}`, resolved when the play runs); a YAML list is joined with commas.
     public var hosts: String
+    /// The pattern entries as written (one for a string, several for a YAML list).
+    public var hostEntries: [String] = []
     public var vars: OrderedDictionary<String, Value> = [:]
     public var varsFiles: [String] = []
     public var preTasks: [TaskItem] = []
@@ -29,8 +31,11 @@ public struct Play: Sendable {
 
     public var tags: [String] { TaskKeywords.stringList(keywords["tags"]) }
 
-    /// Every task of the play, blocks flattened, handlers last (for `--list-tasks`).
+    /// Every task of the play, blocks flattened (block, rescue, always), without handlers.
     public var allTasks: [Task] { (preTasks + tasks + postTasks).flatMap(\.flattened) }
+
+    /// The tasks ansible-playbook's `--list-tasks` shows: blocks' main parts only (not rescue/always).
+    public var listedTasks: [Task] { (preTasks + tasks + postTasks).flatMap(\.mainPath) }
 }
 
 /// A task or a block, as they appear in a task list.
@@ -42,6 +47,14 @@ public indirect enum TaskItem: Sendable {
         switch self {
         case .task(let task): return [task]
         case .block(let block): return (block.block + block.rescue + block.always).flatMap(\.flattened)
+        }
+    }
+
+    /// The tasks that run when nothing fails.
+    var mainPath: [Task] {
+        switch self {
+        case .task(let task): return [task]
+        case .block(let block): return block.block.flatMap(\.mainPath)
         }
     }
 }

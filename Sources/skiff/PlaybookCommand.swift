@@ -104,15 +104,16 @@ struct PlaybookListing {
             var hosts = try HostPattern.select(pattern, in: inventory, at: play.location)
             if let limit { hosts = hosts.filter(limit.contains) }
             lines.append("")
-            lines.append("  play #\(index + 1) (\(pattern)): \(play.name ?? "")\tTAGS: [\(play.tags.joined(separator: ", "))]")
+            let name = try play.name.map { try Template($0, location: play.location).render(TemplateContext(variables: variables)) } ?? pattern
+            lines.append("  play #\(index + 1) (\(pattern)): \(name)\tTAGS: [\(play.tags.sorted().joined(separator: ", "))]")
             if listHosts {
-                lines.append("    pattern: \(Self.pythonList(HostPattern.split(pattern)))")
+                lines.append("    pattern: \(Self.pythonList(play.hostEntries))")
                 lines.append("    hosts (\(hosts.count)):")
                 lines += hosts.map { "      \($0)" }
             }
             if listTasks {
                 lines.append("    tasks:")
-                for task in play.allTasks where selected(task, play: play) {
+                for task in play.listedTasks where selected(task, play: play) {
                     let tags = Array(Set(task.tags + play.tags)).sorted()
                     lines.append("      \(task.displayName)\tTAGS: [\(tags.joined(separator: ", "))]")
                 }
