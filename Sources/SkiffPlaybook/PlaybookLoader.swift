@@ -23,6 +23,10 @@ public struct PlaybookLoader {
 final class LoadSession {
     var diagnostics: [Diagnostic] = []
     private var stack: [String] = []
+    /// The playbook's directory, where roles are looked up.
+    var rootDirectory: String?
+    /// Roles pulled in by import_role/include_role in the play being read (for their variables and handlers).
+    var includedRoles: [Role] = []
 
     func report(_ message: String, at location: SourceLocation?, hint: String? = nil) {
         diagnostics.append(Diagnostic(message, at: location, hint: hint))
@@ -98,6 +102,8 @@ final class LoadSession {
 
     private func parsePlay(_ fields: Node.Mapping, node: Node, file: String) -> Play? {
         let directory = Self.directory(of: file)
+        rootDirectory = directory
+        includedRoles = []
         var play = Play(hosts: "", location: location(node, file), directory: directory)
         var sawHosts = false
         for (keyNode, value) in fields {
@@ -136,8 +142,7 @@ final class LoadSession {
             case "post_tasks": play.postTasks = taskList(value, file: file, inherited: [:])
             case "handlers": play.handlers = taskList(value, file: file, inherited: [:])
             case "roles":
-                if case .sequence(let roles) = value, roles.isEmpty { break }
-                report("roles are not supported by Skiff yet", at: at, hint: "inline the role's tasks, or use import_tasks")
+                play.roles = playRoles(value, file: file, playbookDirectory: directory)
             default:
                 play.keywords[key] = (try? YAMLValue.value(of: value, file: file)) ?? .null
             }
@@ -146,6 +151,7 @@ final class LoadSession {
             report("this play has no 'hosts'", at: play.location, hint: "add 'hosts: all' or a host pattern")
             return nil
         }
+        play.includedRoles = includedRoles
         return play
     }
 
@@ -169,8 +175,8 @@ final class LoadSession {
                 if let block = parseBlock(fields, node: entry, file: file, inherited: inherited) { items.append(.block(block)) }
             } else if let include = keys.first(where: TaskKeywords.includes.contains) {
                 items += parseInclude(include, fields, node: entry, file: file, inherited: inherited)
-            } else if let role = keys.first(where: TaskKeywords.roleIncludes.contains) {
-                report("\(role) is not supported by Skiff yet", at: location(entry, file), hint: "use import_tasks with the role's tasks file")
+            } else if let keyword = keys.first(where: TaskKeywords.roleIncludes.contains) {
+                items += parseRoleInclude(keyword, fields, node: entry, file: file, inherited: inherited)
             } else if let task = parseTask(fields, node: entry, file: file, inherited: inherited) {
                 items.append(.task(task))
             }
@@ -212,6 +218,43 @@ final class LoadSession {
         defer { leave() }
         guard let root = readYAML(path, from: location(node, file)) else { return [] }
         return taskList(root, file: path, inherited: inheritedHere)
+    }
+
+    /// `import_role`/`include_role: name: X [tasks_from: Y]`: the role's tasks, read statically, at this point.
+    private func parseRoleInclude(
+        _ keyword: String, _ fields: Node.Mapping, node: Node, file: String, inherited: OrderedDictionary<String, Value>
+    ) -> [TaskItem] {
+        var inheritedHere = inherited
+        var name: String?
+        var tasksFrom = "main"
+        var vars = OrderedDictionary<String, Value>()
+        for (keyNode, value) in fields {
+            let key = keyNode.string ?? ""
+            if key == keyword {
+                guard case .mapping(let options) = value else {
+                    report("\(keyword) takes 'name:' (and optionally 'tasks_from:')", at: location(value, file))
+                    return []
+                }
+                name = options["name"]?.string
+                tasksFrom = options["tasks_from"]?.string.map { ($0 as NSString).deletingPathExtension } ?? "main"
+            } else if key == "when" || key == "tags" {
+                checkTemplates(in: value, file: file, conditions: key == "when")
+                inheritedHere[key] = Self.combine(inheritedHere[key], (try? YAMLValue.value(of: value, file: file)) ?? .null)
+            } else if key == "vars" {
+                if case .dict(let dict)? = try? YAMLValue.value(of: value, file: file) { vars = dict }
+            } else if key != "name" {
+                report("'\(key)' is not supported on \(keyword) by Skiff", at: location(keyNode, file))
+            }
+        }
+        guard let name else {
+            report("\(keyword) needs the role's name", at: location(node, file))
+            return []
+        }
+        var loaded = Set<String>()
+        let roles = loadRole(name, at: location(node, file), playbookDirectory: rootDirectory ?? Self.directory(of: file), vars: vars,
+                             inherited: inheritedHere, loaded: &loaded, chain: [], tasksFrom: tasksFrom)
+        includedRoles += roles
+        return roles.flatMap(\.tasks)
     }
 
     private func parseBlock(_ fields: Node.Mapping, node: Node, file: String, inherited: OrderedDictionary<String, Value>) -> Block? {

@@ -20,6 +20,10 @@ public struct Play: Sendable {
     public var tasks: [TaskItem] = []
     public var postTasks: [TaskItem] = []
     public var handlers: [TaskItem] = []
+    /// The play's `roles:`, dependencies first, each once; their tasks run after `pre_tasks`.
+    public var roles: [Role] = []
+    /// Roles whose tasks import_role/include_role placed inside the task lists (for their variables and handlers).
+    public var includedRoles: [Role] = []
     /// Other keywords (`serial`, `gather_facts`, `become`, `tags`, …) as written.
     public var keywords: OrderedDictionary<String, Value> = [:]
     public let location: SourceLocation
@@ -31,11 +35,14 @@ public struct Play: Sendable {
 
     public var tags: [String] { TaskKeywords.stringList(keywords["tags"]) }
 
+    /// The task lists in the order they run: pre_tasks, the roles' tasks, tasks, post_tasks.
+    public var runOrder: [TaskItem] { preTasks + roles.flatMap(\.tasks) + tasks + postTasks }
+
     /// Every task of the play, blocks flattened (block, rescue, always), without handlers.
-    public var allTasks: [Task] { (preTasks + tasks + postTasks).flatMap(\.flattened) }
+    public var allTasks: [Task] { runOrder.flatMap(\.flattened) }
 
     /// The tasks ansible-playbook's `--list-tasks` shows: blocks' main parts only (not rescue/always).
-    public var listedTasks: [Task] { (preTasks + tasks + postTasks).flatMap(\.mainPath) }
+    public var listedTasks: [Task] { runOrder.flatMap(\.mainPath) }
 }
 
 /// A task or a block, as they appear in a task list.
@@ -80,9 +87,33 @@ public struct Task: Sendable {
     /// `when`, `register`, `loop`, `notify`, `tags`, … as written (block keywords already applied).
     public var keywords: OrderedDictionary<String, Value>
     public let location: SourceLocation
+    /// The role the task belongs to: its variables apply, and `copy`/`template` look in its
+    /// `files/`/`templates/` first.
+    public var role: RoleReference?
 
-    /// The name shown in output: the task's name, else `module`-style as Ansible shows it.
-    public var displayName: String { name ?? moduleAsWritten }
+    /// The name shown in output: `role : name` for role tasks, else the name, else the module as written.
+    public var displayName: String {
+        let base = name ?? moduleAsWritten
+        return role.map { "\($0.name) : \(base)" } ?? base
+    }
 
     public var tags: [String] { TaskKeywords.stringList(keywords["tags"]) }
+}
+
+/// A role used by a play: its tasks, handlers and variables, read from `roles/NAME/`.
+public struct Role: Sendable {
+    public let name: String
+    public let path: String
+    /// `defaults/main.yml`: the lowest precedence of all variables.
+    public var defaults: OrderedDictionary<String, Value>
+    /// `vars/main.yml`, plus the `vars:` given where the role is used.
+    public var vars: OrderedDictionary<String, Value>
+    public var tasks: [TaskItem]
+    public var handlers: [TaskItem]
+}
+
+/// Which role a task came from.
+public struct RoleReference: Sendable, Equatable {
+    public let name: String
+    public let path: String
 }

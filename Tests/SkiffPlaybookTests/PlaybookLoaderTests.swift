@@ -98,3 +98,26 @@ struct PlaybookLoaderTests {
         #expect(Suggestion.closest(to: "zzzzzz", in: ["shell", "command"]) == nil)
     }
 }
+
+@Suite("roles in the standard layout")
+struct RoleTests {
+    @Test func rolesDependenciesVariablesHandlersAndImportRole() throws {
+        let playbook = try PlaybookLoader().load("\(PlaybookLoaderTests.fixtures)/valid-roles.yml")
+        let play = try #require(playbook.plays.first)
+        #expect(play.roles.map(\.name) == ["base", "app"], "meta dependencies come first")
+        let app = play.roles[1]
+        #expect(app.defaults["app_port"] == .int(8080))
+        #expect(app.vars["app_user"] == .string("app"))
+        #expect(app.vars["app_version"] == .string("1.2.3"), "vars given where the role is used")
+        #expect(app.handlers.flatMap(\.flattened).map(\.displayName) == ["app : restart app"])
+        #expect(play.listedTasks.map(\.displayName) == [
+            "Before the roles", "base : Base packages present", "app : Render the config", "app : Start",
+            "After the roles", "base : Base packages present", "app : Pull the new images",
+        ])
+        let render = play.listedTasks[2]
+        #expect(render.role?.name == "app")
+        #expect(render.role?.path.hasSuffix("roles/app") == true)
+        #expect(render.tags == ["app"], "tags on the role entry apply to its tasks")
+        #expect(play.includedRoles.map(\.name) == ["base", "app"])
+    }
+}
