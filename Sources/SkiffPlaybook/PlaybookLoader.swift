@@ -135,6 +135,8 @@ final class LoadSession {
                     let resolved = Self.resolve(path, relativeTo: directory)
                     if !FileManager.default.fileExists(atPath: resolved) {
                         report("vars file '\(path)' does not exist", at: location(value, file))
+                    } else {
+                        play.varsFromFiles.merge(varsFile(resolved, at: location(value, file))) { $1 }
                     }
                 }
             case "tasks": play.tasks = taskList(value, file: file, inherited: [:])
@@ -454,6 +456,12 @@ final class LoadSession {
             return [:]
         }
         return dict
+    }
+
+    private func varsFile(_ path: String, at location: SourceLocation) -> OrderedDictionary<String, Value> {
+        guard let node = readYAML(path, from: location) else { return [:] }
+        if YAMLValue.isNull(node) { return [:] }
+        return variables(node, file: path, what: "vars file \(path)")
     }
 
     private func stringList(_ node: Node, file: String, what: String) -> [String] {

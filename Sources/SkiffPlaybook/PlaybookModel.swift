@@ -16,6 +16,9 @@ public struct Play: Sendable {
     public var hostEntries: [String] = []
     public var vars: OrderedDictionary<String, Value> = [:]
     public var varsFiles: [String] = []
+    /// The variables of `vars_files` whose names hold no template, read when the playbook is loaded
+    /// (in order; later files win). Templated names are read when the play runs.
+    public var varsFromFiles: OrderedDictionary<String, Value> = [:]
     public var preTasks: [TaskItem] = []
     public var tasks: [TaskItem] = []
     public var postTasks: [TaskItem] = []

@@ -119,5 +119,7 @@ struct RoleTests {
         #expect(render.role?.path.hasSuffix("roles/app") == true)
         #expect(render.tags == ["app"], "tags on the role entry apply to its tasks")
         #expect(play.includedRoles.map(\.name) == ["base", "app"])
+        #expect(play.varsFromFiles["registry"] == .string("registry.example.com"))
+        #expect(play.varsFiles.count == 2, "the templated name is kept for the run")
     }
 }
