@@ -4,13 +4,17 @@ import SkiffCore
 /// Evaluates a parsed expression against a context.
 struct Evaluator {
     let context: TemplateContext
+    /// How many variables deep the current evaluation is (a variable whose value is a template).
+    var depth = 0
+
+    static let maximumDepth = 40
 
     func evaluate(_ expression: Expression) throws -> Evaluated {
         switch expression {
         case .literal(let value):
             return .value(value)
         case .variable(let name):
-            if let value = context.variables[name] { return .value(value) }
+            if let value = context.variables[name] { return .value(try resolve(value, name: name)) }
             return .undefined(name)
         case .list(let items):
             return .value(.list(try items.map { try evaluate($0).require() }))
@@ -57,6 +61,28 @@ struct Evaluator {
             return .value(try Lookups.call(name, arguments: try evaluateArguments(arguments), evaluator: self))
         case .method(let base, let name, let arguments):
             return .value(try Methods.call(name, on: evaluate(base).require(), arguments: try evaluateArguments(arguments).map(\.value)))
+        }
+    }
+
+    /// Variables are templated when they are used, as in Ansible: a variable whose value holds
+    /// `{{ }}` is rendered in the same context (lists and dicts item by item).
+    func resolve(_ value: Value, name: String) throws -> Value {
+        switch value {
+        case .string(let text) where Template.isTemplated(text):
+            guard depth < Self.maximumDepth else {
+                throw TemplateError("recursive loop detected in template string for '\(name)'")
+            }
+            var inner = self
+            inner.depth += 1
+            return try Template(text).evaluate(with: inner)
+        case .list(let items):
+            return .list(try items.map { try resolve($0, name: name) })
+        case .dict(let dict):
+            var result = dict
+            for (key, item) in dict { result[key] = try resolve(item, name: name) }
+            return .dict(result)
+        default:
+            return value
         }
     }
 

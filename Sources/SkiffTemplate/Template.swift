@@ -41,32 +41,39 @@ public struct Template: Sendable {
     /// Evaluates a value from a playbook: a string that is exactly one `{{ expression }}` keeps the
     /// expression's type (a list stays a list); anything else renders to a string.
     public func evaluate(_ context: TemplateContext) throws -> Value {
-        if nodes.count == 1, case .output(let expression) = nodes[0] {
-            return try expression.evaluate(Evaluator(context: context))
-        }
-        return .string(try render(context))
+        try evaluate(with: Evaluator(context: context))
     }
 
-    private func render(_ nodes: [Node], context: TemplateContext, into output: inout String) throws {
+    func evaluate(with evaluator: Evaluator) throws -> Value {
+        if nodes.count == 1, case .output(let expression) = nodes[0] {
+            return try expression.evaluate(evaluator)
+        }
+        var output = ""
+        try render(nodes, context: evaluator.context, into: &output, depth: evaluator.depth)
+        return .string(output)
+    }
+
+    private func render(_ nodes: [Node], context: TemplateContext, into output: inout String, depth: Int = 0) throws {
         var context = context
+        func evaluator() -> Evaluator { Evaluator(context: context, depth: depth) }
         for node in nodes {
             switch node {
             case .text(let text):
                 output += text
             case .output(let expression):
-                output += try expression.evaluate(Evaluator(context: context)).rendered
+                output += try expression.evaluate(evaluator()).rendered
             case .conditional(let branches, let otherwise):
                 var taken = false
                 for (condition, body) in branches where !taken {
-                    if try condition.evaluate(Evaluator(context: context)).isTruthy {
-                        try render(body, context: context, into: &output)
+                    if try condition.evaluate(evaluator()).isTruthy {
+                        try render(body, context: context, into: &output, depth: depth)
                         taken = true
                     }
                 }
-                if !taken { try render(otherwise, context: context, into: &output) }
+                if !taken { try render(otherwise, context: context, into: &output, depth: depth) }
             case .loop(let variables, let iterable, let body, let otherwise):
-                let items = try Filters.items(try iterable.evaluate(Evaluator(context: context)))
-                if items.isEmpty { try render(otherwise, context: context, into: &output) }
+                let items = try Filters.items(try iterable.evaluate(evaluator()))
+                if items.isEmpty { try render(otherwise, context: context, into: &output, depth: depth) }
                 for (index, item) in items.enumerated() {
                     var overlay: OrderedDictionary<String, Value> = [
                         "loop": .dict([
@@ -79,10 +86,10 @@ public struct Template: Sendable {
                     } else if case .list(let parts) = item {
                         for (name, part) in zip(variables, parts) { overlay[name] = part }
                     }
-                    try render(body, context: context.with(overlay), into: &output)
+                    try render(body, context: context.with(overlay), into: &output, depth: depth)
                 }
             case .assign(let name, let expression):
-                context = context.with([name: try expression.evaluate(Evaluator(context: context))])
+                context = context.with([name: try expression.evaluate(evaluator())])
             }
         }
     }

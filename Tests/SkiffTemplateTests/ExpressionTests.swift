@@ -145,3 +145,26 @@ struct ExpressionTests {
         #expect(throws: TemplateError.self) { try Condition("undefined_var == 1").evaluate(Self.context) }
     }
 }
+
+@Suite("variables are templated when used")
+struct LazyVariableTests {
+    @Test func variablesReferringToVariablesResolveRecursively() throws {
+        let context = TemplateContext(variables: [
+            "registry": .string("registry.example.com"),
+            "image": .string("{{ registry }}/app"),
+            "ref": .string("{{ image }}:{{ version }}"),
+            "version": .string("1.0.1"),
+            "images": .list([.string("{{ image }}"), .string("db")]),
+            "loop_a": .string("{{ loop_b }}"),
+            "loop_b": .string("{{ loop_a }}"),
+        ])
+        #expect(try Template("{{ ref }}").render(context) == "registry.example.com/app:1.0.1")
+        #expect(try Template("{{ images }}").evaluate(context) == .list([.string("registry.example.com/app"), .string("db")]))
+        do {
+            _ = try Template("{{ loop_a }}").render(context)
+            Issue.record("a self-referencing variable rendered")
+        } catch let error as TemplateError {
+            #expect(error.message.contains("recursive loop"))
+        }
+    }
+}
