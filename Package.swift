@@ -63,6 +63,14 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        /// Running plays: scheduling, failure policy, handlers, and the variables each host sees.
+        .target(
+            name: "SkiffRunner",
+            dependencies: [
+                "SkiffCore", "SkiffInventory", "SkiffPlaybook", "SkiffTemplate",
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
         /// The `skiff` command-line tool.
         .executableTarget(
             name: "skiff",
@@ -75,6 +83,11 @@ let package = Package(
         .target(name: "SkiffTestSupport", dependencies: ["SkiffCore"], path: "Tests/SkiffTestSupport"),
         .testTarget(name: "SkiffCoreTests", dependencies: ["SkiffCore", "SkiffTestSupport"]),
         .testTarget(name: "SkiffTemplateTests", dependencies: ["SkiffTemplate", "SkiffCore"]),
+        .testTarget(
+            name: "SkiffRunnerTests",
+            dependencies: ["SkiffRunner", "SkiffInventory", "SkiffPlaybook", "SkiffTemplate", "SkiffCore"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "SkiffPlaybookTests",
             dependencies: ["SkiffPlaybook", "SkiffCore"],

@@ -1,0 +1,105 @@
+import OrderedCollections
+import SkiffCore
+import SkiffInventory
+import SkiffPlaybook
+import SkiffTemplate
+
+/// The variables one host sees for one task, merged in Skiff's documented precedence (lowest first):
+/// role defaults < inventory group vars (`all` < parent < child) < `group_vars/` < inventory host vars
+/// < `host_vars/` < gathered facts < play `vars` < `vars_files` < role vars < block vars < task vars
+/// < `set_fact`/`register` < `-e`; plus Ansible's magic variables.
+public struct HostVariables: Sendable {
+    public let inventory: Inventory
+    public let play: Play
+    public let extraVars: OrderedDictionary<String, Value>
+    /// The hosts the play runs on (`play_hosts`, `ansible_play_hosts`).
+    public let playHosts: [String]
+    public let checkMode: Bool
+    public let playbookDirectory: String
+    public let inventoryDirectory: String?
+
+    /// `groups` and `hostvars`, built once per play and shared by every host.
+    private let groups: Value
+    private let hostvars: Value
+
+    public init(
+        inventory: Inventory, play: Play, extraVars: OrderedDictionary<String, Value>, playHosts: [String],
+        checkMode: Bool = false, playbookDirectory: String, inventoryDirectory: String? = nil
+    ) {
+        self.inventory = inventory
+        self.play = play
+        self.extraVars = extraVars
+        self.playHosts = playHosts
+        self.checkMode = checkMode
+        self.playbookDirectory = playbookDirectory
+        self.inventoryDirectory = inventoryDirectory
+        var groups = OrderedDictionary<String, Value>()
+        for name in inventory.groups.keys { groups[name] = .list(inventory.hosts(in: name).map(Value.string)) }
+        self.groups = .dict(groups)
+        var hostvars = OrderedDictionary<String, Value>()
+        for host in inventory.hosts.keys {
+            var vars = inventory.variables(of: host)
+            vars["inventory_hostname"] = .string(host)
+            vars["group_names"] = .list(inventory.groupNames(of: host).map(Value.string))
+            hostvars[host] = .dict(vars)
+        }
+        self.hostvars = .dict(hostvars)
+    }
+
+    /// Everything `host` sees when running `task` (nil: play-level fields).
+    /// - Parameters:
+    ///   - facts: gathered facts, `ansible_*` names (also offered under `ansible_facts` without the prefix).
+    ///   - runtime: `set_fact` and `register` results of this host so far.
+    ///   - blockVars: `vars:` of the enclosing blocks, outermost first.
+    public func variables(
+        for host: String, task: Task? = nil, facts: OrderedDictionary<String, Value> = [:],
+        runtime: OrderedDictionary<String, Value> = [:], blockVars: [OrderedDictionary<String, Value>] = []
+    ) -> OrderedDictionary<String, Value> {
+        var result = OrderedDictionary<String, Value>()
+        for role in play.roles + play.includedRoles { result.merge(role.defaults) { $1 } }
+        result.merge(inventory.variables(of: host)) { $1 }
+        result.merge(facts) { $1 }
+        if !facts.isEmpty {
+            var unprefixed = OrderedDictionary<String, Value>()
+            for (key, value) in facts where key.hasPrefix("ansible_") { unprefixed[String(key.dropFirst(8))] = value }
+            result["ansible_facts"] = .dict(unprefixed)
+        }
+        result.merge(play.vars) { $1 }
+        result.merge(play.varsFromFiles) { $1 }
+        for role in play.roles + play.includedRoles { result.merge(role.vars) { $1 } }
+        for vars in blockVars { result.merge(vars) { $1 } }
+        if case .dict(let taskVars)? = task?.keywords["vars"] { result.merge(taskVars) { $1 } }
+        result.merge(runtime) { $1 }
+        result.merge(extraVars) { $1 }
+        // Magic variables: always what Skiff knows, whatever a playbook set.
+        result["inventory_hostname"] = .string(host)
+        result["inventory_hostname_short"] = .string(String(host.split(separator: ".").first ?? Substring(host)))
+        result["group_names"] = .list(inventory.groupNames(of: host).map(Value.string))
+        result["groups"] = groups
+        result["hostvars"] = hostvars
+        result["play_hosts"] = .list(playHosts.map(Value.string))
+        result["ansible_play_hosts"] = result["play_hosts"]
+        result["ansible_play_hosts_all"] = result["play_hosts"]
+        result["ansible_play_name"] = .string(play.name ?? play.hosts)
+        result["ansible_check_mode"] = .bool(checkMode)
+        result["playbook_dir"] = .string(playbookDirectory)
+        if let inventoryDirectory { result["inventory_dir"] = .string(inventoryDirectory) }
+        if let role = task?.role {
+            result["role_name"] = .string(role.name)
+            result["role_path"] = .string(role.path)
+        }
+        result["omit"] = .string(Self.omit)
+        return result
+    }
+
+    /// The placeholder `default(omit)` produces; a module argument equal to it is left out.
+    public static let omit = "__omit_place_holder__skiff"
+
+    /// A template context for `host` (lookups see the process environment; files are looked up in the
+    /// task's role, then beside the playbook).
+    public func context(for host: String, task: Task? = nil, facts: OrderedDictionary<String, Value> = [:],
+                        runtime: OrderedDictionary<String, Value> = [:]) -> TemplateContext {
+        let searchPaths = [task?.role?.path, playbookDirectory].compactMap { $0 }
+        return TemplateContext(variables: variables(for: host, task: task, facts: facts, runtime: runtime), searchPaths: searchPaths)
+    }
+}
