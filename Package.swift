@@ -95,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SkiffInventoryTests",
-            dependencies: ["SkiffInventory", "SkiffCore"],
+            dependencies: ["SkiffInventory", "SkiffCore", .product(name: "OrderedCollections", package: "swift-collections")],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -118,7 +118,7 @@ struct ParsedExpression: @unchecked Sendable {
             return try evaluator.evaluate(expression).require()
         } catch var error as TemplateError {
             if error.location == nil {
-                error = TemplateError("\(error.message) in '\(text.trimmingCharacters(in: " "))'", at: location)
+                error = TemplateError("\(error.message) in '{{ \(text.trimmingCharacters(in: " ")) }}'", at: location)
             }
             throw error
         }

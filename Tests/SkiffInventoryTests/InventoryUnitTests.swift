@@ -1,4 +1,5 @@
 import Foundation
+import OrderedCollections
 import SkiffCore
 @testable import SkiffInventory
 import Testing
@@ -75,5 +76,40 @@ struct InventoryUnitTests {
 
     @Test func aMissingSourceIsAClearError() {
         #expect(throws: InventoryError.self) { try InventoryLoader().load(sources: ["/nonexistent/inventory"]) }
+    }
+}
+
+@Suite("connection variables")
+struct ConnectionVariablesTests {
+    @Test func ansibleAndSkiffSpellings() throws {
+        let vars: OrderedDictionary<String, Value> = [
+            "ansible_host": .string("10.0.0.5"), "ansible_port": .int(2222), "ansible_user": .string("deploy"),
+            "ansible_ssh_private_key_file": .string("~/.ssh/deploy"), "ansible_password": .string("hunter2"),
+            "ansible_become": .string("yes"), "ansible_become_user": .string("app"),
+            "ansible_ssh_common_args": .string("-o StrictHostKeyChecking=yes -o ProxyJump=ops@bastion:2200"),
+            "skiff_user": .string("skiff-deploy"),
+        ]
+        let connection = try ConnectionVariables(host: "web01", variables: vars)
+        #expect(connection.kind == .ssh)
+        #expect(connection.address == "10.0.0.5")
+        #expect(connection.port == 2222)
+        #expect(connection.user == "skiff-deploy", "skiff_* wins")
+        #expect(connection.privateKeyFile == "~/.ssh/deploy")
+        #expect(connection.password?.revealed == "hunter2")
+        #expect(!"\(connection)".contains("hunter2"), "the password never prints")
+        #expect(connection.become)
+        #expect(connection.becomeUser == "app")
+        #expect(connection.proxyJump == "ops@bastion:2200")
+    }
+
+    @Test func defaultsLocalAndErrors() throws {
+        let plain = try ConnectionVariables(host: "web02", variables: [:])
+        #expect(plain.address == "web02")
+        #expect(plain.port == 22)
+        #expect(plain.proxyJump == nil)
+        #expect(try ConnectionVariables(host: "localhost", variables: [:]).kind == .local)
+        #expect(ConnectionVariables.proxyJump(in: "-J jump.example.com") == "jump.example.com")
+        #expect(throws: InventoryError.self) { try ConnectionVariables(host: "h", variables: ["ansible_connection": .string("winrm")]) }
+        #expect(throws: InventoryError.self) { try ConnectionVariables(host: "h", variables: ["ansible_port": .string("ssh")]) }
     }
 }
