@@ -30,10 +30,3 @@ public enum ShellQuote {
         }
     }
 }
-
-extension String {
-    /// Replaces every occurrence of `target` (without Foundation).
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-}

@@ -97,11 +97,11 @@ enum PythonLiteral {
             case "None": return .null
             default: break
             }
-            let digits = word.replacingOccurrences("_", "")
+            let digits = word.replacingAll("_", with: "")
             let unsigned = digits.drop(while: { $0 == "-" || $0 == "+" })
             let leadingZero = unsigned.count > 1 && unsigned.hasPrefix("0") && unsigned.allSatisfy(\.isNumber)
             if let number = Int(digits), word.first != "_", !leadingZero { return .int(number) }
-            if digits.hasPrefix("0x") || digits.hasPrefix("-0x"), let number = Int(digits.replacingOccurrences("0x", ""), radix: 16) {
+            if digits.hasPrefix("0x") || digits.hasPrefix("-0x"), let number = Int(digits.replacingAll("0x", with: ""), radix: 16) {
                 return .int(number)
             }
             if let number = Double(digits), digits.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }),
@@ -111,11 +111,5 @@ enum PythonLiteral {
             }
             return nil
         }
-    }
-}
-
-extension String {
-    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

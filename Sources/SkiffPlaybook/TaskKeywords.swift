@@ -53,16 +53,6 @@ enum TaskKeywords {
     }
 }
 
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var start = startIndex
-        var end = endIndex
-        while start < end && set.contains(self[start]) { start = index(after: start) }
-        while end > start && set.contains(self[index(before: end)]) { end = index(before: end) }
-        return String(self[start..<end])
-    }
-}
-
 extension Value {
     /// Text as a template sees it (for tag lists and messages).
     var rendered: String {

@@ -51,7 +51,7 @@ extension Value {
         case .double(let number):
             if number == number.rounded(), abs(number) < 1e16 { return String(Int(number)) + ".0" }
             return String(number)
-        case .string(let text): return topLevel ? text : "'" + text.replacingOccurrences("\\", "\\\\").replacingOccurrences("'", "\\'") + "'"
+        case .string(let text): return topLevel ? text : "'" + text.replacingAll("\\", with: "\\\\").replacingAll("'", with: "\\'") + "'"
         case .list(let items): return "[" + items.map { $0.pythonRepr() }.joined(separator: ", ") + "]"
         case .dict(let dict):
             return "{" + dict.map { "'\($0.key)': \($0.value.pythonRepr())" }.joined(separator: ", ") + "}"

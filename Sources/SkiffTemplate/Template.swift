@@ -171,13 +171,3 @@ public struct Condition: Sendable {
         try parsed.evaluate(Evaluator(context: context))
     }
 }
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var start = startIndex
-        var end = endIndex
-        while start < end && set.contains(self[start]) { start = index(after: start) }
-        while end > start && set.contains(self[index(before: end)]) { end = index(before: end) }
-        return String(self[start..<end])
-    }
-}

@@ -38,7 +38,7 @@ struct Lexer {
                     index += 1
                     while index < chars.count && chars[index].isNumber { index += 1 }
                 }
-                let literal = String(chars[start..<index]).replacingOccurrences("_", "")
+                let literal = String(chars[start..<index]).replacingAll("_", with: "")
                 result.append(isFloat ? .float(Double(literal) ?? 0) : .integer(Int(literal) ?? 0))
                 continue
             }
@@ -82,11 +82,5 @@ struct Lexer {
         let symbolChars = Array(symbol)
         guard index + symbolChars.count <= chars.count else { return false }
         return Array(chars[index..<index + symbolChars.count]) == symbolChars
-    }
-}
-
-extension String {
-    func replacingOccurrences(_ target: String, _ replacement: String) -> String {
-        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
     }
 }

@@ -18,6 +18,6 @@ enum YAMLText {
         let plain = !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber || "-_./".contains($0) }
             && !["true", "false", "yes", "no", "on", "off", "null", "~"].contains(text.lowercased())
             && Double(text) == nil
-        return plain ? text : "'" + text.replacingOccurrences("'", "''") + "'"
+        return plain ? text : "'" + text.replacingAll("'", with: "''") + "'"
     }
 }
