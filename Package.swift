@@ -63,6 +63,11 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        /// One file per module: task arguments to the commands and uploads that do the work, as pure data.
+        .target(
+            name: "SkiffModules",
+            dependencies: ["SkiffCore", .product(name: "OrderedCollections", package: "swift-collections")]
+        ),
         /// Running plays: scheduling, failure policy, handlers, and the variables each host sees.
         .target(
             name: "SkiffRunner",
@@ -83,6 +88,7 @@ let package = Package(
         .target(name: "SkiffTestSupport", dependencies: ["SkiffCore"], path: "Tests/SkiffTestSupport"),
         .testTarget(name: "SkiffCoreTests", dependencies: ["SkiffCore", "SkiffTestSupport"]),
         .testTarget(name: "SkiffTemplateTests", dependencies: ["SkiffTemplate", "SkiffCore"]),
+        .testTarget(name: "SkiffModulesTests", dependencies: ["SkiffModules", "SkiffCore"]),
         .testTarget(
             name: "SkiffRunnerTests",
             dependencies: ["SkiffRunner", "SkiffInventory", "SkiffPlaybook", "SkiffTemplate", "SkiffCore"],

@@ -23,6 +23,15 @@ public enum Value: Sendable, Hashable {
         }
     }
 
+    /// Plain text: a string as it is, null as nothing, anything else as JSON.
+    public var text: String {
+        switch self {
+        case .string(let text): return text
+        case .null: return ""
+        default: return json
+        }
+    }
+
     public var dictValue: OrderedDictionary<String, Value>? {
         if case .dict(let dict) = self { return dict }
         return nil

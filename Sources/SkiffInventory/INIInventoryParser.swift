@@ -104,7 +104,7 @@ struct INIInventoryParser {
     {
         let words: [String]
         do {
-            words = try ShellWords.split(line)
+            words = try ShellWords.split(line, comments: true)
         } catch {
             throw InventoryError("unclosed quote in host line '\(line)'", at: location)
         }

@@ -380,7 +380,7 @@ final class LoadSession {
         if let node = argumentNode { checkTemplates(in: node, file: file) }
         validate(arguments, of: spec, at: location(keyNode, file))
         return Task(
-            name: keywords.removeValue(forKey: "name").map(\.rendered), module: spec.name, moduleAsWritten: moduleName,
+            name: keywords.removeValue(forKey: "name").map(\.text), module: spec.name, moduleAsWritten: moduleName,
             arguments: arguments, keywords: keywords, location: location(keyNode, file))
     }
 

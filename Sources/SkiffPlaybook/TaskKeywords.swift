@@ -46,20 +46,9 @@ enum TaskKeywords {
     static func stringList(_ value: Value?) -> [String] {
         switch value {
         case .string(let text)?: return text.split(separator: ",").map { String($0).trimmingCharacters(in: " ") }
-        case .list(let items)?: return items.map(\.rendered)
+        case .list(let items)?: return items.map(\.text)
         case nil: return []
-        case let other?: return [other.rendered]
-        }
-    }
-}
-
-extension Value {
-    /// Text as a template sees it (for tag lists and messages).
-    var rendered: String {
-        switch self {
-        case .string(let text): return text
-        case .null: return ""
-        default: return json
+        case let other?: return [other.text]
         }
     }
 }

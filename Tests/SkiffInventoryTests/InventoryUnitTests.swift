@@ -30,7 +30,7 @@ struct InventoryUnitTests {
     }
 
     @Test func hostLinesSplitLikeShlex() throws {
-        #expect(try ShellWords.split(#"h1 a="x y" b='z' c=d#comment"#) == ["h1", "a=x y", "b=z", "c=d"])
+        #expect(try ShellWords.split(#"h1 a="x y" b='z' c=d#comment"#, comments: true) == ["h1", "a=x y", "b=z", "c=d"])
         #expect(try ShellWords.split(#"h1 path=a\ b"#) == ["h1", "path=a b"])
         #expect(throws: ShellWords.UnclosedQuote.self) { try ShellWords.split(#"h1 a="open"#) }
     }

@@ -1,9 +1,10 @@
-/// Splits a line into words as Python's `shlex.split(line, comments=True)` does, which is how Ansible
-/// reads INI host lines: whitespace separates, quotes group, a backslash escapes, `#` starts a comment.
-enum ShellWords {
-    struct UnclosedQuote: Error {}
+/// Splits a line into words as Python's `shlex.split` does: whitespace separates, quotes group
+/// (backslash escapes inside double quotes), a backslash escapes outside quotes, and with `comments`
+/// a `#` starts a comment. Ansible reads INI host lines (with comments) and `command` lines this way.
+public enum ShellWords {
+    public struct UnclosedQuote: Error, Sendable {}
 
-    static func split(_ line: String) throws -> [String] {
+    public static func split(_ line: String, comments: Bool = false) throws -> [String] {
         var words: [String] = []
         var word = ""
         var inWord = false
@@ -26,11 +27,11 @@ enum ShellWords {
                 continue
             }
             switch character {
-            case " ", "\t":
+            case " ", "\t", "\n":
                 if inWord { words.append(word) }
                 word = ""
                 inWord = false
-            case "#":
+            case "#" where comments:
                 if inWord { words.append(word) }
                 return words
             case "'", "\"":

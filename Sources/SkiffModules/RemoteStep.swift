@@ -1,0 +1,64 @@
+import OrderedCollections
+import SkiffCore
+
+/// One command a module wants run on the host: an argv (quoted here, in the one place commands become
+/// shell text) or shell text the user wrote, with environment, working directory and stdin.
+public struct RemoteStep: Sendable, Equatable {
+    public enum Command: Sendable, Equatable {
+        /// Words, each quoted: nothing in them is interpreted by a shell.
+        case argv([String])
+        /// Shell text, run by `/bin/sh -c` (the `shell` module, and module scripts).
+        case shell(String)
+        /// Text sent as it is to the login shell (the `raw` module).
+        case raw(String)
+    }
+
+    public var command: Command
+    /// Exported for the command; values are quoted, never interpreted.
+    public var environment: OrderedDictionary<String, String>
+    public var chdir: String?
+    /// Bytes fed to stdin (a password for `docker login --password-stdin`), never on a command line.
+    public var stdin: Sensitive<[UInt8]>?
+
+    public init(_ command: Command, environment: OrderedDictionary<String, String> = [:], chdir: String? = nil, stdin: Sensitive<[UInt8]>? = nil) {
+        self.command = command
+        self.environment = environment
+        self.chdir = chdir
+        self.stdin = stdin
+    }
+
+    /// The command line sent to the host.
+    public var commandLine: String {
+        var parts: [String] = []
+        if let chdir { parts.append("cd \(ShellQuote.quote(chdir)) &&") }
+        let assignments = environment.map { "\($0.key)=\(ShellQuote.quote($0.value))" }
+        switch command {
+        case .argv(let words):
+            parts += assignments + [ShellQuote.join(words)]
+        case .shell(let text):
+            parts += assignments + ["/bin/sh", "-c", ShellQuote.quote(text)]
+        case .raw(let text):
+            parts += assignments.map { "export \($0);" } + [text]
+        }
+        return parts.joined(separator: " ")
+    }
+}
+
+/// A file a module wants written on the host, atomically, with a mode.
+public struct UploadStep: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        case bytes(Sensitive<[UInt8]>)
+        case localFile(String)
+    }
+
+    public var source: Source
+    public var destination: String
+    public var mode: UInt32
+
+    public init(_ source: Source, to destination: String, mode: UInt32) {
+        self.source = source
+        self.destination = destination
+        self.mode = mode
+    }
+}
+
