@@ -66,7 +66,10 @@ let package = Package(
         /// One file per module: task arguments to the commands and uploads that do the work, as pure data.
         .target(
             name: "SkiffModules",
-            dependencies: ["SkiffCore", .product(name: "OrderedCollections", package: "swift-collections")]
+            dependencies: [
+                "SkiffCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
         ),
         /// Running plays: scheduling, failure policy, handlers, and the variables each host sees.
         .target(

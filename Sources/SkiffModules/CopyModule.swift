@@ -1,0 +1,84 @@
+import Crypto
+import OrderedCollections
+import SkiffCore
+
+/// `copy` (and `template`, whose content the runner renders first): compares the SHA-256 of what is
+/// on the host with what would be written, uploads only when they differ (atomically, with the mode),
+/// then sets owner and group. An unchanged file is `ok`, not `changed`.
+public enum CopyModule {
+    /// The local file's bytes are read by the runner; modules do no I/O.
+    public struct LocalFile: Sendable {
+        public let path: String
+        public let sha256: String
+
+        public init(path: String, sha256: String) {
+            self.path = path
+            self.sha256 = sha256
+        }
+    }
+
+    /// - Parameter local: the resolved `src` file when the task copies a file (nil for `content`).
+    public static func plan(_ arguments: ModuleArguments, local: LocalFile?) throws -> ModulePlan {
+        let dest = try arguments.required("dest")
+        let mode = try arguments.mode() ?? 0o644
+        let source: UploadStep.Source
+        let checksum: String
+        if let content = arguments.values["content"] {
+            let bytes = Array(content.text.utf8)
+            source = .bytes(Sensitive(bytes))
+            checksum = SHA256.hash(data: bytes).map { String(format: $0) }.joined()
+        } else if let local {
+            source = .localFile(local.path)
+            checksum = local.sha256
+        } else {
+            throw ModuleError("\(arguments.module): give 'src' or 'content'")
+        }
+        let q = ShellQuote.quote(dest)
+        // Prints the current checksum and mode, or nothing when there is no file yet.
+        let probe = RemoteStep(.shell("if [ -f \(q) ]; then sha256sum -- \(q) | cut -d' ' -f1; stat -c %a -- \(q); fi"))
+        let fields: OrderedDictionary<String, Value> = ["dest": .string(dest), "checksum": .string(checksum)]
+        let ownership = ownershipStep(arguments, path: q)
+        return ModulePlan(.run(probe) { result in
+            guard result.succeeded else {
+                return .finish(ModuleOutcome(failed: true, message: "cannot inspect \(dest): \(result.stderrText.trimmingTrailingNewlines)", result: fields))
+            }
+            let lines = result.stdoutText.split(separator: "\n").map(String.init)
+            let same = lines.first == checksum
+            let modeMatches = lines.count > 1 && lines[1] == String(mode, radix: 8)
+            let finish: @Sendable (Bool) -> ModuleProgram = { changed in
+                guard let ownership else { return .finish(ModuleOutcome(changed: changed, result: fields)) }
+                return .run(ownership) { owned in
+                    .finish(ModuleOutcome(
+                        changed: changed || owned.stdoutText.contains("changed"), failed: !owned.succeeded,
+                        message: owned.succeeded ? nil : owned.stderrText.trimmingTrailingNewlines, result: fields))
+                }
+            }
+            if same && modeMatches { return finish(false) }
+            if same {
+                return .run(RemoteStep(.argv(["chmod", String(mode, radix: 8), "--", dest]))) { _ in finish(true) }
+            }
+            return .upload(UploadStep(source, to: dest, mode: mode)) { finish(true) }
+        })
+    }
+
+    private static func ownershipStep(_ arguments: ModuleArguments, path q: String) -> RemoteStep? {
+        var script: [String] = []
+        if let owner = arguments.string("owner") {
+            let o = ShellQuote.quote(owner)
+            script.append("if [ \"$(stat -c %U -- \(q))\" != \(o) ]; then chown \(o) -- \(q) && echo changed; fi")
+        }
+        if let group = arguments.string("group") {
+            let g = ShellQuote.quote(group)
+            script.append("if [ \"$(stat -c %G -- \(q))\" != \(g) ]; then chgrp \(g) -- \(q) && echo changed; fi")
+        }
+        return script.isEmpty ? nil : RemoteStep(.shell(script.joined(separator: "\n")))
+    }
+}
+
+extension String {
+    /// Two lowercase hex digits.
+    init(format byte: UInt8) {
+        let digits = Array("0123456789abcdef")
+        self.init([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
+    }
+}

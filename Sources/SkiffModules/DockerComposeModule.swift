@@ -1,0 +1,81 @@
+import OrderedCollections
+import SkiffCore
+
+/// `community.docker.docker_compose_v2`: `docker compose` with an explicit project and files, for
+/// `state` present (up -d), absent (down), stopped (stop), restarted (restart); `pull`, `recreate`,
+/// `remove_orphans`, `services`, `wait`/`wait_timeout`, `env_files`; the task's `environment` reaches
+/// compose. Falls back to `docker-compose` (v1) when the plugin is missing. `changed` reflects what
+/// compose reports doing.
+public enum DockerComposeModule {
+    public static func plan(_ arguments: ModuleArguments, environment: OrderedDictionary<String, String>) throws -> ModulePlan {
+        let base = try options(arguments)
+        let action = try self.action(arguments)
+        let chdir = arguments.string("project_src")
+        let probe = RemoteStep(.argv(["docker", "compose", "version"]))
+        return ModulePlan(.run(probe) { version in
+            let command = version.succeeded ? ["docker", "compose"] : ["docker-compose"]
+            let step = RemoteStep(.argv(command + base + action), environment: environment, chdir: chdir)
+            return .run(step) { result in
+                let fields = ModuleOutcome.commandFields(result, cmd: .list((command + base + action).map(Value.string)))
+                return .finish(ModuleOutcome(
+                    changed: result.succeeded && reportsChange(result), failed: !result.succeeded,
+                    message: result.succeeded ? nil : result.stderrText.trimmingTrailingNewlines, result: fields))
+            }
+        })
+    }
+
+    /// `-p PROJECT -f FILE … --env-file F …`: the global options.
+    static func options(_ arguments: ModuleArguments) throws -> [String] {
+        var words: [String] = []
+        if let project = arguments.string("project_name") { words += ["-p", project] }
+        for file in arguments.list("files") { words += ["-f", file] }
+        for file in arguments.list("env_files") { words += ["--env-file", file] }
+        if arguments.string("project_src") == nil && arguments.list("files").isEmpty {
+            throw ModuleError("docker_compose_v2: give project_src or files")
+        }
+        return words
+    }
+
+    static func action(_ arguments: ModuleArguments) throws -> [String] {
+        let services = arguments.list("services")
+        switch arguments.string("state") ?? "present" {
+        case "present":
+            var words = ["up", "--detach"]
+            switch arguments.string("pull") ?? "policy" {
+            case "always": words += ["--pull", "always"]
+            case "missing": words += ["--pull", "missing"]
+            case "never": words += ["--pull", "never"]
+            case "policy": break
+            case let other: throw ModuleError("docker_compose_v2: pull must be always, missing, never or policy, not '\(other)'")
+            }
+            switch arguments.string("recreate") ?? "auto" {
+            case "always": words.append("--force-recreate")
+            case "never": words.append("--no-recreate")
+            case "auto": break
+            case let other: throw ModuleError("docker_compose_v2: recreate must be always, never or auto, not '\(other)'")
+            }
+            if arguments.bool("remove_orphans") { words.append("--remove-orphans") }
+            if arguments.bool("wait") {
+                words.append("--wait")
+                if let timeout = arguments.int("wait_timeout") { words += ["--wait-timeout", String(timeout)] }
+            }
+            return words + services
+        case "absent":
+            return ["down"] + (arguments.bool("remove_orphans") ? ["--remove-orphans"] : [])
+        case "stopped":
+            return ["stop"] + services
+        case "restarted":
+            return ["restart"] + services
+        case let other:
+            throw ModuleError("docker_compose_v2: state must be present, absent, stopped or restarted, not '\(other)'")
+        }
+    }
+
+    /// Compose prints one progress line per container action: `Container app-1  Started`.
+    static func reportsChange(_ result: CommandResult) -> Bool {
+        let words = ["Created", "Recreated", "Started", "Stopped", "Removed", "Restarted", "Pulled"]
+        return (result.stderrText + result.stdoutText).split(separator: "\n").contains { line in
+            words.contains { line.hasSuffix($0) || line.contains(" \($0)") }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import OrderedCollections
+import SkiffCore
+import SkiffModules
+import Testing
+
+@Suite("module argv golden tests")
+struct ModuleArgvTests {
+    let walker = ProgramWalker()
+
+    @Test func commandRunsArgvWithoutAShell() throws {
+        let plan = try CommandModule.plan(.command, arguments(["_raw_params": .string("docker compose -f 'my file.yml' ps"), "chdir": .string("/srv/app")]), environment: [:])
+        #expect(walker.commands(plan) == ["cd /srv/app && docker compose -f 'my file.yml' ps"])
+        let outcome = walker.walk(plan).outcome
+        #expect(outcome.changed && !outcome.failed)
+        #expect(outcome.result["cmd"] == .list(["docker", "compose", "-f", "my file.yml", "ps"].map(Value.string)))
+    }
+
+    @Test func shellRunsItsTextThroughShWithQuotedEnvironment() throws {
+        let plan = try CommandModule.plan(.shell, arguments(["_raw_params": .string("docker compose up -d | tee log")]), environment: ["VERSION": "1.0.1"])
+        #expect(walker.commands(plan) == ["VERSION=1.0.1 /bin/sh -c 'docker compose up -d | tee log'"])
+    }
+
+    @Test func aHostileVersionStaysOneWord() throws {
+        // VERSION comes from -e; "1.0; touch /tmp/pwned" must not run touch.
+        let hostile = "1.0; touch /tmp/pwned"
+        let shell = try CommandModule.plan(.shell, arguments(["_raw_params": .string("docker compose up -d")]), environment: ["VERSION": hostile])
+        #expect(walker.commands(shell) == ["VERSION='1.0; touch /tmp/pwned' /bin/sh -c 'docker compose up -d'"])
+        let deploy = try ComposeDeployModule.plan(
+            arguments(["project": .string("app"), "version": .string(hostile)]), files: ["/ci/docker-compose.yml"],
+            runDirectory: "/tmp/skiff-1", environment: [:])
+        #expect(walker.commands(deploy).allSatisfy { !$0.contains("VERSION=1.0; touch") })
+        #expect(walker.commands(deploy).contains { $0.contains("VERSION='1.0; touch /tmp/pwned'") })
+    }
+
+    @Test func createsAndRemovesGuardTheCommand() throws {
+        var walker = ProgramWalker()
+        let plan = try CommandModule.plan(.command, arguments(["_raw_params": .string("make install"), "creates": .string("/usr/bin/app")]), environment: [:])
+        walker.answers = [("test -e", ProgramWalker.result(1))]
+        #expect(walker.commands(plan) == ["test -e /usr/bin/app", "make install"], "absent: the command runs")
+        walker.answers = [("test -e", ProgramWalker.result(0))]
+        let skipped = walker.walk(plan)
+        #expect(skipped.actions.count == 1, "present: the command is skipped")
+        #expect(!skipped.outcome.changed)
+    }
+
+    @Test func aFailingCommandFailsTheTaskWithItsOutput() throws {
+        var walker = ProgramWalker()
+        walker.answers = [("false", ProgramWalker.result(3, stdout: "out\n", stderr: "bad\n"))]
+        let outcome = walker.walk(try CommandModule.plan(.shell, arguments(["_raw_params": .string("false")]), environment: [:])).outcome
+        #expect(outcome.failed)
+        #expect(outcome.result["rc"] == .int(3))
+        #expect(outcome.result["stdout"] == .string("out"))
+        #expect(outcome.result["stderr_lines"] == .list([.string("bad")]))
+    }
+
+    @Test func rawSendsItsTextAsItIs() throws {
+        let plan = try CommandModule.plan(.raw, arguments(["_raw_params": .string("uptime; echo $HOME")]), environment: ["A": "b c"])
+        #expect(walker.commands(plan) == ["export A='b c'; uptime; echo $HOME"])
+    }
+
+    @Test func fileStates() throws {
+        let absent = walker.commands(try FileModule.plan(arguments(["path": .string("/tmp/docker-compose.yml"), "state": .string("absent")])))
+        #expect(absent == ["/bin/sh -c 'if [ -e /tmp/docker-compose.yml ] || [ -L /tmp/docker-compose.yml ]; then rm -rf -- /tmp/docker-compose.yml && echo changed; fi'"])
+        var walker = ProgramWalker()
+        walker.answers = [("rm -rf", ProgramWalker.result(0, stdout: "changed\n"))]
+        #expect(walker.walk(try FileModule.plan(arguments(["path": .string("/x"), "state": .string("absent")]))).outcome.changed)
+        let directory = self.walker.commands(try FileModule.plan(arguments(["path": .string("/srv/my app"), "state": .string("directory"), "mode": .string("0750")])))
+        #expect(directory.count == 1)
+        #expect(directory[0].contains("mkdir -p -- '\\''/srv/my app'\\''"))
+        #expect(directory[0].contains("chmod 750"))
+        #expect(throws: ModuleError.self) { try FileModule.plan(arguments(["path": .string("/x"), "state": .string("gone")])) }
+    }
+
+    @Test func copyUploadsOnlyWhenTheChecksumDiffers() throws {
+        let content = "services: {}\n"
+        let plan = try CopyModule.plan(arguments(["content": .string(content), "dest": .string("/tmp/docker-compose.yml"), "mode": .string("0640")]), local: nil)
+        let fresh = walker.walk(plan)
+        #expect(fresh.actions.last == .upload("/tmp/docker-compose.yml", mode: "640"))
+        #expect(fresh.outcome.changed)
+
+        let checksum = "a0c6e0b1c8ff56c3d0d5e2c53a51b3c88dd6bbf7a1f4a1a4ad8e6a5bd5c3d2a1"
+        let local = CopyModule.LocalFile(path: "/ci/docker-compose.yml", sha256: checksum)
+        let same = try CopyModule.plan(arguments(["src": .string("docker-compose.yml"), "dest": .string("/tmp/c.yml"), "mode": .string("0640")]), local: local)
+        var walker = ProgramWalker()
+        walker.answers = [("sha256sum", ProgramWalker.result(0, stdout: "\(checksum)\n640\n"))]
+        let unchanged = walker.walk(same)
+        #expect(unchanged.actions.count == 1, "same checksum and mode: no upload")
+        #expect(!unchanged.outcome.changed)
+        walker.answers = [("sha256sum", ProgramWalker.result(0, stdout: "\(checksum)\n600\n"))]
+        let modeOnly = walker.walk(same)
+        #expect(modeOnly.actions.count == 2)
+        #expect(modeOnly.outcome.changed)
+    }
+
+    @Test func dockerLoginSendsThePasswordOnStdinOnly() throws {
+        let password = "s3cr3t-registry-password"
+        let plan = try DockerLoginModule.plan(
+            arguments(["registry_url": .string("registry.example.com"), "username": .string("ci"), "password": .string(password)]), environment: [:])
+        let (actions, outcome) = walker.walk(plan)
+        #expect(actions == [.run("docker login registry.example.com --username ci --password-stdin", stdin: password)])
+        #expect(!"\(outcome)".contains(password))
+        #expect(!outcome.registered.json.contains(password))
+        let logout = try DockerLoginModule.plan(arguments(["registry_url": .string("registry.example.com"), "state": .string("absent")]), environment: [:])
+        #expect(walker.commands(logout) == ["docker logout registry.example.com"])
+        #expect(throws: ModuleError.self) { try DockerLoginModule.plan(arguments(["username": .string("ci")]), environment: [:]) }
+    }
+
+    @Test func dockerComposeV2BuildsComposeCommands() throws {
+        let plan = try DockerComposeModule.plan(arguments([
+            "project_src": .string("/srv/app"), "project_name": .string("app"), "files": .list([.string("docker-compose.yml")]),
+            "pull": .string("always"), "remove_orphans": .bool(true), "wait": .bool(true), "wait_timeout": .int(60),
+            "services": .list([.string("web")]),
+        ]), environment: ["VERSION": "1.0.1"])
+        #expect(walker.commands(plan) == [
+            "docker compose version",
+            "cd /srv/app && VERSION=1.0.1 docker compose -p app -f docker-compose.yml up --detach --pull always --remove-orphans --wait --wait-timeout 60 web",
+        ])
+        var v1 = ProgramWalker()
+        v1.answers = [("compose version", ProgramWalker.result(1))]
+        #expect(v1.commands(plan).last?.hasPrefix("cd /srv/app && VERSION=1.0.1 docker-compose -p app") == true, "falls back to docker-compose v1")
+        let down = try DockerComposeModule.plan(arguments(["project_src": .string("/srv/app"), "state": .string("absent")]), environment: [:])
+        #expect(walker.commands(down).last == "cd /srv/app && docker compose down")
+        var changed = ProgramWalker()
+        changed.answers = [("up --detach", ProgramWalker.result(0, stderr: " Container app-web-1  Recreated\n Container app-web-1  Started\n"))]
+        #expect(changed.walk(plan).outcome.changed)
+        #expect(!walker.walk(plan).outcome.changed, "nothing reported: not changed")
+    }
+
+    @Test func composeDeployCleansUpWhateverHappens() throws {
+        let plan = try ComposeDeployModule.plan(arguments([
+            "project": .string("app"), "version": .string("1.0.1"), "registry_url": .string("registry.example.com"),
+            "username": .string("ci"), "password": .string("pw"), "remove_orphans": .bool(true),
+        ]), files: ["/ci/docker-compose.yml"], runDirectory: "/tmp/skiff-r1", environment: [:])
+        let (actions, outcome) = walker.walk(plan)
+        let compose = "docker compose -p app -f /tmp/skiff-r1/0-docker-compose.yml"
+        #expect(actions == [
+            .run("mkdir -m 700 -p -- /tmp/skiff-r1 /tmp/skiff-r1/docker", stdin: nil),
+            .upload("/tmp/skiff-r1/0-docker-compose.yml", mode: "600"),
+            .run("DOCKER_CONFIG=/tmp/skiff-r1/docker docker login registry.example.com --username ci --password-stdin", stdin: "pw"),
+            .run("VERSION=1.0.1 DOCKER_CONFIG=/tmp/skiff-r1/docker \(compose) images --format json", stdin: nil),
+            .run("VERSION=1.0.1 DOCKER_CONFIG=/tmp/skiff-r1/docker \(compose) pull", stdin: nil),
+            .run("VERSION=1.0.1 DOCKER_CONFIG=/tmp/skiff-r1/docker \(compose) up --detach --remove-orphans", stdin: nil),
+            .run("VERSION=1.0.1 DOCKER_CONFIG=/tmp/skiff-r1/docker \(compose) images --format json", stdin: nil),
+            .run("DOCKER_CONFIG=/tmp/skiff-r1/docker /bin/sh -c 'docker logout registry.example.com >/dev/null 2>&1 || true'", stdin: nil),
+            .run("rm -rf -- /tmp/skiff-r1", stdin: nil),
+        ])
+        #expect(outcome.changed && !outcome.failed)
+        #expect(plan.abortCleanup.map(\.commandLine).last == "rm -rf -- /tmp/skiff-r1")
+
+        var failing = ProgramWalker()
+        failing.answers = [("up --detach", ProgramWalker.result(1, stderr: "image not found"))]
+        let failed = failing.walk(plan)
+        #expect(failed.outcome.failed)
+        #expect(failed.outcome.message?.contains("image not found") == true)
+        #expect(failed.actions.suffix(2) == [
+            .run("DOCKER_CONFIG=/tmp/skiff-r1/docker /bin/sh -c 'docker logout registry.example.com >/dev/null 2>&1 || true'", stdin: nil),
+            .run("rm -rf -- /tmp/skiff-r1", stdin: nil),
+        ], "cleanup runs after a failure")
+    }
+}
