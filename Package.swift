@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "SkiffRunner",
             dependencies: [
-                "SkiffCore", "SkiffInventory", "SkiffPlaybook", "SkiffTemplate",
+                "SkiffCore", "SkiffInventory", "SkiffPlaybook", "SkiffTemplate", "SkiffModules",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
@@ -83,7 +83,8 @@ let package = Package(
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "SkiffCore", "SkiffSSH", "SkiffInventory", "SkiffPlaybook", "SkiffTemplate",
+                "SkiffCore", "SkiffSSH", "SkiffInventory", "SkiffPlaybook", "SkiffTemplate", "SkiffModules", "SkiffRunner",
+                .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -5,6 +5,8 @@ import Glibc
 /// Writes to the terminal: results to stdout, warnings and errors to stderr (one `write` per line,
 /// so lines from hosts finishing at once never interleave).
 enum Console {
+    static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
     static func out(_ line: String) {
         emit(line + "\n", to: STDOUT_FILENO)
     }

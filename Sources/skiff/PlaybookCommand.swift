@@ -4,16 +4,32 @@ import OrderedCollections
 import SkiffCore
 import SkiffInventory
 import SkiffPlaybook
+import SkiffRunner
+import SkiffSSH
 import SkiffTemplate
 
 /// `skiff PLAYBOOK…`: ansible-playbook's command line. Playbooks and inventories are read and checked
 /// completely before any host is contacted; invalid input exits with status 5.
-struct PlaybookCommand: ParsableCommand {
+struct PlaybookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "playbook",
-        abstract: "Check and list playbooks (ansible-playbook's options): --syntax-check, --list-hosts, --list-tasks.",
-        discussion: "Running plays arrives with the runner; today Skiff checks playbooks and lists what they would do."
+        abstract: "Run playbooks, as ansible-playbook does (also --syntax-check, --list-hosts, --list-tasks).",
+        discussion: """
+            Exit status: 0 success, 2 a host failed, 4 a host was unreachable, 5 invalid input (found before \
+            any host is contacted), 1 any other error.
+            """
     )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: [.customShort("f"), .long], help: "How many hosts to work on at once.")
+    var forks: Int = 50
+
+    @Flag(name: [.customShort("C"), .long], help: "Check mode: change nothing (commands are skipped).")
+    var check = false
+
+    @Flag(name: .customShort("v"), help: "More output (repeatable).")
+    var verbose: Int
 
     @Argument(help: "Playbook files.")
     var playbooks: [String] = []
@@ -46,7 +62,7 @@ struct PlaybookCommand: ParsableCommand {
         guard !playbooks.isEmpty else { throw ValidationError("name at least one playbook") }
     }
 
-    func run() throws {
+    func run() async throws {
         do {
             let extra = try ExtraVariables.parse(extraVars)
             let loaded = try playbooks.map { try PlaybookLoader().load($0) }
@@ -54,13 +70,12 @@ struct PlaybookCommand: ParsableCommand {
                 for playbook in loaded { Console.out("\nplaybook: \(playbook.path)") }
                 return
             }
-            guard listHosts || listTasks else {
-                Console.error("running playbooks is not implemented yet: use --syntax-check, --list-hosts or --list-tasks")
-                throw ExitCode(1)
-            }
             let sources = inventory.isEmpty ? [Environment.value("SKIFF_INVENTORY") ?? "/etc/ansible/hosts"] : inventory
             let hosts = try InventoryLoader().load(sources: sources, playbookDirectory: playbooks.first.map(Self.directory))
             let limited = try limit.map { Set(try HostPattern.limit($0, in: hosts)) }
+            guard listHosts || listTasks else {
+                throw ExitCode(try await runPlaybooks(loaded, inventory: hosts, extra: extra, limit: limited))
+            }
             for playbook in loaded {
                 try PlaybookListing(inventory: hosts, extraVars: extra, limit: limited, onlyTags: Self.split(tags), skipTags: Self.split(skipTags))
                     .print(playbook, hosts: listHosts, tasks: listTasks)
@@ -75,6 +90,21 @@ struct PlaybookCommand: ParsableCommand {
             Console.error(error.description)
             throw ExitCode(5)
         }
+    }
+
+    /// Runs the plays over SSH and returns the exit status.
+    private func runPlaybooks(_ playbooks: [Playbook], inventory: Inventory, extra: OrderedDictionary<String, Value>, limit: Set<String>?) async throws -> Int32 {
+        let options = connection.sshOptions()
+        let factory = SSHConnectionFactory(
+            options: options, knownHosts: try KnownHosts.load(files: options.knownHostsFiles),
+            defaultUser: connection.defaultUser, credentials: try connection.credentials())
+        let reporter = ConsoleReporter(verbosity: verbose, color: Console.isTerminal && Environment.value("NO_COLOR") == nil)
+        let settings = RunSettings(
+            forks: forks, checkMode: check, extraVars: extra, limit: limit, onlyTags: Self.split(tags), skipTags: Self.split(skipTags),
+            runID: UUID().uuidString.lowercased().prefix(12).description)
+        let runner = PlaybookRunner(inventory: inventory, settings: settings, connections: ConnectionPool(factory: factory)) { reporter.handle($0) }
+        let recaps = try await runner.run(playbooks)
+        return HostRecap.exitCode(recaps)
     }
 
     static func split(_ values: [String]) -> Set<String> {

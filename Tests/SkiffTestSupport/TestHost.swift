@@ -63,6 +63,7 @@ public final class TestHost: @unchecked Sendable {
         }
         config += configuration.extraConfig
         try directory.write("sshd_config", config.joined(separator: "\n") + "\n")
+        try directory.write("bin/docker", Self.dockerShim(log: directory.file("docker.log"), failures: directory.path), mode: 0o755)
         try directory.write("authorized_keys", configuration.authorizedKeys.joined(separator: "\n") + "\n", mode: 0o600)
 
         var setup = ["mount -t tmpfs -o mode=1777 tmpfs /tmp"]
@@ -103,6 +104,40 @@ public final class TestHost: @unchecked Sendable {
     public func signalAll(_ signal: Int32) {
         for child in Self.descendants(of: pid) { kill(child, signal) }
         kill(pid, signal)
+    }
+
+    /// What the `docker` shim on this host received, one block per call.
+    public var dockerLog: String { (try? String(contentsOfFile: directory.file("docker.log"), encoding: .utf8)) ?? "" }
+
+    /// Makes the shim fail calls whose arguments contain `words` (e.g. "compose up"), with exit 1.
+    public func failDocker(when words: String) throws {
+        try directory.write("docker-fail", words + "\n")
+    }
+
+    /// The `docker` stand-in: records argv, VERSION, DOCKER_CONFIG, stdin of `login --password-stdin`,
+    /// and the content hash of compose files passed with -f; fails when docker-fail says so.
+    static func dockerShim(log: String, failures: String) -> String {
+        """
+        #!/bin/sh
+        log='\(log)'
+        {
+          printf 'argv:'; for a in "$@"; do printf ' [%s]' "$a"; done; printf '\\n'
+          printf 'env: VERSION=%s DOCKER_CONFIG=%s\\n' "${VERSION-<unset>}" "${DOCKER_CONFIG-<unset>}"
+        } >> "$log"
+        case " $* " in *" --password-stdin "*) printf 'stdin: %s\\n' "$(cat)" >> "$log" ;; esac
+        previous=''
+        for a in "$@"; do
+          if [ "$previous" = "-f" ]; then
+            if [ -f "$a" ]; then printf 'file: %s sha256=%s\\n' "$a" "$(sha256sum < "$a" | cut -d' ' -f1)" >> "$log"; else printf 'file: %s missing\\n' "$a" >> "$log"; fi
+          fi
+          previous="$a"
+        done
+        if [ -f '\(failures)/docker-fail' ] && case " $* " in *" $(cat '\(failures)/docker-fail') "*) true ;; *) false ;; esac; then
+          echo "shim: failing as asked" >&2; exit 1
+        fi
+        case " $* " in *" up "*) echo " Container app-1  Started" >&2 ;; *" logout "*) echo "Removing login credentials" ;; *" login "*) echo "Login Succeeded" ;; esac
+        exit 0
+        """
     }
 
     /// Where a path inside the host's private mount namespace (its `/tmp`) shows from outside.

@@ -1,0 +1,76 @@
+/// How a task ended on one host.
+public enum TaskStatus: String, Sendable, Equatable {
+    case ok, changed, failed, skipped, unreachable, rescued, ignored
+}
+
+/// What happened during a run, in order; the console, JSON lines and the audit log all read these.
+public enum RunEvent: Sendable {
+    case playStarted(name: String, pattern: String, hosts: [String])
+    /// The first host starts a task (Skiff's hosts run their tasks independently).
+    case taskStarted(name: String)
+    case hostResult(HostResult)
+    /// Hosts that matched no task, an unmatched pattern, a warning.
+    case warning(String)
+    case recap([HostRecap])
+}
+
+/// One task's result on one host. `message`, `stdout` and `stderr` are already redacted for `no_log`.
+public struct HostResult: Sendable {
+    public var host: String
+    public var task: String
+    public var status: TaskStatus
+    public var message: String?
+    public var rc: Int?
+    public var stdout: String?
+    public var stderr: String?
+    /// The item, for a loop iteration.
+    public var item: String?
+    public var duration: Duration
+
+    public init(host: String, task: String, status: TaskStatus, message: String? = nil, rc: Int? = nil,
+                stdout: String? = nil, stderr: String? = nil, item: String? = nil, duration: Duration = .zero) {
+        self.host = host
+        self.task = task
+        self.status = status
+        self.message = message
+        self.rc = rc
+        self.stdout = stdout
+        self.stderr = stderr
+        self.item = item
+        self.duration = duration
+    }
+}
+
+/// A host's counts at the end of a run.
+public struct HostRecap: Sendable, Equatable {
+    public var host: String
+    public var ok = 0
+    public var changed = 0
+    public var unreachable = 0
+    public var failed = 0
+    public var skipped = 0
+    public var rescued = 0
+    public var ignored = 0
+    public var duration: Duration = .zero
+
+    public init(host: String) { self.host = host }
+
+    public mutating func count(_ status: TaskStatus) {
+        switch status {
+        case .ok: ok += 1
+        case .changed: ok += 1; changed += 1
+        case .failed: failed += 1
+        case .skipped: skipped += 1
+        case .unreachable: unreachable += 1
+        case .rescued: rescued += 1
+        case .ignored: ignored += 1; ok += 1
+        }
+    }
+
+    /// Exit status: 4 when any host was unreachable, 2 when any failed, else 0.
+    public static func exitCode(_ recaps: [HostRecap]) -> Int32 {
+        if recaps.contains(where: { $0.unreachable > 0 }) { return 4 }
+        if recaps.contains(where: { $0.failed > 0 }) { return 2 }
+        return 0
+    }
+}

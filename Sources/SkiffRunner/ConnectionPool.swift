@@ -1,0 +1,31 @@
+import OrderedCollections
+import SkiffCore
+
+/// One connection per host for the whole run, opened on first use and closed at the end.
+public actor ConnectionPool {
+    private let factory: any ConnectionFactory
+    private var open: [String: any HostConnection] = [:]
+    private var failed: [String: String] = [:]
+
+    public init(factory: any ConnectionFactory) {
+        self.factory = factory
+    }
+
+    func connection(for host: String, variables: OrderedDictionary<String, Value>) async throws -> any HostConnection {
+        if let existing = open[host] { return existing }
+        if let reason = failed[host] { throw UnreachableError(reason) }
+        do {
+            let connection = try await factory.connect(host: host, variables: Dictionary(uniqueKeysWithValues: variables.map { ($0.key, $0.value) }))
+            open[host] = connection
+            return connection
+        } catch let error as UnreachableError {
+            failed[host] = error.message
+            throw error
+        }
+    }
+
+    public func closeAll() async {
+        for connection in open.values { await connection.close() }
+        open = [:]
+    }
+}

@@ -1,0 +1,271 @@
+import Foundation
+import OrderedCollections
+import SkiffCore
+import SkiffModules
+import SkiffPlaybook
+import SkiffTemplate
+
+/// One host's way through one play: tasks in order, blocks with rescue and always, loops, conditions,
+/// registered results, notified handlers. A failed host stops its own tasks, no one else's.
+final class HostPlayRun: @unchecked Sendable {
+    let host: String
+    let play: Play
+    let variables: HostVariables
+    let settings: RunSettings
+    let connections: ConnectionPool
+    let emit: @Sendable (RunEvent) -> Void
+
+    /// `set_fact` and `register` results, which later tasks see.
+    private var runtime = OrderedDictionary<String, Value>()
+    private var notified: [String] = []
+    private(set) var unreachable = false
+    private var taskCounter = 0
+
+    init(host: String, play: Play, variables: HostVariables, settings: RunSettings, connections: ConnectionPool,
+         emit: @escaping @Sendable (RunEvent) -> Void) {
+        self.host = host
+        self.play = play
+        self.variables = variables
+        self.settings = settings
+        self.connections = connections
+        self.emit = emit
+    }
+
+    /// Runs the play's tasks, then the handlers that were notified. Returns false when the host failed.
+    func run() async -> Bool {
+        var ok = await runItems(play.runOrder, blockVars: [])
+        if !unreachable {
+            let handlers = (play.handlers + play.roles.flatMap(\.handlers) + play.includedRoles.flatMap(\.handlers)).flatMap(\.flattened)
+            for name in notified {
+                for handler in handlers where handler.name == name || handler.keywords["listen"].map({ TaskKeywordsList.strings($0).contains(name) }) == true {
+                    if ok || play.keywords["force_handlers"] == .bool(true) {
+                        ok = await runTask(handler, blockVars: []) && ok
+                    }
+                }
+            }
+        }
+        return ok && !unreachable
+    }
+
+    /// Runs items in order; stops at the first failure (which a block's rescue may clear).
+    private func runItems(_ items: [TaskItem], blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
+        for item in items {
+            if unreachable || _Concurrency.Task.isCancelled { return false }
+            switch item {
+            case .task(let task):
+                if !(await runTask(task, blockVars: blockVars)) { return false }
+            case .block(let block):
+                if !(await runBlock(block, blockVars: blockVars)) { return false }
+            }
+        }
+        return true
+    }
+
+    private func runBlock(_ block: Block, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
+        var vars = blockVars
+        if case .dict(let own)? = block.keywords["vars"] { vars.append(own) }
+        var ok = await runItems(block.block, blockVars: vars)
+        if !ok && !unreachable && !block.rescue.isEmpty {
+            ok = await runItems(block.rescue, blockVars: vars)
+        }
+        // `always` runs whatever happened, also after a failure or cancellation.
+        let always = await runItems(block.always, blockVars: vars)
+        return ok && always
+    }
+
+    private func context(for task: Task?, blockVars: [OrderedDictionary<String, Value>], extra: OrderedDictionary<String, Value> = [:]) -> TemplateContext {
+        var context = variables.context(for: host, task: task, runtime: runtime)
+        for vars in blockVars { context.variables.merge(vars) { $1 } }
+        context.variables.merge(settings.extraVars) { $1 }
+        context.variables.merge(extra) { $1 }
+        return context
+    }
+
+    /// Runs one task (every item of its loop); false when it failed and the failure was not ignored.
+    func runTask(_ task: Task, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
+        guard selectedByTags(task) else { return true }
+        let name = (try? Template(task.displayName).render(context(for: task, blockVars: blockVars))) ?? task.displayName
+        emit(.taskStarted(name: name))
+        let started = ContinuousClock.now
+        let base = context(for: task, blockVars: blockVars)
+        let items: [Value]?
+        do {
+            items = try loopItems(task, base)
+        } catch {
+            return report(task, name: name, TaskResult(status: .failed, outcome: ModuleOutcome(failed: true, message: "\(error)")), started: started)
+        }
+        let loopVariable = (task.keywords["loop_control"]?.dictValue?["loop_var"]?.text).flatMap { $0.isEmpty ? nil : $0 } ?? "item"
+        var results: [Value] = []
+        var allOK = true
+        var anyChanged = false
+        var anyFailed = false
+        for item in items ?? [.null] {
+            let itemContext = items == nil ? base : context(for: task, blockVars: blockVars, extra: [loopVariable: item])
+            let result = await runOnce(task, context: itemContext)
+            if items != nil {
+                var registered = result.outcome.registered.dictValue ?? [:]
+                registered[loopVariable] = item
+                results.append(.dict(registered))
+                _ = report(task, name: name, result, started: started, item: item)
+            }
+            anyChanged = anyChanged || result.status == .changed
+            anyFailed = anyFailed || result.failed
+            if result.failed { allOK = false }
+            if items == nil {
+                register(task, result.outcome.registered, itemContext)
+                if result.status == .changed { notify(task, itemContext) }
+                return report(task, name: name, result, started: started)
+            }
+            if result.status == .unreachable { break }
+        }
+        let summary = ModuleOutcome(changed: anyChanged, failed: anyFailed, message: anyFailed ? "One or more items failed" : nil, result: ["results": .list(results)])
+        register(task, summary.registered, base)
+        if anyChanged { notify(task, base) }
+        if anyFailed && ignoreErrors(task, base) { return true }
+        return allOK
+    }
+
+    private func loopItems(_ task: Task, _ context: TemplateContext) throws -> [Value]? {
+        let loop = task.keywords["loop"] ?? task.keywords["with_items"] ?? task.keywords["with_list"]
+        guard let loop else { return nil }
+        let rendered = try ValueRendering.render(loop, context, at: task.location)
+        guard case .list(let items) = rendered else {
+            throw TemplateError("loop must be a list, not \(rendered.text)", at: task.location)
+        }
+        if task.keywords["with_items"] != nil {
+            return items.flatMap { item -> [Value] in if case .list(let inner) = item { return inner } else { return [item] } }
+        }
+        return items
+    }
+
+    private func register(_ task: Task, _ value: Value, _ context: TemplateContext) {
+        if let name = task.keywords["register"]?.text, !name.isEmpty { runtime[name] = value }
+    }
+
+    private func notify(_ task: Task, _ context: TemplateContext) {
+        for name in TaskKeywordsList.strings(task.keywords["notify"]) where !notified.contains(name) {
+            notified.append((try? Template(name).render(context)) ?? name)
+        }
+    }
+
+    private func ignoreErrors(_ task: Task, _ context: TemplateContext) -> Bool {
+        guard let value = task.keywords["ignore_errors"] else { return false }
+        return (try? ValueRendering.render(value, context, at: task.location))?.isTrue ?? false
+    }
+
+    /// One execution of a task (one loop item): `when`, then the module, then `changed_when`/`failed_when`.
+    private func runOnce(_ task: Task, context: TemplateContext) async -> TaskResult {
+        do {
+            for condition in TaskKeywordsList.conditions(task.keywords["when"]) {
+                if try !Condition(condition, location: task.location).evaluate(context) {
+                    return TaskResult(status: .skipped, outcome: ModuleOutcome(skipped: true, message: "Conditional result was False"))
+                }
+            }
+            let arguments = try ValueRendering.render(task.arguments, context, at: task.location)
+            var outcome = try await execute(task, arguments: arguments, context: context)
+            var withResult = context
+            if let name = task.keywords["register"]?.text, !name.isEmpty { withResult.variables[name] = outcome.registered }
+            if let changedWhen = task.keywords["changed_when"] {
+                outcome.changed = try TaskKeywordsList.conditions(changedWhen).allSatisfy { try Condition($0, location: task.location).evaluate(withResult) }
+            }
+            if let failedWhen = task.keywords["failed_when"] {
+                outcome.failed = try TaskKeywordsList.conditions(failedWhen).allSatisfy { try Condition($0, location: task.location).evaluate(withResult) }
+            }
+            if outcome.failed {
+                return TaskResult(status: ignoreErrors(task, context) ? .ignored : .failed, outcome: outcome)
+            }
+            return TaskResult(status: outcome.skipped ? .skipped : outcome.changed ? .changed : .ok, outcome: outcome)
+        } catch let error as UnreachableError {
+            unreachable = true
+            return TaskResult(status: .unreachable, outcome: ModuleOutcome(failed: true, message: error.message))
+        } catch {
+            let status: TaskStatus = ignoreErrors(task, context) ? .ignored : .failed
+            return TaskResult(status: status, outcome: ModuleOutcome(failed: true, message: "\(error)"))
+        }
+    }
+
+    /// Local actions run on the controller; everything else goes to the host.
+    private func execute(_ task: Task, arguments: OrderedDictionary<String, Value>, context: TemplateContext) async throws -> ModuleOutcome {
+        if let local = try LocalActions.run(task, arguments: arguments, context: context) {
+            if case .dict(let facts)? = local.result["ansible_facts"] { runtime.merge(facts) { $1 } }
+            if let seconds = local.result["pause_seconds"]?.intValue, seconds > 0 {
+                try await _Concurrency.Task.sleep(for: .seconds(seconds))
+            }
+            return local
+        }
+        if settings.checkMode && !ModuleDispatch.supportsCheckMode(task.module) && task.keywords["check_mode"] != .bool(false) {
+            return ModuleOutcome(skipped: true, message: "skipped in check mode")
+        }
+        let environment = try ModuleDispatch.environment(task, context: context)
+        let plan = try ModuleDispatch.plan(task, arguments: arguments, environment: environment, context: context, runID: settings.runID, counter: nextCounter())
+        let connection = try await connections.connection(for: host, variables: context.variables)
+        let timeout = task.keywords["timeout"]?.intValue.map { Duration.seconds($0) }
+        return try await ProgramRunner(connection: connection, timeout: timeout).run(plan)
+    }
+
+    private func nextCounter() -> Int {
+        taskCounter += 1
+        return taskCounter
+    }
+
+    private func selectedByTags(_ task: Task) -> Bool {
+        let tags = Set(task.tags + play.tags)
+        if !settings.skipTags.isEmpty && !tags.isDisjoint(with: settings.skipTags) && !tags.contains("always") { return false }
+        if tags.contains("never") && tags.isDisjoint(with: settings.onlyTags) { return false }
+        if settings.onlyTags.isEmpty || settings.onlyTags.contains("all") || tags.contains("always") { return true }
+        return !tags.isDisjoint(with: settings.onlyTags)
+    }
+
+    /// Emits the host's result and says whether the host may go on.
+    private func report(_ task: Task, name: String, _ result: TaskResult, started: ContinuousClock.Instant, item: Value? = nil) -> Bool {
+        let hidden = task.keywords["no_log"]?.isTrue ?? false
+        let outcome = result.outcome
+        let message = hidden ? (outcome.failed ? "the output has been hidden due to the fact that 'no_log: true' was specified for this result" : nil) : outcome.message
+        emit(.hostResult(HostResult(
+            host: host, task: name, status: result.status, message: message,
+            rc: outcome.result["rc"]?.intValue, stdout: hidden ? nil : outcome.result["stdout"]?.text,
+            stderr: hidden ? nil : outcome.result["stderr"]?.text, item: hidden ? nil : item.map(\.text),
+            duration: .now - started)))
+        return !(result.status == .failed || result.status == .unreachable)
+    }
+}
+
+/// Keyword values read as lists.
+enum TaskKeywordsList {
+    static func strings(_ value: Value?) -> [String] {
+        switch value {
+        case .list(let items)?: return items.map(\.text)
+        case .string(let text)?: return [text]
+        case nil, .null?: return []
+        case let other?: return [other.text]
+        }
+    }
+
+    /// `when`/`changed_when`/`failed_when`: a condition, a boolean, or a list that must all hold.
+    static func conditions(_ value: Value?) -> [String] {
+        switch value {
+        case .list(let items)?: return items.map(\.conditionText)
+        case nil: return []
+        case let other?: return [other.conditionText]
+        }
+    }
+}
+
+extension Value {
+    var conditionText: String {
+        switch self {
+        case .bool(let flag): return flag ? "true" : "false"
+        case .null: return "false"
+        default: return text
+        }
+    }
+
+    var isTrue: Bool {
+        switch self {
+        case .bool(let flag): return flag
+        case .string(let text): return ["yes", "true", "on", "1"].contains(text.lowercased())
+        case .int(let number): return number != 0
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import OrderedCollections
+import SkiffCore
+import SkiffModules
+import SkiffPlaybook
+import SkiffTemplate
+
+/// Actions that run on the controller: `debug`, `set_fact`, `assert`, `fail`, `pause`, `meta`.
+enum LocalActions {
+    /// The outcome of a local action, or nil when the task's module runs on the host.
+    static func run(_ task: Task, arguments: OrderedDictionary<String, Value>, context: TemplateContext) throws -> ModuleOutcome? {
+        switch task.module {
+        case "ansible.builtin.debug":
+            if let variable = arguments["var"]?.text {
+                let value = try Condition(variable, location: task.location).value(context)
+                return ModuleOutcome(message: "\(variable): \(value.json)", result: [variable: value])
+            }
+            let message = arguments["msg"] ?? .string("Hello world!")
+            return ModuleOutcome(message: message.text, result: ["msg": message])
+        case "ansible.builtin.set_fact":
+            var facts = arguments
+            facts.removeValue(forKey: "cacheable")
+            return ModuleOutcome(result: ["ansible_facts": .dict(facts)])
+        case "ansible.builtin.assert":
+            let conditions: [Value]
+            if case .list(let items)? = task.arguments["that"] { conditions = items } else { conditions = [task.arguments["that"] ?? .bool(true)] }
+            for condition in conditions {
+                if try !Condition(condition.text, location: task.location).evaluate(context) {
+                    let message = arguments["fail_msg"]?.text ?? arguments["msg"]?.text ?? "Assertion failed: \(condition.text)"
+                    return ModuleOutcome(failed: true, message: message, result: ["assertion": condition])
+                }
+            }
+            return ModuleOutcome(message: arguments["success_msg"]?.text ?? "All assertions passed")
+        case "ansible.builtin.fail":
+            return ModuleOutcome(failed: true, message: arguments["msg"]?.text ?? "Failed as requested from task")
+        case "ansible.builtin.pause":
+            let seconds = (arguments["seconds"]?.intValue ?? 0) + 60 * (arguments["minutes"]?.intValue ?? 0)
+            return PauseMarker.outcome(seconds: seconds)
+        case "ansible.builtin.meta":
+            return ModuleOutcome(message: "meta: \(arguments["_raw_params"]?.text ?? "")")
+        default:
+            return nil
+        }
+    }
+}
+
+/// `pause` is local too, but it waits: the host run sleeps for the outcome's `seconds`.
+enum PauseMarker {
+    static func outcome(seconds: Int) -> ModuleOutcome {
+        ModuleOutcome(message: "Paused for \(seconds) seconds", result: ["pause_seconds": .int(seconds)])
+    }
+}

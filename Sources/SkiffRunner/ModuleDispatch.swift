@@ -1,0 +1,80 @@
+import Crypto
+import Foundation
+import OrderedCollections
+import SkiffCore
+import SkiffModules
+import SkiffPlaybook
+import SkiffTemplate
+
+/// From a task to its module's plan: resolves local files (in the role's `files/`/`templates/` first,
+/// then beside the playbook), renders `template` sources, and passes the task's environment.
+enum ModuleDispatch {
+    static func supportsCheckMode(_ module: String) -> Bool { false }
+
+    static func environment(_ task: Task, context: TemplateContext) throws -> OrderedDictionary<String, String> {
+        guard let value = task.keywords["environment"] else { return [:] }
+        guard case .dict(let dict) = try ValueRendering.render(value, context, at: task.location) else {
+            throw ModuleError("environment must be a mapping of names to values")
+        }
+        var result = OrderedDictionary<String, String>()
+        for (key, item) in dict { result[key] = item.text }
+        return result
+    }
+
+    static func plan(
+        _ task: Task, arguments: OrderedDictionary<String, Value>, environment: OrderedDictionary<String, String>,
+        context: TemplateContext, runID: String, counter: Int
+    ) throws -> ModulePlan {
+        let args = ModuleArguments(arguments, module: String(task.module.split(separator: ".").last ?? ""))
+        switch task.module {
+        case "ansible.builtin.command": return try CommandModule.plan(.command, args, environment: environment)
+        case "ansible.builtin.shell": return try CommandModule.plan(.shell, args, environment: environment)
+        case "ansible.builtin.raw": return try CommandModule.plan(.raw, args, environment: environment)
+        case "ansible.builtin.file": return try FileModule.plan(args)
+        case "ansible.builtin.copy":
+            if args.values["content"] != nil { return try CopyModule.plan(args, local: nil) }
+            let source = try locate(try args.required("src"), kind: "files", task: task, context: context)
+            return try CopyModule.plan(args, local: CopyModule.LocalFile(path: source, sha256: try sha256(ofFile: source)))
+        case "ansible.builtin.template":
+            let source = try locate(try args.required("src"), kind: "templates", task: task, context: context)
+            guard let data = FileManager.default.contents(atPath: source) else { throw ModuleError("template: cannot read \(source)") }
+            let rendered = try Template(String(decoding: data, as: UTF8.self), file: source).render(context)
+            var withContent = arguments
+            withContent["content"] = .string(rendered)
+            withContent["src"] = nil
+            return try CopyModule.plan(ModuleArguments(withContent, module: "template"), local: nil)
+        case "community.docker.docker_login": return try DockerLoginModule.plan(args, environment: environment)
+        case "community.docker.docker_compose_v2": return try DockerComposeModule.plan(args, environment: environment)
+        case "skiff.compose_deploy":
+            let files = try args.list("files", aliases: ["compose_files"]).map { try locate($0, kind: "files", task: task, context: context) }
+            return try ComposeDeployModule.plan(args, files: files, runDirectory: "/tmp/skiff-\(runID)-\(counter)", environment: environment)
+        default:
+            throw ModuleError("the module \(task.module) cannot run yet in this version of Skiff")
+        }
+    }
+
+    /// A controller-side file: absolute, or in the role's `files/`/`templates/`, or beside the playbook.
+    static func locate(_ name: String, kind: String, task: Task, context: TemplateContext) throws -> String {
+        if name.hasPrefix("/") {
+            guard FileManager.default.fileExists(atPath: name) else { throw ModuleError("\(name) does not exist on the controller") }
+            return name
+        }
+        var candidates: [String] = []
+        if let role = task.role { candidates += ["\(role.path)/\(kind)/\(name)", "\(role.path)/\(name)"] }
+        let taskDirectory = (task.location.file as NSString).deletingLastPathComponent
+        candidates += ["\(taskDirectory)/\(kind)/\(name)", "\(taskDirectory)/\(name)"]
+        for base in context.searchPaths { candidates += ["\(base)/\(kind)/\(name)", "\(base)/\(name)"] }
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            throw ModuleError("could not find '\(name)' (looked in \(candidates.joined(separator: ", ")))")
+        }
+        return found
+    }
+
+    static func sha256(ofFile path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ModuleError("cannot read \(path)") }
+        return SHA256.hash(data: data).map { byte in
+            let digits = Array("0123456789abcdef")
+            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
+        }.joined()
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import OrderedCollections
+import SkiffCore
+import SkiffInventory
+import SkiffPlaybook
+import SkiffTemplate
+import Synchronization
+
+/// Runs playbooks: plays in order; in each play, hosts in parallel up to `forks` (in `serial` batches
+/// when asked), each host through its tasks on its own (the linear strategy, without waiting for the
+/// others between tasks). Unreachable hosts are dropped from later plays. Every result is an event.
+public struct PlaybookRunner: Sendable {
+    public let inventory: Inventory
+    public let settings: RunSettings
+    public let connections: ConnectionPool
+    public let emit: @Sendable (RunEvent) -> Void
+
+    public init(inventory: Inventory, settings: RunSettings, connections: ConnectionPool, emit: @escaping @Sendable (RunEvent) -> Void) {
+        self.inventory = inventory
+        self.settings = settings
+        self.connections = connections
+        self.emit = emit
+    }
+
+    /// Runs every play and returns each host's counts (in the order hosts were first seen).
+    public func run(_ playbooks: [Playbook]) async throws -> [HostRecap] {
+        let recorder = RecapRecorder()
+        let emitAndCount: @Sendable (RunEvent) -> Void = { event in
+            recorder.record(event)
+            emit(event)
+        }
+        var dropped = Set<String>()
+        for playbook in playbooks {
+            for play in playbook.plays {
+                if _Concurrency.Task.isCancelled { break }
+                dropped.formUnion(try await run(play, playbook: playbook, skipping: dropped, emit: emitAndCount))
+            }
+        }
+        await connections.closeAll()
+        let recaps = recorder.recaps
+        emit(.recap(recaps))
+        return recaps
+    }
+
+    /// Runs one play; returns the hosts that became unreachable.
+    private func run(_ play: Play, playbook: Playbook, skipping dropped: Set<String>, emit: @escaping @Sendable (RunEvent) -> Void) async throws -> Set<String> {
+        var patternVariables = play.vars
+        patternVariables.merge(settings.extraVars) { $1 }
+        let pattern = try Template(play.hosts, location: play.location).render(TemplateContext(variables: patternVariables))
+        var hosts = try HostPattern.select(pattern, in: inventory, at: play.location).filter { !dropped.contains($0) }
+        if let limit = settings.limit { hosts = hosts.filter(limit.contains) }
+        let name = play.name ?? pattern
+        emit(.playStarted(name: name, pattern: pattern, hosts: hosts))
+        guard !hosts.isEmpty else {
+            emit(.warning("play '\(name)': no hosts matched '\(pattern)', skipping"))
+            return []
+        }
+        let variables = HostVariables(
+            inventory: inventory, play: play, extraVars: settings.extraVars, playHosts: hosts, checkMode: settings.checkMode,
+            playbookDirectory: (playbook.path as NSString).deletingLastPathComponent.isEmpty ? "." : (playbook.path as NSString).deletingLastPathComponent)
+        var unreachable = Set<String>()
+        var failedSoFar = 0
+        for batch in Batches.split(hosts, serial: play.keywords["serial"]) {
+            let outcomes = await runBatch(batch, play: play, variables: variables, emit: emit)
+            unreachable.formUnion(outcomes.filter { $0.value == .unreachable }.map(\.key))
+            failedSoFar += outcomes.values.filter { $0 != .ok }.count
+            if Batches.shouldStop(failed: failedSoFar, total: hosts.count, play: play) {
+                emit(.warning("play '\(name)': stopping, \(failedSoFar) of \(hosts.count) hosts failed"))
+                break
+            }
+        }
+        return unreachable
+    }
+
+    enum HostEnd: Sendable { case ok, failed, unreachable }
+
+    private func runBatch(_ hosts: [String], play: Play, variables: HostVariables, emit: @escaping @Sendable (RunEvent) -> Void) async -> [String: HostEnd] {
+        await withTaskGroup(of: (String, HostEnd).self) { group in
+            var next = 0
+            var results: [String: HostEnd] = [:]
+            let settings = self.settings
+            let connections = self.connections
+            func start() {
+                guard next < hosts.count else { return }
+                let host = hosts[next]
+                next += 1
+                group.addTask {
+                    let run = HostPlayRun(host: host, play: play, variables: variables, settings: settings, connections: connections, emit: emit)
+                    let ok = await run.run()
+                    return (host, run.unreachable ? .unreachable : ok ? .ok : .failed)
+                }
+            }
+            for _ in 0..<min(max(1, settings.forks), hosts.count) { start() }
+            while let (host, end) = await group.next() {
+                results[host] = end
+                start()
+            }
+            return results
+        }
+    }
+}
+
+/// Counts results per host as they happen.
+final class RecapRecorder: Sendable {
+    private let state = Mutex<(order: [String], recaps: [String: HostRecap])>(([], [:]))
+
+    func record(_ event: RunEvent) {
+        guard case .hostResult(let result) = event else { return }
+        state.withLock { state in
+            if state.recaps[result.host] == nil {
+                state.order.append(result.host)
+                state.recaps[result.host] = HostRecap(host: result.host)
+            }
+            state.recaps[result.host]?.count(result.status)
+            state.recaps[result.host]?.duration += result.duration
+        }
+    }
+
+    var recaps: [HostRecap] {
+        state.withLock { state in state.order.compactMap { state.recaps[$0] } }
+    }
+}
+
+/// `serial` (a number, a percentage, or a list of them) and `max_fail_percentage`/`any_errors_fatal`.
+enum Batches {
+    static func split(_ hosts: [String], serial: Value?) -> [[String]] {
+        let sizes: [Value]
+        switch serial {
+        case nil, .null?: return [hosts]
+        case .list(let items)?: sizes = items
+        case let value?: sizes = [value]
+        }
+        var batches: [[String]] = []
+        var index = 0
+        var sizeIndex = 0
+        while index < hosts.count {
+            let spec = sizes[min(sizeIndex, sizes.count - 1)]
+            var size: Int
+            if case .string(let text) = spec, text.hasSuffix("%"), let percent = Double(text.dropLast()) {
+                size = Int((Double(hosts.count) * percent / 100).rounded(.down))
+            } else {
+                size = spec.intValue ?? hosts.count
+            }
+            size = max(1, size)
+            batches.append(Array(hosts[index..<min(hosts.count, index + size)]))
+            index += size
+            sizeIndex += 1
+        }
+        return batches
+    }
+
+    static func shouldStop(failed: Int, total: Int, play: Play) -> Bool {
+        guard failed > 0 else { return false }
+        if play.keywords["any_errors_fatal"].map({ $0 == .bool(true) || $0 == .string("yes") || $0 == .string("true") }) == true { return true }
+        guard let limit = play.keywords["max_fail_percentage"] else { return false }
+        let percent = limit.intValue.map(Double.init) ?? Double(limit.text.replacingAll("%", with: "")) ?? 100
+        return Double(failed) / Double(total) * 100 > percent
+    }
+}

@@ -1,0 +1,25 @@
+import OrderedCollections
+import SkiffCore
+
+/// What a whole run shares: the options from the command line.
+public struct RunSettings: Sendable {
+    public var forks: Int
+    public var checkMode: Bool
+    public var extraVars: OrderedDictionary<String, Value>
+    public var limit: Set<String>?
+    public var onlyTags: Set<String>
+    public var skipTags: Set<String>
+    /// Unique per run: names temporary directories on hosts.
+    public var runID: String
+
+    public init(forks: Int = 50, checkMode: Bool = false, extraVars: OrderedDictionary<String, Value> = [:],
+                limit: Set<String>? = nil, onlyTags: Set<String> = [], skipTags: Set<String> = [], runID: String) {
+        self.forks = forks
+        self.checkMode = checkMode
+        self.extraVars = extraVars
+        self.limit = limit
+        self.onlyTags = onlyTags
+        self.skipTags = skipTags
+        self.runID = runID
+    }
+}

@@ -1,0 +1,11 @@
+import OrderedCollections
+import SkiffCore
+import SkiffModules
+
+/// A task's result on a host after `changed_when`, `failed_when` and `ignore_errors` were applied.
+struct TaskResult {
+    var status: TaskStatus
+    var outcome: ModuleOutcome
+
+    var failed: Bool { status == .failed }
+}

@@ -1,0 +1,86 @@
+import SkiffCore
+import Synchronization
+
+/// Prints events in ansible-playbook's shape: `PLAY [...]`, `TASK [...]`, `ok: [host]`, `PLAY RECAP`.
+/// Colors only on a terminal and never under NO_COLOR.
+final class ConsoleReporter: Sendable {
+    let verbosity: Int
+    let color: Bool
+    private let lastTask = Mutex<String?>(nil)
+
+    init(verbosity: Int, color: Bool) {
+        self.verbosity = verbosity
+        self.color = color
+    }
+
+    func handle(_ event: RunEvent) {
+        switch event {
+        case .playStarted(let name, _, _):
+            lastTask.withLock { $0 = nil }
+            Console.out("\n" + banner("PLAY [\(name)]"))
+        case .taskStarted(let name):
+            let isNew = lastTask.withLock { last -> Bool in
+                defer { last = name }
+                return last != name
+            }
+            if isNew { Console.out("\n" + banner("TASK [\(name)]")) }
+        case .hostResult(let result):
+            Console.out(line(result))
+        case .warning(let text):
+            Console.warn(text)
+        case .recap(let recaps):
+            Console.out("\n" + banner("PLAY RECAP"))
+            for recap in recaps {
+                let host = recap.host.padding(26)
+                let counts = "ok=\(recap.ok)".padding(4 + 5) + "changed=\(recap.changed)".padding(12) + "unreachable=\(recap.unreachable)".padding(16)
+                    + "failed=\(recap.failed)".padding(11) + "skipped=\(recap.skipped)".padding(12) + "rescued=\(recap.rescued)".padding(12)
+                    + "ignored=\(recap.ignored)"
+                Console.out(paint(host, recap.failed + recap.unreachable > 0 ? "31" : recap.changed > 0 ? "33" : "32") + " : " + counts)
+            }
+        }
+    }
+
+    private func line(_ result: HostResult) -> String {
+        let item = result.item.map { " => (item=\($0))" } ?? ""
+        switch result.status {
+        case .ok: return paint("ok: [\(result.host)]\(item)", "32") + detail(result)
+        case .changed: return paint("changed: [\(result.host)]\(item)", "33") + detail(result)
+        case .skipped: return paint("skipping: [\(result.host)]\(item)", "36")
+        case .ignored: return paint("fatal: [\(result.host)]: FAILED! => \(failure(result))", "31") + "\n" + paint("...ignoring", "36")
+        case .failed, .rescued: return paint("fatal: [\(result.host)]: FAILED! => \(failure(result))", "31")
+        case .unreachable: return paint("fatal: [\(result.host)]: UNREACHABLE! => \(result.message ?? "")", "31")
+        }
+    }
+
+    private func failure(_ result: HostResult) -> String {
+        var fields: [String] = []
+        if let rc = result.rc { fields.append("\"rc\": \(rc)") }
+        fields.append("\"msg\": \(Value.string(result.message ?? "").json)")
+        if verbosity > 0 || result.rc != nil {
+            if let stderr = result.stderr, !stderr.isEmpty { fields.append("\"stderr\": \(Value.string(stderr).json)") }
+            if let stdout = result.stdout, !stdout.isEmpty { fields.append("\"stdout\": \(Value.string(stdout).json)") }
+        }
+        return "{" + fields.joined(separator: ", ") + "}"
+    }
+
+    private func detail(_ result: HostResult) -> String {
+        guard verbosity > 0 || result.message != nil && result.task.lowercased().contains("debug") || (result.message != nil && result.rc == nil && result.stdout == nil) else { return "" }
+        if let message = result.message, result.rc == nil { return " => {\"msg\": \(Value.string(message).json)}" }
+        guard verbosity > 0 else { return "" }
+        return " => {\"rc\": \(result.rc ?? 0), \"stdout\": \(Value.string(result.stdout ?? "").json), \"stderr\": \(Value.string(result.stderr ?? "").json)}"
+    }
+
+    private func banner(_ title: String) -> String {
+        title + " " + String(repeating: "*", count: max(3, 79 - title.count))
+    }
+
+    private func paint(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[0;\(code)m\(text)\u{1B}[0m" : text
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}
