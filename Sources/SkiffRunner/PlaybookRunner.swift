@@ -116,8 +116,9 @@ final class RecapRecorder: Sendable {
         }
     }
 
+    /// Each host's counts, by host name (as ansible-playbook's recap lists them).
     var recaps: [HostRecap] {
-        state.withLock { state in state.order.compactMap { state.recaps[$0] } }
+        state.withLock { state in state.order.sorted().compactMap { state.recaps[$0] } }
     }
 }
 

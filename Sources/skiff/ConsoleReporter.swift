@@ -18,14 +18,16 @@ final class ConsoleReporter: Sendable {
         case .playStarted(let name, _, _):
             lastTask.withLock { $0 = nil }
             Console.out("\n" + banner("PLAY [\(name)]"))
-        case .taskStarted(let name):
-            let isNew = lastTask.withLock { last -> Bool in
-                defer { last = name }
-                return last != name
-            }
-            if isNew { Console.out("\n" + banner("TASK [\(name)]")) }
+        case .taskStarted:
+            // Hosts run their tasks independently: a header is printed with the first result under it.
+            break
         case .hostResult(let result):
-            Console.out(line(result))
+            let header = lastTask.withLock { last -> String? in
+                defer { last = result.task }
+                return last == result.task ? nil : result.task
+            }
+            // One write for header and line, so a result never lands under another task's header.
+            Console.out((header.map { "\n" + banner("TASK [\($0)]") + "\n" } ?? "") + line(result))
         case .warning(let text):
             Console.warn(text)
         case .recap(let recaps):
