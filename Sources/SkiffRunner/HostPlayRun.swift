@@ -34,7 +34,7 @@ final class HostPlayRun: @unchecked Sendable {
     /// Runs the play's tasks, then the handlers that were notified. Returns false when the host failed.
     func run() async -> Bool {
         var ok = await runItems(play.runOrder, blockVars: [])
-        if !unreachable {
+        if !unreachable && !settings.stop.isRequested {
             let handlers = (play.handlers + play.roles.flatMap(\.handlers) + play.includedRoles.flatMap(\.handlers)).flatMap(\.flattened)
             for name in notified {
                 for handler in handlers where handler.name == name || handler.keywords["listen"].map({ TaskKeywordsList.strings($0).contains(name) }) == true {
@@ -47,29 +47,31 @@ final class HostPlayRun: @unchecked Sendable {
         return ok && !unreachable
     }
 
-    /// Runs items in order; stops at the first failure (which a block's rescue may clear).
-    private func runItems(_ items: [TaskItem], blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
+    /// Runs items in order; stops at the first failure (which a block's rescue may clear), and before
+    /// the next task when the run is asked to stop — except in `always`, which runs regardless.
+    private func runItems(_ items: [TaskItem], blockVars: [OrderedDictionary<String, Value>], always: Bool = false) async -> Bool {
         for item in items {
             if unreachable || _Concurrency.Task.isCancelled { return false }
+            if settings.stop.isRequested && !always { return false }
             switch item {
             case .task(let task):
                 if !(await runTask(task, blockVars: blockVars)) { return false }
             case .block(let block):
-                if !(await runBlock(block, blockVars: blockVars)) { return false }
+                if !(await runBlock(block, blockVars: blockVars, always: always)) { return false }
             }
         }
         return true
     }
 
-    private func runBlock(_ block: Block, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
+    private func runBlock(_ block: Block, blockVars: [OrderedDictionary<String, Value>], always inAlways: Bool) async -> Bool {
         var vars = blockVars
         if case .dict(let own)? = block.keywords["vars"] { vars.append(own) }
-        var ok = await runItems(block.block, blockVars: vars)
-        if !ok && !unreachable && !block.rescue.isEmpty {
-            ok = await runItems(block.rescue, blockVars: vars)
+        var ok = await runItems(block.block, blockVars: vars, always: inAlways)
+        if !ok && !unreachable && !block.rescue.isEmpty && !settings.stop.isRequested {
+            ok = await runItems(block.rescue, blockVars: vars, always: inAlways)
         }
-        // `always` runs whatever happened, also after a failure or cancellation.
-        let always = await runItems(block.always, blockVars: vars)
+        // `always` runs whatever happened, also after a failure or a stop request.
+        let always = await runItems(block.always, blockVars: vars, always: true)
         return ok && always
     }
 

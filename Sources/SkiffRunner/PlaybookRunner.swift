@@ -32,7 +32,7 @@ public struct PlaybookRunner: Sendable {
         var dropped = Set<String>()
         for playbook in playbooks {
             for play in playbook.plays {
-                if _Concurrency.Task.isCancelled { break }
+                if _Concurrency.Task.isCancelled || settings.stop.isRequested { break }
                 dropped.formUnion(try await run(play, playbook: playbook, skipping: dropped, emit: emitAndCount))
             }
         }
@@ -60,7 +60,7 @@ public struct PlaybookRunner: Sendable {
             playbookDirectory: (playbook.path as NSString).deletingLastPathComponent.isEmpty ? "." : (playbook.path as NSString).deletingLastPathComponent)
         var unreachable = Set<String>()
         var failedSoFar = 0
-        for batch in Batches.split(hosts, serial: play.keywords["serial"]) {
+        for batch in Batches.split(hosts, serial: play.keywords["serial"]) where !settings.stop.isRequested {
             let outcomes = await runBatch(batch, play: play, variables: variables, emit: emit)
             unreachable.formUnion(outcomes.filter { $0.value == .unreachable }.map(\.key))
             failedSoFar += outcomes.values.filter { $0 != .ok }.count

@@ -1,5 +1,17 @@
 import OrderedCollections
 import SkiffCore
+import Synchronization
+
+/// Set when the run is asked to stop (SIGINT/SIGTERM): no new task starts, `always` sections still run.
+public final class StopRequest: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    public init() {}
+
+    public func request() { flag.store(true, ordering: .relaxed) }
+
+    public var isRequested: Bool { flag.load(ordering: .relaxed) }
+}
 
 /// What a whole run shares: the options from the command line.
 public struct RunSettings: Sendable {
@@ -11,9 +23,12 @@ public struct RunSettings: Sendable {
     public var skipTags: Set<String>
     /// Unique per run: names temporary directories on hosts.
     public var runID: String
+    public var stop: StopRequest
 
     public init(forks: Int = 50, checkMode: Bool = false, extraVars: OrderedDictionary<String, Value> = [:],
-                limit: Set<String>? = nil, onlyTags: Set<String> = [], skipTags: Set<String> = [], runID: String) {
+                limit: Set<String>? = nil, onlyTags: Set<String> = [], skipTags: Set<String> = [], runID: String,
+                stop: StopRequest = StopRequest()) {
+        self.stop = stop
         self.forks = forks
         self.checkMode = checkMode
         self.extraVars = extraVars

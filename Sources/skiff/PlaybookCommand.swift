@@ -99,11 +99,18 @@ struct PlaybookCommand: AsyncParsableCommand {
             options: options, knownHosts: try KnownHosts.load(files: options.knownHostsFiles),
             defaultUser: connection.defaultUser, credentials: try connection.credentials())
         let reporter = ConsoleReporter(verbosity: verbose, color: Console.isTerminal && Environment.value("NO_COLOR") == nil)
+        let stop = StopRequest()
         let settings = RunSettings(
             forks: forks, checkMode: check, extraVars: extra, limit: limit, onlyTags: Self.split(tags), skipTags: Self.split(skipTags),
-            runID: UUID().uuidString.lowercased().prefix(12).description)
+            runID: UUID().uuidString.lowercased().prefix(12).description, stop: stop)
         let runner = PlaybookRunner(inventory: inventory, settings: settings, connections: ConnectionPool(factory: factory)) { reporter.handle($0) }
+        let signals = StopSignals(stop: stop)
+        defer { signals.cancel() }
         let recaps = try await runner.run(playbooks)
+        if stop.isRequested {
+            Console.error("interrupted: no new task was started after the signal; always sections and cleanup ran")
+            return 99
+        }
         return HostRecap.exitCode(recaps)
     }
 

@@ -1,0 +1,49 @@
+import Foundation
+import SkiffTestSupport
+import Testing
+
+@Suite("SIGTERM during a run")
+struct StopSignalTests {
+    @Test func sigtermStopsNewTasksRunsAlwaysAndExits99() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(10)
+        let playbook = try fleet.files.write("stop.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - block:
+                    - name: Mark started
+                      shell: touch /tmp/started
+                    - name: Long step
+                      shell: sleep 3
+                    - name: Never reached after the signal
+                      shell: touch /tmp/after
+                  always:
+                    - name: Clean up
+                      shell: touch /tmp/cleaned
+            """)
+        let outputPath = fleet.files.file("output.txt")
+        let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let pid = try Shell.spawn(
+            [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath,
+             "--known-hosts", fleet.knownHosts, "--no-agent"], stdout: output, stderr: output)
+        close(output)
+        let hosts = fleet.hosts
+        let allStarted = try await offPool { () -> Bool in
+            for _ in 0..<1000 {
+                if hosts.allSatisfy({ FileManager.default.fileExists(atPath: $0.pathInside("/tmp/started")) }) { return true }
+                usleep(10_000)
+            }
+            return false
+        }
+        #expect(allStarted, "every host started before the signal")
+        kill(pid, SIGTERM)
+        let status = try await offPool { Shell.wait(for: pid) }
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        #expect(status == 99, "output: \(text)")
+        for host in fleet.hosts {
+            #expect(FileManager.default.fileExists(atPath: host.pathInside("/tmp/cleaned")), "always ran on every host that started")
+            #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/after")), "no new task started after the signal")
+        }
+        #expect(text.contains("interrupted"))
+    }
+}
