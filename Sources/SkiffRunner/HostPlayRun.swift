@@ -17,6 +17,8 @@ final class HostPlayRun: @unchecked Sendable {
 
     /// `set_fact` and `register` results, which later tasks see.
     private var runtime = OrderedDictionary<String, Value>()
+    /// Gathered facts (`ansible_*`).
+    private var facts = OrderedDictionary<String, Value>()
     private var notified: [String] = []
     private(set) var unreachable = false
     private var taskCounter = 0
@@ -33,6 +35,9 @@ final class HostPlayRun: @unchecked Sendable {
 
     /// Runs the play's tasks, then the handlers that were notified. Returns false when the host failed.
     func run() async -> Bool {
+        if play.gatherFacts && !settings.stop.isRequested {
+            guard await gatherFacts() else { return false }
+        }
         var ok = await runItems(play.runOrder, blockVars: [])
         if !unreachable && !settings.stop.isRequested {
             let handlers = (play.handlers + play.roles.flatMap(\.handlers) + play.includedRoles.flatMap(\.handlers)).flatMap(\.flattened)
@@ -45,6 +50,31 @@ final class HostPlayRun: @unchecked Sendable {
             }
         }
         return ok && !unreachable
+    }
+
+    /// One command collects the facts; an unreachable host stops here.
+    private func gatherFacts() async -> Bool {
+        let started = ContinuousClock.now
+        let name = "Gathering Facts"
+        emit(.taskStarted(name: name))
+        do {
+            let connection = try await connections.connection(for: host, variables: variables.context(for: host).variables)
+            let result = try await connection.run(Facts.step, timeout: .seconds(60))
+            guard result.succeeded else {
+                emit(.hostResult(HostResult(host: host, task: name, status: .failed, message: "fact gathering failed: \(result.stderrText)", rc: Int(result.exitStatus ?? -1), duration: .now - started)))
+                return false
+            }
+            facts = Facts.parse(result.stdoutText)
+            emit(.hostResult(HostResult(host: host, task: name, status: .ok, duration: .now - started)))
+            return true
+        } catch let error as UnreachableError {
+            unreachable = true
+            emit(.hostResult(HostResult(host: host, task: name, status: .unreachable, message: error.message, duration: .now - started)))
+            return false
+        } catch {
+            emit(.hostResult(HostResult(host: host, task: name, status: .failed, message: "\(error)", duration: .now - started)))
+            return false
+        }
     }
 
     /// Runs items in order; stops at the first failure (which a block's rescue may clear), and before
@@ -69,6 +99,7 @@ final class HostPlayRun: @unchecked Sendable {
         var ok = await runItems(block.block, blockVars: vars, always: inAlways)
         if !ok && !unreachable && !block.rescue.isEmpty && !settings.stop.isRequested {
             ok = await runItems(block.rescue, blockVars: vars, always: inAlways)
+            if ok { emit(.rescued(host: host)) }
         }
         // `always` runs whatever happened, also after a failure or a stop request.
         let always = await runItems(block.always, blockVars: vars, always: true)
@@ -76,7 +107,7 @@ final class HostPlayRun: @unchecked Sendable {
     }
 
     private func context(for task: Task?, blockVars: [OrderedDictionary<String, Value>], extra: OrderedDictionary<String, Value> = [:]) -> TemplateContext {
-        var context = variables.context(for: host, task: task, runtime: runtime)
+        var context = variables.context(for: host, task: task, facts: facts, runtime: runtime)
         for vars in blockVars { context.variables.merge(vars) { $1 } }
         context.variables.merge(settings.extraVars) { $1 }
         context.variables.merge(extra) { $1 }
@@ -167,6 +198,24 @@ final class HostPlayRun: @unchecked Sendable {
             var outcome = try await execute(task, arguments: arguments, context: context)
             var withResult = context
             if let name = task.keywords["register"]?.text, !name.isEmpty { withResult.variables[name] = outcome.registered }
+            if let until = task.keywords["until"] {
+                // As Ansible: `retries` more attempts after the first (default 3), `delay` seconds apart (default 5).
+                let attemptsAllowed = max(1, (task.keywords["retries"]?.intValue ?? 3) + 1)
+                let delay = task.keywords["delay"]?.intValue ?? 5
+                var attempts = 1
+                while try !TaskKeywordsList.conditions(until).allSatisfy({ try Condition($0, location: task.location).evaluate(withResult) }) {
+                    if attempts >= attemptsAllowed {
+                        outcome.failed = true
+                        outcome.message = "Retried \(attempts) times; the until condition never held"
+                        break
+                    }
+                    if delay > 0 { try await _Concurrency.Task.sleep(for: .seconds(delay)) }
+                    attempts += 1
+                    outcome = try await execute(task, arguments: arguments, context: context)
+                    if let name = task.keywords["register"]?.text, !name.isEmpty { withResult.variables[name] = outcome.registered }
+                }
+                outcome.result["attempts"] = .int(attempts)
+            }
             if let changedWhen = task.keywords["changed_when"] {
                 outcome.changed = try TaskKeywordsList.conditions(changedWhen).allSatisfy { try Condition($0, location: task.location).evaluate(withResult) }
             }

@@ -105,6 +105,14 @@ final class RecapRecorder: Sendable {
     private let state = Mutex<(order: [String], recaps: [String: HostRecap])>(([], [:]))
 
     func record(_ event: RunEvent) {
+        if case .rescued(let host) = event {
+            state.withLock { state in
+                guard let recap = state.recaps[host], recap.failed > 0 else { return }
+                state.recaps[host]?.failed -= 1
+                state.recaps[host]?.rescued += 1
+            }
+            return
+        }
         guard case .hostResult(let result) = event else { return }
         state.withLock { state in
             if state.recaps[result.host] == nil {

@@ -30,6 +30,8 @@ final class ConsoleReporter: Sendable {
             Console.out((header.map { "\n" + banner("TASK [\($0)]") + "\n" } ?? "") + line(result))
         case .warning(let text):
             Console.warn(text)
+        case .rescued:
+            break
         case .recap(let recaps):
             Console.out("\n" + banner("PLAY RECAP"))
             for recap in recaps {

@@ -1,0 +1,70 @@
+import Foundation
+import SkiffTestSupport
+import Testing
+
+/// Runner behaviour on real hosts: facts, loops, until, when/register, rescue, serial.
+@Suite("runner features")
+struct RunnerFeatureTests {
+    static func run(_ playbook: String, hosts count: Int = 1, extra: [String] = []) async throws -> (status: Int32, output: String, fleet: DeployEndToEndTests.Fleet) {
+        let fleet = try await DeployEndToEndTests.fleet(count)
+        let path = try fleet.files.write("playbook.yml", playbook)
+        let (status, output) = try await ExecCommandTests.skiff(
+            ["-i", fleet.inventory, path, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent", "-v"] + extra,
+            environment: ["NO_COLOR": "1"])
+        return (status, output, fleet)
+    }
+
+    @Test func factsLoopsUntilWhenRegisterAndRescue() async throws {
+        let (status, output, fleet) = try await Self.run("""
+            - hosts: app
+              tasks:
+                - name: Facts are there
+                  shell: echo "{{ ansible_distribution }} {{ ansible_facts.system }} {{ ansible_user_id }} {{ inventory_hostname }}" > /tmp/facts
+                - name: Loop
+                  shell: echo {{ item }} >> /tmp/loop
+                  loop: [a, b, c]
+                - name: Until
+                  shell: echo x >> /tmp/count; wc -l < /tmp/count
+                  register: counted
+                  until: counted.stdout | int >= 3
+                  retries: 5
+                  delay: 0
+                - name: Skipped
+                  shell: touch /tmp/skipped
+                  when: counted.stdout | int > 100
+                - block:
+                    - name: Fails
+                      command: /bin/false
+                  rescue:
+                    - name: Rescued
+                      shell: touch /tmp/rescued
+            """)
+        #expect(status == 0, "\(output)")
+        let host = fleet.hosts[0]
+        let facts = try String(contentsOfFile: host.pathInside("/tmp/facts"), encoding: .utf8)
+        #expect(facts.hasSuffix(" Linux root app1\n"), "facts: \(facts)")
+        #expect(!facts.hasPrefix(" "), "ansible_distribution is set: \(facts)")
+        #expect(try String(contentsOfFile: host.pathInside("/tmp/loop"), encoding: .utf8) == "a\nb\nc\n")
+        #expect(try String(contentsOfFile: host.pathInside("/tmp/count"), encoding: .utf8) == "x\nx\nx\n", "until retried until it held")
+        #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/skipped")))
+        #expect(FileManager.default.fileExists(atPath: host.pathInside("/tmp/rescued")))
+        #expect(output.contains("TASK [Gathering Facts]"))
+        #expect(output.contains("skipping: [app1]"))
+        #expect(output.contains("changed: [app1] => (item=b)"))
+    }
+
+    @Test func serialWithMaxFailPercentageZeroStopsLaterBatches() async throws {
+        let (status, output, fleet) = try await Self.run("""
+            - hosts: app
+              gather_facts: false
+              serial: 2
+              max_fail_percentage: 0
+              tasks:
+                - name: First batch fails on app1
+                  shell: touch /tmp/ran; test {{ inventory_hostname }} != app1
+            """, hosts: 4)
+        #expect(status == 2, "\(output)")
+        let ran = fleet.hosts.map { FileManager.default.fileExists(atPath: $0.pathInside("/tmp/ran")) }
+        #expect(ran == [true, true, false, false], "later batches never start: \(ran)")
+    }
+}
