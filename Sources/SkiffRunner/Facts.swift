@@ -10,7 +10,12 @@ enum Facts {
         u() { "$@" 2>/dev/null; }
         echo "nodename=$(uname -n)"
         echo "hostname=$(u hostname || uname -n)"
-        echo "fqdn=$(u hostname -f || uname -n)"
+        # As Python's socket.getfqdn(), which Ansible uses: the host name's address, that address's names,
+        # the first one with a dot, else the first one.
+        h=$(u hostname || uname -n); ip=$(u getent hosts "$h" | awk '{ print $1; exit }'); fq=""
+        names=$([ -n "$ip" ] && u getent hosts "$ip" | awk '{ for (i = 2; i <= NF; i++) print $i; exit }')
+        for n in $names; do case "$n" in *.*) fq=$n; break ;; esac; done
+        [ -n "$fq" ] || fq=$(echo "$names" | head -n 1); echo "fqdn=${fq:-$h}"
         echo "machine=$(uname -m)"
         echo "system=$(uname -s)"
         echo "kernel=$(uname -r)"
