@@ -31,6 +31,9 @@ struct PlaybookCommand: AsyncParsableCommand {
     @Flag(name: .customShort("v"), help: "More output (repeatable).")
     var verbose: Int
 
+    @Option(name: .long, help: "human (default) or json: one JSON object per line per event, for CI.")
+    var output: String = Environment.value("SKIFF_OUTPUT") ?? "human"
+
     @Argument(help: "Playbook files.")
     var playbooks: [String] = []
 
@@ -60,6 +63,7 @@ struct PlaybookCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !playbooks.isEmpty else { throw ValidationError("name at least one playbook") }
+        guard output == "human" || output == "json" else { throw ValidationError("--output must be human or json") }
     }
 
     func run() async throws {
@@ -98,12 +102,15 @@ struct PlaybookCommand: AsyncParsableCommand {
         let factory = SSHConnectionFactory(
             options: options, knownHosts: try KnownHosts.load(files: options.knownHostsFiles),
             defaultUser: connection.defaultUser, credentials: try connection.credentials())
-        let reporter = ConsoleReporter(verbosity: verbose, color: Console.isTerminal && Environment.value("NO_COLOR") == nil)
+        let console = ConsoleReporter(verbosity: verbose, color: Console.isTerminal && Environment.value("NO_COLOR") == nil)
+        let json = output == "json" ? JSONLinesReporter() : nil
         let stop = StopRequest()
         let settings = RunSettings(
             forks: forks, checkMode: check, extraVars: extra, limit: limit, onlyTags: Self.split(tags), skipTags: Self.split(skipTags),
             runID: UUID().uuidString.lowercased().prefix(12).description, stop: stop)
-        let runner = PlaybookRunner(inventory: inventory, settings: settings, connections: ConnectionPool(factory: factory)) { reporter.handle($0) }
+        let runner = PlaybookRunner(inventory: inventory, settings: settings, connections: ConnectionPool(factory: factory)) { event in
+            if let json { json.handle(event) } else { console.handle(event) }
+        }
         let signals = StopSignals(stop: stop)
         defer { signals.cancel() }
         let recaps = try await runner.run(playbooks)

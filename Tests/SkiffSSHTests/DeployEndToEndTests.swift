@@ -109,3 +109,22 @@ struct DeployEndToEndTests {
         #expect(!output.contains(Self.password))
     }
 }
+
+@Suite("machine-readable output")
+struct JSONOutputTests {
+    @Test func everyEventIsOneJSONObjectPerLineAndNoSecretLeaks() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(2)
+        let (status, output) = try await DeployEndToEndTests.deploy(fleet, extra: ["--output", "json"])
+        #expect(status == 0, "\(output)")
+        let lines = output.split(separator: "\n").filter { $0.hasPrefix("{") }
+        let events = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
+        #expect(events.first?["event"] as? String == "play_start")
+        #expect(events.filter { $0["event"] as? String == "host_result" }.count == 10)
+        let recap = try #require(events.last)
+        #expect(recap["event"] as? String == "recap")
+        #expect(recap["exit_code"] as? Int == 0)
+        #expect((recap["hosts"] as? [String: Any])?.count == 2)
+        #expect(events.allSatisfy { ($0["time"] as? String)?.hasSuffix("Z") == true })
+        #expect(!output.contains(DeployEndToEndTests.password))
+    }
+}

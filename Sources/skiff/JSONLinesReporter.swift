@@ -1,0 +1,59 @@
+import Foundation
+import OrderedCollections
+import SkiffCore
+
+/// `--output json`: one JSON object per line per event, with a UTC timestamp, for CI jobs to parse.
+struct JSONLinesReporter: Sendable {
+    func handle(_ event: RunEvent) {
+        var fields: OrderedDictionary<String, Value> = ["time": .string(Self.timestamp())]
+        switch event {
+        case .playStarted(let name, let pattern, let hosts):
+            fields["event"] = .string("play_start")
+            fields["name"] = .string(name)
+            fields["pattern"] = .string(pattern)
+            fields["hosts"] = .list(hosts.map(Value.string))
+        case .taskStarted(let name):
+            fields["event"] = .string("task_start")
+            fields["name"] = .string(name)
+        case .hostResult(let result):
+            fields["event"] = .string("host_result")
+            fields["host"] = .string(result.host)
+            fields["task"] = .string(result.task)
+            fields["status"] = .string(result.status.rawValue)
+            if let item = result.item { fields["item"] = .string(item) }
+            if let rc = result.rc { fields["rc"] = .int(rc) }
+            if let message = result.message { fields["msg"] = .string(message) }
+            if let stdout = result.stdout { fields["stdout"] = .string(stdout) }
+            if let stderr = result.stderr { fields["stderr"] = .string(stderr) }
+            fields["duration_ms"] = .int(Int(result.duration.components.seconds * 1000 + result.duration.components.attoseconds / 1_000_000_000_000_000))
+        case .rescued(let host):
+            fields["event"] = .string("rescued")
+            fields["host"] = .string(host)
+        case .warning(let text):
+            fields["event"] = .string("warning")
+            fields["msg"] = .string(text)
+        case .recap(let recaps):
+            fields["event"] = .string("recap")
+            var hosts = OrderedDictionary<String, Value>()
+            for recap in recaps {
+                hosts[recap.host] = .dict([
+                    "ok": .int(recap.ok), "changed": .int(recap.changed), "unreachable": .int(recap.unreachable),
+                    "failed": .int(recap.failed), "skipped": .int(recap.skipped), "rescued": .int(recap.rescued),
+                    "ignored": .int(recap.ignored),
+                ])
+            }
+            fields["hosts"] = .dict(hosts)
+            fields["exit_code"] = .int(Int(HostRecap.exitCode(recaps)))
+        }
+        // Keys in a fixed order: event first.
+        var ordered: OrderedDictionary<String, Value> = ["event": fields["event"] ?? .null]
+        ordered.merge(fields) { current, _ in current }
+        Console.out(Value.dict(ordered).json)
+    }
+
+    static func timestamp() -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date())
+    }
+}
