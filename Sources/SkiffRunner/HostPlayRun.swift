@@ -249,7 +249,15 @@ final class HostPlayRun: @unchecked Sendable {
         }
         let environment = try ModuleDispatch.environment(task, context: context)
         let plan = try ModuleDispatch.plan(task, arguments: arguments, environment: environment, context: context, runID: settings.runID, counter: nextCounter())
-        let connection = try await connections.connection(for: host, variables: context.variables)
+        let delegate = task.keywords["delegate_to"].map { (try? ValueRendering.render($0, context, at: task.location))?.text ?? $0.text }
+        let connection: any HostConnection
+        if let delegate, ["localhost", "127.0.0.1"].contains(delegate) {
+            connection = LocalConnection()
+        } else if let delegate, delegate != host {
+            throw ModuleError("delegate_to: \(delegate) is not supported yet (only localhost)")
+        } else {
+            connection = try await connections.connection(for: host, variables: context.variables)
+        }
         let timeout = task.keywords["timeout"]?.intValue.map { Duration.seconds($0) }
         return try await ProgramRunner(connection: connection, timeout: timeout).run(plan)
     }

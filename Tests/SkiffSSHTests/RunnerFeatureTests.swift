@@ -68,3 +68,24 @@ struct RunnerFeatureTests {
         #expect(ran == [true, true, false, false], "later batches never start: \(ran)")
     }
 }
+
+@Suite("delegation")
+struct DelegationTests {
+    @Test func delegateToLocalhostRunsOnTheController() async throws {
+        let marker = "/var/tmp/skiff-delegated-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let (status, output, fleet) = try await RunnerFeatureTests.run("""
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - name: On the controller
+                  shell: echo {{ inventory_hostname }} > \(marker)
+                  delegate_to: localhost
+                - name: On the host
+                  shell: touch /tmp/on-host
+            """)
+        #expect(status == 0, "\(output)")
+        #expect(try String(contentsOfFile: marker, encoding: .utf8) == "app1\n", "ran on the controller with the host's variables")
+        #expect(FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/on-host")))
+    }
+}
