@@ -67,11 +67,14 @@ final class ConsoleReporter: Sendable {
         return "{" + fields.joined(separator: ", ") + "}"
     }
 
+    /// `=> {"msg": …}` for results that carry a message and no command (debug, assert, skips);
+    /// with -v, a command's rc, stdout and stderr too.
     private func detail(_ result: HostResult) -> String {
-        guard verbosity > 0 || result.message != nil && result.task.lowercased().contains("debug") || (result.message != nil && result.rc == nil && result.stdout == nil) else { return "" }
-        if let message = result.message, result.rc == nil { return " => {\"msg\": \(Value.string(message).json)}" }
-        guard verbosity > 0 else { return "" }
-        return " => {\"rc\": \(result.rc ?? 0), \"stdout\": \(Value.string(result.stdout ?? "").json), \"stderr\": \(Value.string(result.stderr ?? "").json)}"
+        if let message = result.message, result.rc == nil {
+            return " => {\"msg\": \(Value.string(message).json)}"
+        }
+        guard verbosity > 0, let rc = result.rc else { return "" }
+        return " => {\"rc\": \(rc), \"stdout\": \(Value.string(result.stdout ?? "").json), \"stderr\": \(Value.string(result.stderr ?? "").json)}"
     }
 
     private func banner(_ title: String) -> String {
