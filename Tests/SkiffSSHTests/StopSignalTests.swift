@@ -14,7 +14,7 @@ struct StopSignalTests {
                     - name: Mark started
                       shell: touch /tmp/started
                     - name: Long step
-                      shell: sleep 3
+                      shell: sleep 8
                     - name: Never reached after the signal
                       shell: touch /tmp/after
                   always:
