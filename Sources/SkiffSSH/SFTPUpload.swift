@@ -107,7 +107,11 @@ struct SFTPUpload {
                 throw SSHError(.localFile, host: session.host, "cannot read \(path): \(SocketConnector.errnoText())")
             }
             defer { close(fd) }
-            var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+            // No larger than the file (a compose file is a few KiB; many hosts upload at once), not zero-filled.
+            var status = stat()
+            let size = fstat(fd, &status) == 0 ? Int(status.st_size) : Self.chunkSize
+            let capacity = max(1, min(Self.chunkSize, size))
+            var buffer = [UInt8](unsafeUninitializedCapacity: capacity) { _, count in count = capacity }
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if count < 0 {
