@@ -43,6 +43,9 @@ enum ModuleDispatch {
             withContent["content"] = .string(rendered)
             withContent["src"] = nil
             return try CopyModule.plan(ModuleArguments(withContent, module: "template"), local: nil)
+        case "ansible.builtin.stat": return try InspectionModules.stat(args)
+        case "ansible.builtin.slurp": return try InspectionModules.slurp(args)
+        case "ansible.builtin.wait_for": return try InspectionModules.waitFor(args)
         case "community.docker.docker_login": return try DockerLoginModule.plan(args, environment: environment)
         case "community.docker.docker_compose_v2": return try DockerComposeModule.plan(args, environment: environment)
         case "skiff.compose_deploy":

@@ -89,3 +89,41 @@ struct DelegationTests {
         #expect(FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/on-host")))
     }
 }
+
+@Suite("inspection on a real host")
+struct InspectionOnHostTests {
+    @Test func statSlurpAndWaitFor() async throws {
+        let (status, output, fleet) = try await RunnerFeatureTests.run("""
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - shell: printf 'hello' > /tmp/greeting && chmod 640 /tmp/greeting
+                - stat:
+                    path: /tmp/greeting
+                  register: greeting
+                - slurp:
+                    src: /tmp/greeting
+                  register: content
+                - name: The port sshd listens on is open
+                  wait_for:
+                    host: 127.0.0.1
+                    port: "{{ ansible_port }}"
+                    timeout: 10
+                - wait_for:
+                    path: /tmp/greeting
+                    search_regex: hel+o
+                    timeout: 5
+                - name: Record what was seen
+                  shell: echo "{{ greeting.stat.mode }} {{ greeting.stat.size }} {{ content.content | b64decode }}" > /tmp/seen
+                - name: A missing file times out
+                  wait_for:
+                    path: /tmp/never
+                    timeout: 1
+                  ignore_errors: true
+            """)
+        #expect(status == 0, "\(output)")
+        #expect(try String(contentsOfFile: fleet.hosts[0].pathInside("/tmp/seen"), encoding: .utf8) == "0640 5 hello\n")
+        #expect(output.contains("...ignoring"))
+        #expect(output.contains("Timeout when waiting for /tmp/never present"))
+    }
+}
