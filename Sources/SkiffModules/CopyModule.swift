@@ -54,6 +54,9 @@ public enum CopyModule {
                 }
             }
             if same && modeMatches { return finish(false) }
+            if arguments.checkMode {
+                return .finish(ModuleOutcome(changed: true, message: same ? "would change the mode" : "would write \(dest)", result: fields))
+            }
             if same {
                 return .run(RemoteStep(.argv(["chmod", String(mode, radix: 8), "--", dest]))) { _ in finish(true) }
             }

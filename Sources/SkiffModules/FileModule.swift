@@ -2,40 +2,46 @@ import OrderedCollections
 import SkiffCore
 
 /// `file`: `state` absent, directory, touch, file, link; `mode`, `owner`, `group`. One POSIX shell
-/// script per task, which prints `changed` when it changed something.
+/// script per task, which prints `changed` when it changed something. Under `--check` the same tests
+/// run and every action is replaced by saying it would happen.
 public enum FileModule {
     public static func plan(_ arguments: ModuleArguments) throws -> ModulePlan {
         let path = try arguments.required("path", aliases: ["dest", "name"])
         let state = arguments.string("state") ?? (arguments.string("src") != nil ? "link" : "file")
         let q = ShellQuote.quote(path)
+        /// `COMMAND && echo changed`, or only `echo changed` under --check.
+        func act(_ command: String) -> String { arguments.checkMode ? "echo changed" : "\(command) && echo changed" }
         var script: [String]
         switch state {
         case "absent":
-            script = ["if [ -e \(q) ] || [ -L \(q) ]; then rm -rf -- \(q) && echo changed; fi"]
+            script = ["if [ -e \(q) ] || [ -L \(q) ]; then \(act("rm -rf -- \(q)")); fi"]
         case "directory":
-            script = ["if [ ! -d \(q) ]; then mkdir -p -- \(q) && echo changed; fi"]
+            script = ["if [ ! -d \(q) ]; then \(act("mkdir -p -- \(q)")); fi"]
         case "touch":
-            script = ["touch -- \(q) && echo changed"]
+            script = [act("touch -- \(q)")]
         case "file":
             let missing = ShellQuote.quote("file \(path) does not exist")
             script = ["if [ ! -e \(q) ]; then echo \(missing) >&2; exit 1; fi"]
         case "link":
-            let source = try arguments.required("src")
-            let s = ShellQuote.quote(source)
-            script = ["if [ \"$(readlink -- \(q) 2>/dev/null)\" != \(s) ]; then ln -sfn -- \(s) \(q) && echo changed; fi"]
+            let s = ShellQuote.quote(try arguments.required("src"))
+            script = ["if [ \"$(readlink -- \(q) 2>/dev/null)\" != \(s) ]; then \(act("ln -sfn -- \(s) \(q)")); fi"]
         default:
             throw ModuleError("file: state must be absent, directory, touch, file or link, not '\(state)'")
         }
         if state != "absent" {
+            // Under --check a path that does not exist yet has no mode or owner to compare.
+            let exists = arguments.checkMode ? "[ -e \(q) ] && " : ""
             if let mode = try arguments.mode() {
                 let m = String(mode, radix: 8)
-                script.append("if [ \"$(stat -c %a -- \(q))\" != \(m) ]; then chmod \(m) -- \(q) && echo changed; fi")
+                script.append("if \(exists)[ \"$(stat -c %a -- \(q))\" != \(m) ]; then \(act("chmod \(m) -- \(q)")); fi")
             }
             if let owner = arguments.string("owner") {
-                script.append("if [ \"$(stat -c %U -- \(q))\" != \(ShellQuote.quote(owner)) ]; then chown \(ShellQuote.quote(owner)) -- \(q) && echo changed; fi")
+                let o = ShellQuote.quote(owner)
+                script.append("if \(exists)[ \"$(stat -c %U -- \(q))\" != \(o) ]; then \(act("chown \(o) -- \(q)")); fi")
             }
             if let group = arguments.string("group") {
-                script.append("if [ \"$(stat -c %G -- \(q))\" != \(ShellQuote.quote(group)) ]; then chgrp \(ShellQuote.quote(group)) -- \(q) && echo changed; fi")
+                let g = ShellQuote.quote(group)
+                script.append("if \(exists)[ \"$(stat -c %G -- \(q))\" != \(g) ]; then \(act("chgrp \(g) -- \(q)")); fi")
             }
         }
         let step = RemoteStep(.shell(script.joined(separator: "\n")))

@@ -6,10 +6,13 @@ public struct ModuleArguments: Sendable {
     public let values: OrderedDictionary<String, Value>
     /// The module's name, for messages.
     public let module: String
+    /// `--check`: the module finds out what it would change and changes nothing.
+    public let checkMode: Bool
 
-    public init(_ values: OrderedDictionary<String, Value>, module: String) {
+    public init(_ values: OrderedDictionary<String, Value>, module: String, checkMode: Bool = false) {
         self.values = values
         self.module = module
+        self.checkMode = checkMode
     }
 
     public func string(_ key: String, aliases: [String] = []) -> String? {

@@ -244,11 +244,15 @@ final class HostPlayRun: @unchecked Sendable {
             }
             return local
         }
-        if settings.checkMode && !ModuleDispatch.supportsCheckMode(task.module) && task.keywords["check_mode"] != .bool(false) {
+        // check_mode: false on a task runs it for real even under --check (as in Ansible).
+        let checking = settings.checkMode && task.keywords["check_mode"] != .bool(false) || task.keywords["check_mode"] == .bool(true)
+        if checking && !ModuleDispatch.supportsCheckMode(task.module) {
             return ModuleOutcome(skipped: true, message: "skipped in check mode")
         }
         let environment = try ModuleDispatch.environment(task, context: context)
-        let plan = try ModuleDispatch.plan(task, arguments: arguments, environment: environment, context: context, runID: settings.runID, counter: nextCounter())
+        let plan = try ModuleDispatch.plan(
+            task, arguments: arguments, environment: environment, context: context, runID: settings.runID, counter: nextCounter(),
+            checkMode: checking)
         let delegate = task.keywords["delegate_to"].map { (try? ValueRendering.render($0, context, at: task.location))?.text ?? $0.text }
         let connection: any HostConnection
         if let delegate, ["localhost", "127.0.0.1"].contains(delegate) {

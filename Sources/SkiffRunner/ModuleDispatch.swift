@@ -9,7 +9,11 @@ import SkiffTemplate
 /// From a task to its module's plan: resolves local files (in the role's `files/`/`templates/` first,
 /// then beside the playbook), renders `template` sources, and passes the task's environment.
 enum ModuleDispatch {
-    static func supportsCheckMode(_ module: String) -> Bool { false }
+    /// Modules that find out what they would change, changing nothing, under `--check`.
+    static func supportsCheckMode(_ module: String) -> Bool {
+        ["ansible.builtin.copy", "ansible.builtin.template", "ansible.builtin.file", "ansible.builtin.stat",
+         "ansible.builtin.slurp", "ansible.builtin.wait_for"].contains(module)
+    }
 
     static func environment(_ task: Task, context: TemplateContext) throws -> OrderedDictionary<String, String> {
         guard let value = task.keywords["environment"] else { return [:] }
@@ -23,9 +27,9 @@ enum ModuleDispatch {
 
     static func plan(
         _ task: Task, arguments: OrderedDictionary<String, Value>, environment: OrderedDictionary<String, String>,
-        context: TemplateContext, runID: String, counter: Int
+        context: TemplateContext, runID: String, counter: Int, checkMode: Bool = false
     ) throws -> ModulePlan {
-        let args = ModuleArguments(arguments, module: String(task.module.split(separator: ".").last ?? ""))
+        let args = ModuleArguments(arguments, module: String(task.module.split(separator: ".").last ?? ""), checkMode: checkMode)
         switch task.module {
         case "ansible.builtin.command": return try CommandModule.plan(.command, args, environment: environment)
         case "ansible.builtin.shell": return try CommandModule.plan(.shell, args, environment: environment)
@@ -42,7 +46,7 @@ enum ModuleDispatch {
             var withContent = arguments
             withContent["content"] = .string(rendered)
             withContent["src"] = nil
-            return try CopyModule.plan(ModuleArguments(withContent, module: "template"), local: nil)
+            return try CopyModule.plan(ModuleArguments(withContent, module: "template", checkMode: checkMode), local: nil)
         case "ansible.builtin.stat": return try InspectionModules.stat(args)
         case "ansible.builtin.slurp": return try InspectionModules.slurp(args)
         case "ansible.builtin.wait_for": return try InspectionModules.waitFor(args)

@@ -188,3 +188,18 @@ struct InspectionModuleTests {
         #expect(walker.commands(try InspectionModules.slurp(arguments(["src": .string("/etc/hostname")]))) == ["base64 -w 0 -- /etc/hostname"])
     }
 }
+
+@Suite("check mode")
+struct CheckModeModuleTests {
+    @Test func fileAndCopyChangeNothingUnderCheck() throws {
+        let walker = ProgramWalker()
+        let file = walker.commands(try FileModule.plan(ModuleArguments(["path": .string("/srv/app"), "state": .string("directory"), "mode": .string("0750")], module: "file", checkMode: true)))
+        #expect(file.count == 1)
+        #expect(!file[0].contains("mkdir"), "no action under --check: \(file[0])")
+        #expect(!file[0].contains("chmod"))
+        #expect(file[0].contains("echo changed"))
+        let copy = walker.walk(try CopyModule.plan(ModuleArguments(["content": .string("x"), "dest": .string("/tmp/c")], module: "copy", checkMode: true), local: nil))
+        #expect(!copy.actions.contains { if case .upload = $0 { return true } else { return false } }, "no upload under --check")
+        #expect(copy.outcome.changed, "reports that it would change")
+    }
+}

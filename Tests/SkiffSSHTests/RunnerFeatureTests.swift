@@ -127,3 +127,33 @@ struct InspectionOnHostTests {
         #expect(output.contains("Timeout when waiting for /tmp/never present"))
     }
 }
+
+@Suite("check mode on real hosts")
+struct CheckModeTests {
+    @Test func checkChangesNothingOnAnyHost() async throws {
+        let (status, output, fleet) = try await RunnerFeatureTests.run("""
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - copy:
+                    content: "new"
+                    dest: /tmp/copied
+                - file:
+                    path: /tmp/dir
+                    state: directory
+                - shell: touch /tmp/shell-ran
+                - name: Runs even under --check
+                  shell: touch /tmp/forced
+                  check_mode: false
+            """, hosts: 2, extra: ["--check"])
+        #expect(status == 0, "\(output)")
+        for host in fleet.hosts {
+            for path in ["/tmp/copied", "/tmp/dir", "/tmp/shell-ran"] {
+                #expect(!FileManager.default.fileExists(atPath: host.pathInside(path)), "\(path) untouched under --check")
+            }
+            #expect(FileManager.default.fileExists(atPath: host.pathInside("/tmp/forced")))
+        }
+        #expect(output.contains("changed: [app1]"), "copy and file report what they would change")
+        #expect(output.contains("skipping: [app1]"), "commands are skipped")
+    }
+}
