@@ -21,6 +21,8 @@ public struct HostVariables: Sendable {
     /// `groups` and `hostvars`, built once per play and shared by every host.
     private let groups: Value
     private let hostvars: Value
+    /// Each host's inventory variables, merged once per play rather than once per task.
+    private let inventoryVariables: [String: OrderedDictionary<String, Value>]
 
     public init(
         inventory: Inventory, play: Play, extraVars: OrderedDictionary<String, Value>, playHosts: [String],
@@ -37,13 +39,16 @@ public struct HostVariables: Sendable {
         for name in inventory.groups.keys { groups[name] = .list(inventory.hosts(in: name).map(Value.string)) }
         self.groups = .dict(groups)
         var hostvars = OrderedDictionary<String, Value>()
+        var inventoryVariables: [String: OrderedDictionary<String, Value>] = [:]
         for host in inventory.hosts.keys {
             var vars = inventory.variables(of: host)
+            inventoryVariables[host] = vars
             vars["inventory_hostname"] = .string(host)
             vars["group_names"] = .list(inventory.groupNames(of: host).map(Value.string))
             hostvars[host] = .dict(vars)
         }
         self.hostvars = .dict(hostvars)
+        self.inventoryVariables = inventoryVariables
     }
 
     /// Everything `host` sees when running `task` (nil: play-level fields).
@@ -57,7 +62,7 @@ public struct HostVariables: Sendable {
     ) -> OrderedDictionary<String, Value> {
         var result = OrderedDictionary<String, Value>()
         for role in play.roles + play.includedRoles { result.merge(role.defaults) { $1 } }
-        result.merge(inventory.variables(of: host)) { $1 }
+        result.merge(inventoryVariables[host] ?? inventory.variables(of: host)) { $1 }
         result.merge(facts) { $1 }
         if !facts.isEmpty {
             var unprefixed = OrderedDictionary<String, Value>()
