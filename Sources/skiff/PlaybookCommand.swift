@@ -34,6 +34,9 @@ struct PlaybookCommand: AsyncParsableCommand {
     @Option(name: .long, help: "human (default) or json: one JSON object per line per event, for CI.")
     var output: String = Environment.value("SKIFF_OUTPUT") ?? "human"
 
+    @Option(name: .long, help: "Also write a JUnit XML report: one testcase per host and task.")
+    var junit: String?
+
     @Argument(help: "Playbook files.")
     var playbooks: [String] = []
 
@@ -104,16 +107,19 @@ struct PlaybookCommand: AsyncParsableCommand {
             defaultUser: connection.defaultUser, credentials: try connection.credentials())
         let console = ConsoleReporter(verbosity: verbose, color: Console.isTerminal && Environment.value("NO_COLOR") == nil)
         let json = output == "json" ? JSONLinesReporter() : nil
+        let junitReport = junit.map(JUnitReporter.init(path:))
         let stop = StopRequest()
         let settings = RunSettings(
             forks: forks, checkMode: check, extraVars: extra, limit: limit, onlyTags: Self.split(tags), skipTags: Self.split(skipTags),
             runID: UUID().uuidString.lowercased().prefix(12).description, stop: stop)
         let runner = PlaybookRunner(inventory: inventory, settings: settings, connections: ConnectionPool(factory: factory)) { event in
             if let json { json.handle(event) } else { console.handle(event) }
+            junitReport?.handle(event)
         }
         let signals = StopSignals(stop: stop)
         defer { signals.cancel() }
         let recaps = try await runner.run(playbooks)
+        try junitReport?.write()
         if stop.isRequested {
             Console.error("interrupted: no new task was started after the signal; always sections and cleanup ran")
             return 99

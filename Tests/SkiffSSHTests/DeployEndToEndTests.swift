@@ -66,7 +66,13 @@ struct DeployEndToEndTests {
     @Test func aFailingComposeUpFailsThatHostOnlyAndCleanupStillRuns() async throws {
         let fleet = try await Self.fleet(3)
         try fleet.hosts[1].failDocker(when: "up")
-        let (status, output) = try await Self.deploy(fleet)
+        let junit = fleet.files.file("junit.xml")
+        let (status, output) = try await Self.deploy(fleet, extra: ["--junit", junit])
+        let report = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(report.contains(#"tests="15" failures="1""#), "one testcase per host × task: \(report)")
+        #expect(report.contains(#"<testcase classname="app2" name="Start the new version""#))
+        #expect(report.contains("<failure"))
+        #expect(!report.contains(Self.password))
         #expect(status == 2, "output: \(output)")
         #expect(output.contains("fatal: [app2]: FAILED!"))
         for host in fleet.hosts {

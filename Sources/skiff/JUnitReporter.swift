@@ -1,0 +1,50 @@
+import Foundation
+import SkiffCore
+import Synchronization
+
+/// `--junit FILE`: one testcase per host × task (failed and unreachable as failures, skipped as
+/// skipped), written when the run ends, for CI systems that show test reports.
+final class JUnitReporter: Sendable {
+    let path: String
+    private let results = Mutex<[HostResult]>([])
+
+    init(path: String) {
+        self.path = path
+    }
+
+    func handle(_ event: RunEvent) {
+        guard case .hostResult(let result) = event else { return }
+        results.withLock { $0.append(result) }
+    }
+
+    func write() throws {
+        let all = results.withLock { $0 }
+        let failures = all.filter { $0.status == .failed || $0.status == .unreachable }.count
+        let skipped = all.filter { $0.status == .skipped }.count
+        let seconds = all.reduce(0.0) { $0 + Double($1.duration.components.seconds) + Double($1.duration.components.attoseconds) / 1e18 }
+        var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+        xml += #"<testsuites><testsuite name="skiff" tests="\#(all.count)" failures="\#(failures)" skipped="\#(skipped)" time="\#(String(format: "%.3f", seconds))">"# + "\n"
+        for result in all {
+            let time = Double(result.duration.components.seconds) + Double(result.duration.components.attoseconds) / 1e18
+            let name = result.item.map { "\(result.task) (item=\($0))" } ?? result.task
+            xml += #"  <testcase classname="\#(escape(result.host))" name="\#(escape(name))" time="\#(String(format: "%.3f", time))">"#
+            switch result.status {
+            case .failed, .unreachable:
+                let message = result.message ?? result.status.rawValue
+                xml += #"<failure message="\#(escape(message))" type="\#(result.status.rawValue)">\#(escape(result.stderr ?? message))</failure>"#
+            case .skipped:
+                xml += "<skipped/>"
+            default:
+                break
+            }
+            xml += "</testcase>\n"
+        }
+        xml += "</testsuite></testsuites>\n"
+        try Data(xml.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    private func escape(_ text: String) -> String {
+        text.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;")
+            .replacingAll("\"", with: "&quot;")
+    }
+}
