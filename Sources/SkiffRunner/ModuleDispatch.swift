@@ -50,6 +50,7 @@ enum ModuleDispatch {
         case "ansible.builtin.stat": return try InspectionModules.stat(args)
         case "ansible.builtin.slurp": return try InspectionModules.slurp(args)
         case "ansible.builtin.wait_for": return try InspectionModules.waitFor(args)
+        case "ansible.builtin.uri": return try URIModule.plan(args)
         case "community.docker.docker_login": return try DockerLoginModule.plan(args, environment: environment)
         case "community.docker.docker_compose_v2": return try DockerComposeModule.plan(args, environment: environment)
         case "skiff.compose_deploy":

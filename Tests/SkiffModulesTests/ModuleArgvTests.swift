@@ -203,3 +203,21 @@ struct CheckModeModuleTests {
         #expect(copy.outcome.changed, "reports that it would change")
     }
 }
+
+@Suite("uri")
+struct URIModuleTests {
+    @Test func curlCommandAndStatusCheck() throws {
+        var walker = ProgramWalker()
+        let plan = try URIModule.plan(arguments(["url": .string("https://app.example.com/health"), "method": .string("post"),
+                                                 "body": .dict(["a": .int(1)]), "body_format": .string("json"), "status_code": .list([.int(200), .int(201)])]))
+        let (actions, _) = walker.walk(plan)
+        guard case .run(let line, let stdin) = actions[0] else { Issue.record("no command"); return }
+        #expect(line.contains("curl -sS -X POST --max-time 30"))
+        #expect(line.contains("--data-binary @-"))
+        #expect(stdin == #"{"a": 1}"#, "the body goes on stdin")
+        walker.answers = [("curl", ProgramWalker.result(0, stdout: "ok\n__skiff_status__201"))]
+        #expect(!walker.walk(plan).outcome.failed)
+        walker.answers = [("curl", ProgramWalker.result(0, stdout: "no\n__skiff_status__500"))]
+        #expect(walker.walk(plan).outcome.failed)
+    }
+}
