@@ -116,7 +116,7 @@ final class HostPlayRun: @unchecked Sendable {
 
     /// Runs one task (every item of its loop); false when it failed and the failure was not ignored.
     func runTask(_ task: Task, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
-        guard selectedByTags(task) else { return true }
+        guard settings.tags.selects(task, in: play) else { return true }
         let name = (try? Template(task.displayName).render(context(for: task, blockVars: blockVars))) ?? task.displayName
         emit(.taskStarted(name: name))
         let started = ContinuousClock.now
@@ -269,14 +269,6 @@ final class HostPlayRun: @unchecked Sendable {
     private func nextCounter() -> Int {
         taskCounter += 1
         return taskCounter
-    }
-
-    private func selectedByTags(_ task: Task) -> Bool {
-        let tags = Set(task.tags + play.tags)
-        if !settings.skipTags.isEmpty && !tags.isDisjoint(with: settings.skipTags) && !tags.contains("always") { return false }
-        if tags.contains("never") && tags.isDisjoint(with: settings.onlyTags) { return false }
-        if settings.onlyTags.isEmpty || settings.onlyTags.contains("all") || tags.contains("always") { return true }
-        return !tags.isDisjoint(with: settings.onlyTags)
     }
 
     /// Emits the host's result and says whether the host may go on.

@@ -1,5 +1,6 @@
 import OrderedCollections
 import SkiffCore
+import SkiffPlaybook
 import Synchronization
 
 /// Set when the run is asked to stop (SIGINT/SIGTERM): no new task starts, `always` sections still run.
@@ -19,22 +20,20 @@ public struct RunSettings: Sendable {
     public var checkMode: Bool
     public var extraVars: OrderedDictionary<String, Value>
     public var limit: Set<String>?
-    public var onlyTags: Set<String>
-    public var skipTags: Set<String>
+    public var tags: TagFilter
     /// Unique per run: names temporary directories on hosts.
     public var runID: String
     public var stop: StopRequest
 
     public init(forks: Int = 50, checkMode: Bool = false, extraVars: OrderedDictionary<String, Value> = [:],
-                limit: Set<String>? = nil, onlyTags: Set<String> = [], skipTags: Set<String> = [], runID: String,
+                limit: Set<String>? = nil, tags: TagFilter = TagFilter(), runID: String,
                 stop: StopRequest = StopRequest()) {
         self.stop = stop
         self.forks = forks
         self.checkMode = checkMode
         self.extraVars = extraVars
         self.limit = limit
-        self.onlyTags = onlyTags
-        self.skipTags = skipTags
+        self.tags = tags
         self.runID = runID
     }
 }

@@ -84,7 +84,7 @@ struct PlaybookCommand: AsyncParsableCommand {
                 throw ExitCode(try await runPlaybooks(loaded, inventory: hosts, extra: extra, limit: limited))
             }
             for playbook in loaded {
-                try PlaybookListing(inventory: hosts, extraVars: extra, limit: limited, onlyTags: Self.split(tags), skipTags: Self.split(skipTags))
+                try PlaybookListing(inventory: hosts, extraVars: extra, limit: limited, tags: tagFilter)
                     .print(playbook, hosts: listHosts, tasks: listTasks)
             }
         } catch let error as PlaybookError {
@@ -110,7 +110,7 @@ struct PlaybookCommand: AsyncParsableCommand {
         let junitReport = junit.map(JUnitReporter.init(path:))
         let stop = StopRequest()
         let settings = RunSettings(
-            forks: forks, checkMode: check, extraVars: extra, limit: limit, onlyTags: Self.split(tags), skipTags: Self.split(skipTags),
+            forks: forks, checkMode: check, extraVars: extra, limit: limit, tags: tagFilter,
             runID: UUID().uuidString.lowercased().prefix(12).description, stop: stop)
         let runner = PlaybookRunner(inventory: inventory, settings: settings, connections: ConnectionPool(factory: factory)) { event in
             if let json { json.handle(event) } else { console.handle(event) }
@@ -127,6 +127,8 @@ struct PlaybookCommand: AsyncParsableCommand {
         return HostRecap.exitCode(recaps)
     }
 
+    private var tagFilter: TagFilter { TagFilter(only: Self.split(tags), skip: Self.split(skipTags)) }
+
     static func split(_ values: [String]) -> Set<String> {
         Set(values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } })
     }
@@ -142,8 +144,7 @@ struct PlaybookListing {
     let inventory: Inventory
     let extraVars: OrderedDictionary<String, Value>
     let limit: Set<String>?
-    let onlyTags: Set<String>
-    let skipTags: Set<String>
+    let tags: TagFilter
 
     func print(_ playbook: Playbook, hosts listHosts: Bool, tasks listTasks: Bool) throws {
         var lines = ["", "playbook: \(playbook.path)"]
@@ -163,21 +164,13 @@ struct PlaybookListing {
             }
             if listTasks {
                 lines.append("    tasks:")
-                for task in play.listedTasks where selected(task, play: play) {
+                for task in play.listedTasks where tags.selects(task, in: play) {
                     let tags = Array(Set(task.tags + play.tags)).sorted()
                     lines.append("      \(task.displayName)\tTAGS: [\(tags.joined(separator: ", "))]")
                 }
             }
         }
         Console.out(lines.joined(separator: "\n"))
-    }
-
-    private func selected(_ task: Task, play: Play) -> Bool {
-        let tags = Set(task.tags + play.tags)
-        if !skipTags.isEmpty && !tags.isDisjoint(with: skipTags) && !tags.contains("always") { return false }
-        if tags.contains("never") && tags.isDisjoint(with: onlyTags) { return false }
-        if onlyTags.isEmpty || onlyTags.contains("all") || tags.contains("always") { return true }
-        return !tags.isDisjoint(with: onlyTags)
     }
 
     static func pythonList(_ items: [String]) -> String {

@@ -123,3 +123,18 @@ struct RoleTests {
         #expect(play.varsFiles.count == 2, "the templated name is kept for the run")
     }
 }
+
+@Suite("tag selection")
+struct TagFilterTests {
+    @Test func onlySkipAlwaysNeverAndAll() throws {
+        let play = try #require(try PlaybookLoader().load("\(PlaybookLoaderTests.fixtures)/valid-forms.yml").plays.last)
+        let scripts = try #require(play.allTasks.first { $0.name == "args block" })  // tags: deploy (play), scripts
+        let plain = try #require(play.allTasks.first { $0.name == "k=v arguments" })  // tags: deploy (play)
+        #expect(TagFilter().selects(plain, in: play))
+        #expect(TagFilter(only: ["scripts"]).selects(scripts, in: play))
+        #expect(!TagFilter(only: ["scripts"]).selects(plain, in: play))
+        #expect(TagFilter(only: ["all"]).selects(plain, in: play))
+        #expect(!TagFilter(skip: ["scripts"]).selects(scripts, in: play))
+        #expect(!TagFilter(skip: ["deploy"]).selects(plain, in: play), "play tags count")
+    }
+}
