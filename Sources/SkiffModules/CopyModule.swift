@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import OrderedCollections
 import SkiffCore
 
@@ -26,7 +27,7 @@ public enum CopyModule {
         if let content = arguments.values["content"] {
             let bytes = Array(content.text.utf8)
             source = .bytes(Sensitive(bytes))
-            checksum = SHA256.hash(data: bytes).map { String(format: $0) }.joined()
+            checksum = sha256Hex(bytes)
         } else if let local {
             source = .localFile(local.path)
             checksum = local.sha256
@@ -64,6 +65,12 @@ public enum CopyModule {
         })
     }
 
+    /// The SHA-256 of some bytes as lowercase hex, as `sha256sum` prints it.
+    public static func sha256Hex<Bytes: DataProtocol>(_ bytes: Bytes) -> String {
+        let digits = Array("0123456789abcdef")
+        return SHA256.hash(data: bytes).map { String([digits[Int($0 >> 4)], digits[Int($0 & 0x0f)]]) }.joined()
+    }
+
     private static func ownershipStep(_ arguments: ModuleArguments, path q: String) -> RemoteStep? {
         var script: [String] = []
         if let owner = arguments.string("owner") {
@@ -75,13 +82,5 @@ public enum CopyModule {
             script.append("if [ \"$(stat -c %G -- \(q))\" != \(g) ]; then chgrp \(g) -- \(q) && echo changed; fi")
         }
         return script.isEmpty ? nil : RemoteStep(.shell(script.joined(separator: "\n")))
-    }
-}
-
-extension String {
-    /// Two lowercase hex digits.
-    init(format byte: UInt8) {
-        let digits = Array("0123456789abcdef")
-        self.init([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
     }
 }

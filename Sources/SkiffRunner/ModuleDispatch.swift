@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import OrderedCollections
 import SkiffCore
@@ -80,9 +79,6 @@ enum ModuleDispatch {
 
     static func sha256(ofFile path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw ModuleError("cannot read \(path)") }
-        return SHA256.hash(data: data).map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0f)]])
-        }.joined()
+        return CopyModule.sha256Hex(data)
     }
 }
