@@ -72,15 +72,7 @@ public enum CopyModule {
     }
 
     private static func ownershipStep(_ arguments: ModuleArguments, path q: String) -> RemoteStep? {
-        var script: [String] = []
-        if let owner = arguments.string("owner") {
-            let o = ShellQuote.quote(owner)
-            script.append("if [ \"$(stat -c %U -- \(q))\" != \(o) ]; then chown \(o) -- \(q) && echo changed; fi")
-        }
-        if let group = arguments.string("group") {
-            let g = ShellQuote.quote(group)
-            script.append("if [ \"$(stat -c %G -- \(q))\" != \(g) ]; then chgrp \(g) -- \(q) && echo changed; fi")
-        }
+        let script = FileModule.ownershipChecks(arguments, quotedPath: q)
         return script.isEmpty ? nil : RemoteStep(.shell(script.joined(separator: "\n")))
     }
 }

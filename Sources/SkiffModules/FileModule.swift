@@ -9,8 +9,7 @@ public enum FileModule {
         let path = try arguments.required("path", aliases: ["dest", "name"])
         let state = arguments.string("state") ?? (arguments.string("src") != nil ? "link" : "file")
         let q = ShellQuote.quote(path)
-        /// `COMMAND && echo changed`, or only `echo changed` under --check.
-        func act(_ command: String) -> String { arguments.checkMode ? "echo changed" : "\(command) && echo changed" }
+        func act(_ command: String) -> String { Self.act(command, arguments) }
         var script: [String]
         switch state {
         case "absent":
@@ -35,14 +34,7 @@ public enum FileModule {
                 let m = String(mode, radix: 8)
                 script.append("if \(exists)[ \"$(stat -c %a -- \(q))\" != \(m) ]; then \(act("chmod \(m) -- \(q)")); fi")
             }
-            if let owner = arguments.string("owner") {
-                let o = ShellQuote.quote(owner)
-                script.append("if \(exists)[ \"$(stat -c %U -- \(q))\" != \(o) ]; then \(act("chown \(o) -- \(q)")); fi")
-            }
-            if let group = arguments.string("group") {
-                let g = ShellQuote.quote(group)
-                script.append("if \(exists)[ \"$(stat -c %G -- \(q))\" != \(g) ]; then \(act("chgrp \(g) -- \(q)")); fi")
-            }
+            script += ownershipChecks(arguments, quotedPath: q)
         }
         let step = RemoteStep(.shell(script.joined(separator: "\n")))
         return ModulePlan(.run(step) { result in
@@ -53,5 +45,26 @@ public enum FileModule {
                 changed: changed, failed: !result.succeeded,
                 message: result.succeeded ? nil : result.stderrText.trimmingTrailingNewlines, result: fields))
         })
+    }
+
+    /// `COMMAND && echo changed`, or only `echo changed` under --check.
+    static func act(_ command: String, _ arguments: ModuleArguments) -> String {
+        arguments.checkMode ? "echo changed" : "\(command) && echo changed"
+    }
+
+    /// `owner` and `group`: changed when they differ (under --check: said, not done; a path that does
+    /// not exist yet has nothing to compare).
+    static func ownershipChecks(_ arguments: ModuleArguments, quotedPath q: String) -> [String] {
+        let exists = arguments.checkMode ? "[ -e \(q) ] && " : ""
+        var script: [String] = []
+        if let owner = arguments.string("owner") {
+            let o = ShellQuote.quote(owner)
+            script.append("if \(exists)[ \"$(stat -c %U -- \(q))\" != \(o) ]; then \(act("chown \(o) -- \(q)", arguments)); fi")
+        }
+        if let group = arguments.string("group") {
+            let g = ShellQuote.quote(group)
+            script.append("if \(exists)[ \"$(stat -c %G -- \(q))\" != \(g) ]; then \(act("chgrp \(g) -- \(q)", arguments)); fi")
+        }
+        return script
     }
 }

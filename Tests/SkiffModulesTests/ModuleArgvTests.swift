@@ -201,6 +201,14 @@ struct CheckModeModuleTests {
         let copy = walker.walk(try CopyModule.plan(ModuleArguments(["content": .string("x"), "dest": .string("/tmp/c")], module: "copy", checkMode: true), local: nil))
         #expect(!copy.actions.contains { if case .upload = $0 { return true } else { return false } }, "no upload under --check")
         #expect(copy.outcome.changed, "reports that it would change")
+
+        // Same content and mode, other owner: under --check the owner is compared, not changed.
+        var same = ProgramWalker()
+        let checksum = CopyModule.sha256Hex(Array("x".utf8))
+        same.answers = [("sha256sum", ProgramWalker.result(0, stdout: "\(checksum)\n644\n"))]
+        let owned = same.commands(try CopyModule.plan(ModuleArguments(["content": .string("x"), "dest": .string("/tmp/c"), "owner": .string("app")], module: "copy", checkMode: true), local: nil))
+        #expect(owned.count == 2)
+        #expect(!owned[1].contains("chown"), "no chown under --check: \(owned[1])")
     }
 }
 
