@@ -48,16 +48,24 @@ struct UploadTests {
         let upload = Task { try await connection.upload(.file(path: payload.path), to: "/tmp/big.bin") }
         // Freeze the host once the temporary file has started to grow, cancel, then let it go on.
         let tmp = fixture.host.pathInside("/tmp")
-        var growing = false
-        for _ in 0..<5000 where !growing {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []
-            growing = names.contains { name in
-                name.hasPrefix(".big.bin.skiff-")
-                    && ((try? FileManager.default.attributesOfItem(atPath: "\(tmp)/\(name)")[.size] as? Int) ?? 0) > 0
+        // Polled on a thread of its own: sleeping here must not hold a cooperative thread the upload needs.
+        let host = fixture.host
+        let growing = try await offPool { () -> Bool in
+            for _ in 0..<5000 {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []
+                let started = names.contains { name in
+                    name.hasPrefix(".big.bin.skiff-")
+                        && ((try? FileManager.default.attributesOfItem(atPath: "\(tmp)/\(name)")[.size] as? Int) ?? 0) > 0
+                }
+                if started {
+                    host.signalAll(SIGSTOP)
+                    return true
+                }
+                usleep(1000)
             }
-            if !growing { usleep(1000) }
+            host.signalAll(SIGSTOP)
+            return false
         }
-        fixture.host.signalAll(SIGSTOP)
         #expect(growing, "the upload started")
         #expect(!FileManager.default.fileExists(atPath: "\(tmp)/big.bin"), "the upload had not finished")
         upload.cancel()
