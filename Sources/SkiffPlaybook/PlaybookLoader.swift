@@ -281,8 +281,9 @@ final class LoadSession {
                 keywords[key] = key == "when" || key == "tags" ? Self.combine(keywords[key], parsed) : parsed
             }
         }
-        // Tags and conditions of the block apply to every task inside it.
-        let passDown = keywords.filter { $0.key == "when" || $0.key == "tags" }
+        // Tags and conditions of the block apply to every task inside it (added to the task's own); the
+        // other inheritable keywords are defaults a task may override.
+        let passDown = keywords.filter { $0.key == "when" || $0.key == "tags" || TaskKeywords.inheritedFromBlock.contains($0.key) }
         let list = { (key: String) in parts[key].map { self.taskList($0, file: file, inherited: passDown) } ?? [] }
         return Block(name: name, block: list("block"), rescue: list("rescue"), always: list("always"), keywords: keywords, location: location(node, file))
     }
@@ -307,7 +308,9 @@ final class LoadSession {
                 moduleKeys.append((key, keyNode, value))
             }
         }
-        for (key, value) in inherited { keywords[key] = Self.combine(value, keywords[key]) }
+        for (key, value) in inherited {
+            keywords[key] = key == "when" || key == "tags" ? Self.combine(value, keywords[key]) : keywords[key] ?? value
+        }
         guard moduleKeys.count == 1, let (rawKey, keyNode, value) = moduleKeys.first else {
             if moduleKeys.isEmpty {
                 report("this task has no module", at: at, hint: "add one, such as 'shell: …' or 'ansible.builtin.copy: …'")

@@ -20,6 +20,12 @@ enum TaskKeywords {
         "remote_user", "connection", "port", "debugger", "delegate_facts",
     ]
 
+    /// Block keywords every task inside the block takes as its default (besides `when` and `tags`).
+    static let inheritedFromBlock: Set<String> = [
+        "become", "become_user", "become_method", "environment", "ignore_errors", "ignore_unreachable", "no_log",
+        "delegate_to", "run_once", "check_mode", "diff", "timeout", "any_errors_fatal",
+    ]
+
     static let play: Set<String> = [
         "name", "hosts", "vars", "vars_files", "vars_prompt", "tasks", "pre_tasks", "post_tasks", "handlers",
         "roles", "serial", "max_fail_percentage", "any_errors_fatal", "gather_facts", "gather_subset",

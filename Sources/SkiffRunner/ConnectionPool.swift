@@ -6,6 +6,8 @@ public actor ConnectionPool {
     private let factory: any ConnectionFactory
     private var open: [String: any HostConnection] = [:]
     private var failed: [String: String] = [:]
+    /// Hosts whose sudo asked for a password (see `BecomeConnection`).
+    nonisolated let sudoPasswordHosts = SudoPasswordHosts()
 
     public init(factory: any ConnectionFactory) {
         self.factory = factory

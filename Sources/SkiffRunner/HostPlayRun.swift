@@ -13,6 +13,7 @@ final class HostPlayRun: @unchecked Sendable {
     let variables: HostVariables
     let settings: RunSettings
     let connections: ConnectionPool
+    let coordination: BatchCoordination
     let emit: @Sendable (RunEvent) -> Void
 
     /// `set_fact` and `register` results, which later tasks see.
@@ -22,24 +23,37 @@ final class HostPlayRun: @unchecked Sendable {
     private var notified: [String] = []
     private(set) var unreachable = false
     private var taskCounter = 0
+    /// How many enclosing blocks have a `rescue` (a failure inside one is not fatal to the batch yet).
+    private var rescueDepth = 0
 
     init(host: String, play: Play, variables: HostVariables, settings: RunSettings, connections: ConnectionPool,
-         emit: @escaping @Sendable (RunEvent) -> Void) {
+         coordination: BatchCoordination, emit: @escaping @Sendable (RunEvent) -> Void) {
         self.host = host
         self.play = play
         self.variables = variables
         self.settings = settings
         self.connections = connections
+        self.coordination = coordination
         self.emit = emit
+        facts = variables.states.facts(of: host)
+        runtime = variables.states.runtime(of: host)
+    }
+
+    /// No new task starts: the run was asked to stop, or a host of the batch failed with `any_errors_fatal`.
+    private var stopRequested: Bool { settings.stop.isRequested || coordination.fatal.isRequested }
+
+    /// Makes this host's facts and variables visible to the others (`hostvars`) and to later plays.
+    private func publishState() {
+        variables.states.update(host, facts: facts, runtime: runtime)
     }
 
     /// Runs the play's tasks, then the handlers that were notified. Returns false when the host failed.
     func run() async -> Bool {
-        if play.gatherFacts && !settings.stop.isRequested {
+        if play.gatherFacts && !stopRequested {
             guard await gatherFacts() else { return false }
         }
         var ok = await runItems(play.runOrder, blockVars: [])
-        if !unreachable && !settings.stop.isRequested {
+        if !unreachable && !stopRequested {
             let handlers = (play.handlers + play.roles.flatMap(\.handlers) + play.includedRoles.flatMap(\.handlers)).flatMap(\.flattened)
             for name in notified {
                 for handler in handlers where handler.name == name || handler.keywords["listen"].map({ TaskKeywordsList.strings($0).contains(name) }) == true {
@@ -58,13 +72,14 @@ final class HostPlayRun: @unchecked Sendable {
         let name = "Gathering Facts"
         emit(.taskStarted(name: name))
         do {
-            let connection = try await connections.connection(for: host, variables: variables.context(for: host).variables)
+            let connection = try await connection(for: nil, context: variables.context(for: host))
             let result = try await connection.run(Facts.step, timeout: .seconds(60))
             guard result.succeeded else {
                 emit(.hostResult(HostResult(host: host, task: name, status: .failed, message: "fact gathering failed: \(result.stderrText)", rc: Int(result.exitStatus ?? -1), duration: .now - started)))
                 return false
             }
             facts = Facts.parse(result.stdoutText)
+            publishState()
             emit(.hostResult(HostResult(host: host, task: name, status: .ok, duration: .now - started)))
             return true
         } catch let error as UnreachableError {
@@ -82,10 +97,13 @@ final class HostPlayRun: @unchecked Sendable {
     private func runItems(_ items: [TaskItem], blockVars: [OrderedDictionary<String, Value>], always: Bool = false) async -> Bool {
         for item in items {
             if unreachable || _Concurrency.Task.isCancelled { return false }
-            if settings.stop.isRequested && !always { return false }
+            if stopRequested && !always { return false }
             switch item {
             case .task(let task):
-                if !(await runTask(task, blockVars: blockVars)) { return false }
+                if !(await runTask(task, blockVars: blockVars)) {
+                    if rescueDepth == 0 && anyErrorsFatal(task) { coordination.fatal.request() }
+                    return false
+                }
             case .block(let block):
                 if !(await runBlock(block, blockVars: blockVars, always: always)) { return false }
             }
@@ -96,8 +114,10 @@ final class HostPlayRun: @unchecked Sendable {
     private func runBlock(_ block: Block, blockVars: [OrderedDictionary<String, Value>], always inAlways: Bool) async -> Bool {
         var vars = blockVars
         if case .dict(let own)? = block.keywords["vars"] { vars.append(own) }
+        if !block.rescue.isEmpty { rescueDepth += 1 }
         var ok = await runItems(block.block, blockVars: vars, always: inAlways)
-        if !ok && !unreachable && !block.rescue.isEmpty && !settings.stop.isRequested {
+        if !block.rescue.isEmpty { rescueDepth -= 1 }
+        if !ok && !unreachable && !block.rescue.isEmpty && !stopRequested {
             ok = await runItems(block.rescue, blockVars: vars, always: inAlways)
             if ok { emit(.rescued(host: host)) }
         }
@@ -114,9 +134,28 @@ final class HostPlayRun: @unchecked Sendable {
         return context
     }
 
+    private func anyErrorsFatal(_ task: Task) -> Bool {
+        (task.keywords["any_errors_fatal"] ?? play.keywords["any_errors_fatal"])?.isTrue ?? false
+    }
+
     /// Runs one task (every item of its loop); false when it failed and the failure was not ignored.
+    /// A `run_once` task runs on the first host of the batch that reaches it; the others take its result.
     func runTask(_ task: Task, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
         guard settings.tags.selects(task, in: play) else { return true }
+        guard task.keywords["run_once"]?.isTrue == true else { return await runEachItem(task, blockVars: blockVars) }
+        let before = runtime
+        let (shared, ranHere) = await coordination.once("\(task.location)") { [self] in
+            let ok = await self.runEachItem(task, blockVars: blockVars)
+            return BatchCoordination.OnceResult(ok: ok, variables: self.runtime.filter { before[$0.key] != $0.value })
+        }
+        if !ranHere {
+            runtime.merge(shared.variables) { $1 }
+            publishState()
+        }
+        return shared.ok
+    }
+
+    private func runEachItem(_ task: Task, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
         let name = (try? Template(task.displayName).render(context(for: task, blockVars: blockVars))) ?? task.displayName
         emit(.taskStarted(name: name))
         let started = ContinuousClock.now
@@ -172,7 +211,10 @@ final class HostPlayRun: @unchecked Sendable {
     }
 
     private func register(_ task: Task, _ value: Value, _ context: TemplateContext) {
-        if let name = task.keywords["register"]?.text, !name.isEmpty { runtime[name] = value }
+        if let name = task.keywords["register"]?.text, !name.isEmpty {
+            runtime[name] = value
+            publishState()
+        }
     }
 
     private func notify(_ task: Task, _ context: TemplateContext) {
@@ -238,7 +280,10 @@ final class HostPlayRun: @unchecked Sendable {
     /// Local actions run on the controller; everything else goes to the host.
     private func execute(_ task: Task, arguments: OrderedDictionary<String, Value>, context: TemplateContext) async throws -> ModuleOutcome {
         if let local = try LocalActions.run(task, arguments: arguments, context: context) {
-            if case .dict(let facts)? = local.result["ansible_facts"] { runtime.merge(facts) { $1 } }
+            if case .dict(let facts)? = local.result["ansible_facts"] {
+                runtime.merge(facts) { $1 }
+                publishState()
+            }
             if let seconds = local.result["pause_seconds"]?.intValue, seconds > 0 {
                 try await _Concurrency.Task.sleep(for: .seconds(seconds))
             }
@@ -253,17 +298,59 @@ final class HostPlayRun: @unchecked Sendable {
         let plan = try ModuleDispatch.plan(
             task, arguments: arguments, environment: environment, context: context, runID: settings.runID, counter: nextCounter(),
             checkMode: checking)
-        let delegate = task.keywords["delegate_to"].map { (try? ValueRendering.render($0, context, at: task.location))?.text ?? $0.text }
-        let connection: any HostConnection
-        if let delegate, ["localhost", "127.0.0.1"].contains(delegate) {
-            connection = LocalConnection()
-        } else if let delegate, delegate != host {
-            throw ModuleError("delegate_to: \(delegate) is not supported yet (only localhost)")
-        } else {
-            connection = try await connections.connection(for: host, variables: context.variables)
-        }
+        let connection = try await connection(for: task, context: context)
         let timeout = task.keywords["timeout"]?.intValue.map { Duration.seconds($0) }
         return try await ProgramRunner(connection: connection, timeout: timeout).run(plan)
+    }
+
+    /// The connection a task runs over: the host's own, or the `delegate_to` host's (localhost: the
+    /// controller), run through sudo when the task uses `become`.
+    private func connection(for task: Task?, context: TemplateContext) async throws -> any HostConnection {
+        let delegate = task?.keywords["delegate_to"].map { (try? ValueRendering.render($0, context, at: task!.location))?.text ?? $0.text }
+        if let delegate, ["localhost", "127.0.0.1"].contains(delegate), variables.inventory.hosts[delegate] == nil {
+            return LocalConnection()
+        }
+        let base: any HostConnection
+        var target = host
+        var targetVariables = context.variables
+        if let delegate, delegate != host {
+            target = delegate
+            targetVariables = variables.context(for: delegate).variables
+            do {
+                base = try await connections.connection(for: delegate, variables: targetVariables)
+            } catch let error as UnreachableError {
+                // The delegate being unreachable fails this task; it does not make this host unreachable.
+                throw ModuleError("delegate_to \(delegate) is unreachable: \(error.message)")
+            }
+        } else {
+            base = try await connections.connection(for: host, variables: context.variables)
+        }
+        guard let become = try become(task, context, targetVariables: targetVariables) else { return base }
+        return BecomeConnection(base: base, host: target, become: become, passwordHosts: connections.sudoPasswordHosts)
+    }
+
+    /// Whether and as whom a task uses `become`: `-b`/`--become-user` < play and task keywords < the
+    /// `ansible_become*` variables (Ansible's order). Only the sudo method exists.
+    private func become(_ task: Task?, _ context: TemplateContext, targetVariables: OrderedDictionary<String, Value>) throws -> Become? {
+        func keyword(_ name: String) throws -> Value? {
+            guard let value = task?.keywords[name] ?? play.keywords[name] else { return nil }
+            return try ValueRendering.render(value, context, at: task?.location ?? play.location)
+        }
+        func variable(_ name: String) -> Value? {
+            targetVariables["skiff_\(name)"] ?? targetVariables["ansible_\(name)"]
+        }
+        let becomeKeyword = try keyword("become")
+        let enabled = variable("become")?.isTrue ?? becomeKeyword?.isTrue ?? settings.become
+        guard enabled else { return nil }
+        let methodKeyword = try keyword("become_method")
+        if let method = variable("become_method") ?? methodKeyword, method.text != "sudo" {
+            throw ModuleError("become_method \(method.text) is not supported; Skiff becomes other users with sudo")
+        }
+        var become = settings.becomeAs
+        let userKeyword = try keyword("become_user")
+        if let user = variable("become_user") ?? userKeyword, !user.text.isEmpty { become.user = user.text }
+        if let password = variable("become_password") ?? variable("become_pass") { become.password = Sensitive(password.text) }
+        return become
     }
 
     private func nextCounter() -> Int {

@@ -18,15 +18,16 @@ public struct HostVariables: Sendable {
     public let playbookDirectory: String
     public let inventoryDirectory: String?
 
-    /// `groups` and `hostvars`, built once per play and shared by every host.
+    /// `groups`, built once per play and shared by every host.
     private let groups: Value
-    private let hostvars: Value
+    /// Facts and runtime variables of every host so far, behind `hostvars`.
+    let states: HostStates
     /// Each host's inventory variables, merged once per play rather than once per task.
     private let inventoryVariables: [String: OrderedDictionary<String, Value>]
 
     public init(
         inventory: Inventory, play: Play, extraVars: OrderedDictionary<String, Value>, playHosts: [String],
-        checkMode: Bool = false, playbookDirectory: String, inventoryDirectory: String? = nil
+        checkMode: Bool = false, playbookDirectory: String, inventoryDirectory: String? = nil, states: HostStates? = nil
     ) {
         self.inventory = inventory
         self.play = play
@@ -38,17 +39,10 @@ public struct HostVariables: Sendable {
         var groups = OrderedDictionary<String, Value>()
         for name in inventory.groups.keys { groups[name] = .list(inventory.hosts(in: name).map(Value.string)) }
         self.groups = .dict(groups)
-        var hostvars = OrderedDictionary<String, Value>()
         var inventoryVariables: [String: OrderedDictionary<String, Value>] = [:]
-        for host in inventory.hosts.keys {
-            var vars = inventory.variables(of: host)
-            inventoryVariables[host] = vars
-            vars["inventory_hostname"] = .string(host)
-            vars["group_names"] = .list(inventory.groupNames(of: host).map(Value.string))
-            hostvars[host] = .dict(vars)
-        }
-        self.hostvars = .dict(hostvars)
+        for host in inventory.hosts.keys { inventoryVariables[host] = inventory.variables(of: host) }
         self.inventoryVariables = inventoryVariables
+        self.states = states ?? HostStates(inventory: inventory)
     }
 
     /// Everything `host` sees when running `task` (nil: play-level fields).
@@ -64,11 +58,7 @@ public struct HostVariables: Sendable {
         for role in play.roles + play.includedRoles { result.merge(role.defaults) { $1 } }
         result.merge(inventoryVariables[host] ?? inventory.variables(of: host)) { $1 }
         result.merge(facts) { $1 }
-        if !facts.isEmpty {
-            var unprefixed = OrderedDictionary<String, Value>()
-            for (key, value) in facts where key.hasPrefix("ansible_") { unprefixed[String(key.dropFirst(8))] = value }
-            result["ansible_facts"] = .dict(unprefixed)
-        }
+        if !facts.isEmpty { result["ansible_facts"] = .dict(Self.unprefixed(facts)) }
         result.merge(play.vars) { $1 }
         result.merge(play.varsFromFiles) { $1 }
         for role in play.roles + play.includedRoles { result.merge(role.vars) { $1 } }
@@ -81,7 +71,7 @@ public struct HostVariables: Sendable {
         result["inventory_hostname_short"] = .string(String(host.split(separator: ".").first ?? Substring(host)))
         result["group_names"] = .list(inventory.groupNames(of: host).map(Value.string))
         result["groups"] = groups
-        result["hostvars"] = hostvars
+        result["hostvars"] = states.hostvars
         result["play_hosts"] = .list(playHosts.map(Value.string))
         result["ansible_play_hosts"] = result["play_hosts"]
         result["ansible_play_hosts_all"] = result["play_hosts"]
@@ -95,6 +85,13 @@ public struct HostVariables: Sendable {
         }
         result["omit"] = .string(Self.omit)
         return result
+    }
+
+    /// Facts without their `ansible_` prefix, as `ansible_facts` holds them.
+    static func unprefixed(_ facts: OrderedDictionary<String, Value>) -> OrderedDictionary<String, Value> {
+        var unprefixed = OrderedDictionary<String, Value>()
+        for (key, value) in facts where key.hasPrefix("ansible_") { unprefixed[String(key.dropFirst(8))] = value }
+        return unprefixed
     }
 
     /// The placeholder `default(omit)` produces; a module argument equal to it is left out.

@@ -30,10 +30,11 @@ public struct PlaybookRunner: Sendable {
             emit(event)
         }
         var dropped = Set<String>()
+        let states = HostStates(inventory: inventory)
         for playbook in playbooks {
             for play in playbook.plays {
                 if _Concurrency.Task.isCancelled || settings.stop.isRequested { break }
-                dropped.formUnion(try await run(play, playbook: playbook, skipping: dropped, emit: emitAndCount))
+                dropped.formUnion(try await run(play, playbook: playbook, skipping: dropped, states: states, emit: emitAndCount))
             }
         }
         await connections.closeAll()
@@ -43,7 +44,7 @@ public struct PlaybookRunner: Sendable {
     }
 
     /// Runs one play; returns the hosts that became unreachable.
-    private func run(_ play: Play, playbook: Playbook, skipping dropped: Set<String>, emit: @escaping @Sendable (RunEvent) -> Void) async throws -> Set<String> {
+    private func run(_ play: Play, playbook: Playbook, skipping dropped: Set<String>, states: HostStates, emit: @escaping @Sendable (RunEvent) -> Void) async throws -> Set<String> {
         var patternVariables = play.vars
         patternVariables.merge(settings.extraVars) { $1 }
         let pattern = try Template(play.hosts, location: play.location).render(TemplateContext(variables: patternVariables))
@@ -57,7 +58,8 @@ public struct PlaybookRunner: Sendable {
         }
         let variables = HostVariables(
             inventory: inventory, play: play, extraVars: settings.extraVars, playHosts: hosts, checkMode: settings.checkMode,
-            playbookDirectory: (playbook.path as NSString).deletingLastPathComponent.isEmpty ? "." : (playbook.path as NSString).deletingLastPathComponent)
+            playbookDirectory: (playbook.path as NSString).deletingLastPathComponent.isEmpty ? "." : (playbook.path as NSString).deletingLastPathComponent,
+            states: states)
         var unreachable = Set<String>()
         var failedSoFar = 0
         for batch in Batches.split(hosts, serial: play.keywords["serial"]) where !settings.stop.isRequested {
@@ -80,12 +82,15 @@ public struct PlaybookRunner: Sendable {
             var results: [String: HostEnd] = [:]
             let settings = self.settings
             let connections = self.connections
+            let coordination = BatchCoordination()
             func start() {
                 guard next < hosts.count else { return }
                 let host = hosts[next]
                 next += 1
                 group.addTask {
-                    let run = HostPlayRun(host: host, play: play, variables: variables, settings: settings, connections: connections, emit: emit)
+                    let run = HostPlayRun(
+                        host: host, play: play, variables: variables, settings: settings, connections: connections,
+                        coordination: coordination, emit: emit)
                     let ok = await run.run()
                     return (host, run.unreachable ? .unreachable : ok ? .ok : .failed)
                 }

@@ -24,11 +24,19 @@ public struct RunSettings: Sendable {
     /// Unique per run: names temporary directories on hosts.
     public var runID: String
     public var stop: StopRequest
+    /// `-b`: every task uses become unless it says otherwise; `--become-user` and `-K` fill `becomeAs`.
+    public var become: Bool
+    public var becomeAs: Become
+    /// `-D`: changed files show what changed.
+    public var diff: Bool
 
     public init(forks: Int = 50, checkMode: Bool = false, extraVars: OrderedDictionary<String, Value> = [:],
                 limit: Set<String>? = nil, tags: TagFilter = TagFilter(), runID: String,
-                stop: StopRequest = StopRequest()) {
+                stop: StopRequest = StopRequest(), become: Bool = false, becomeAs: Become = Become(), diff: Bool = false) {
         self.stop = stop
+        self.become = become
+        self.becomeAs = becomeAs
+        self.diff = diff
         self.forks = forks
         self.checkMode = checkMode
         self.extraVars = extraVars

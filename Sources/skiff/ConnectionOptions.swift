@@ -4,10 +4,10 @@ import SkiffSSH
 
 /// How to reach hosts: the options every command that connects shares.
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: [.customShort("u"), .long], help: "Remote user (default: $SKIFF_REMOTE_USER, else $USER).")
+    @Option(name: [.customShort("u"), .long], help: "Remote user (default: $SKIFF_REMOTE_USER, ansible.cfg's remote_user, else $USER).")
     var user: String?
 
-    @Option(name: .long, help: "Private key file to authenticate with (repeatable). Its passphrase comes from $SKIFF_PRIVATE_KEY_PASSPHRASE, --passphrase-file or a prompt.")
+    @Option(name: .long, help: "Private key file to authenticate with (repeatable; default $SKIFF_PRIVATE_KEY_FILE or ansible.cfg's private_key_file). Its passphrase comes from $SKIFF_PRIVATE_KEY_PASSPHRASE, --passphrase-file or a prompt.")
     var privateKey: [String] = []
 
     @Option(name: .long, help: "File holding the private key's passphrase.")
@@ -22,14 +22,14 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, inversion: .prefixedNo, help: "Offer the ssh-agent's keys ($SSH_AUTH_SOCK).")
     var agent = true
 
-    @Option(name: .long, help: "Host keys: strict (default), accept-new, or off (insecure: trusts any server).")
-    var hostKeyChecking: String = Environment.value("SKIFF_HOST_KEY_CHECKING") ?? "strict"
+    @Option(name: .long, help: "Host keys: strict (default), accept-new, or off (insecure: trusts any server). Default from $SKIFF_HOST_KEY_CHECKING or ansible.cfg's host_key_checking.")
+    var hostKeyChecking: String = ConfiguredDefaults.current.hostKeyChecking
 
-    @Option(name: .long, help: "known_hosts file (repeatable; default ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts).")
-    var knownHosts: [String] = []
+    @Option(name: .long, help: "known_hosts file (repeatable; default $SKIFF_KNOWN_HOSTS, else ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts).")
+    var knownHosts: [String] = Environment.value("SKIFF_KNOWN_HOSTS").map { [$0] } ?? []
 
-    @Option(name: [.customShort("T"), .long], help: "Connect timeout in seconds.")
-    var timeout: Double = 10
+    @Option(name: [.customShort("T"), .long], help: "Connect timeout in seconds (default 10, or $SKIFF_TIMEOUT, or ansible.cfg's timeout).")
+    var timeout: Double = ConfiguredDefaults.current.timeout
 
     func validate() throws {
         guard HostKeyPolicy(option: hostKeyChecking) != nil else {
@@ -39,7 +39,7 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     var defaultUser: String {
-        user ?? Environment.value("SKIFF_REMOTE_USER") ?? Environment.value("USER") ?? "root"
+        user ?? ConfiguredDefaults.current.remoteUser ?? Environment.value("USER") ?? "root"
     }
 
     func sshOptions() -> SSHOptions {
@@ -55,7 +55,7 @@ struct ConnectionOptions: ParsableArguments {
     /// Reads every key file and secret once, for all hosts.
     func credentials() throws -> SSHCredentials {
         var keyFiles: [PrivateKeyFile] = []
-        for path in privateKey {
+        for path in privateKey.isEmpty ? ConfiguredDefaults.current.privateKeyFiles : privateKey {
             var key = try PrivateKeyFile(path: path)
             if key.isEncrypted {
                 let passphrase = try SecretInput.read(

@@ -22,11 +22,26 @@ struct PlaybookCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(name: [.customShort("f"), .long], help: "How many hosts to work on at once.")
-    var forks: Int = 50
+    @Option(name: [.customShort("f"), .long], help: "How many hosts to work on at once (default 50, or $SKIFF_FORKS, or ansible.cfg's forks).")
+    var forks: Int = ConfiguredDefaults.current.forks
 
     @Flag(name: [.customShort("C"), .long], help: "Check mode: change nothing (commands are skipped).")
     var check = false
+
+    @Flag(name: [.customShort("D"), .long], help: "Show what changed in files (copy, template, lineinfile, file).")
+    var diff = false
+
+    @Flag(name: [.customShort("b"), .long], help: "Run tasks through sudo (become), unless a play or task says otherwise.")
+    var become = false
+
+    @Option(name: .long, help: "The user become switches to (default root).")
+    var becomeUser: String?
+
+    @Flag(name: [.customShort("K"), .long], help: "Ask for the sudo password (or set $SKIFF_BECOME_PASSWORD / --become-password-file).")
+    var askBecomePass = false
+
+    @Option(name: .long, help: "File holding the sudo password.")
+    var becomePasswordFile: String?
 
     @Flag(name: .customShort("v"), help: "More output (repeatable).")
     var verbose: Int
@@ -34,7 +49,7 @@ struct PlaybookCommand: AsyncParsableCommand {
     @Option(name: .long, help: "human (default) or json: one JSON object per line per event, for CI.")
     var output: String = Environment.value("SKIFF_OUTPUT") ?? "human"
 
-    @Option(name: .long, help: "Also write a JUnit XML report: one testcase per host and task.")
+    @Option(name: .long, help: "Also write a JUnit XML report: one testcase per host and task (default $SKIFF_JUNIT).")
     var junit: String?
 
     @Argument(help: "Playbook files.")
@@ -77,7 +92,7 @@ struct PlaybookCommand: AsyncParsableCommand {
                 for playbook in loaded { Console.out("\nplaybook: \(playbook.path)") }
                 return
             }
-            let sources = inventory.isEmpty ? [Environment.value("SKIFF_INVENTORY") ?? "/etc/ansible/hosts"] : inventory
+            let sources = inventory.isEmpty ? ConfiguredDefaults.current.inventory : inventory
             let hosts = try InventoryLoader().load(sources: sources, playbookDirectory: playbooks.first.map(Self.directory))
             let limited = try limit.map { Set(try HostPattern.limit($0, in: hosts)) }
             guard listHosts || listTasks else {
@@ -107,11 +122,12 @@ struct PlaybookCommand: AsyncParsableCommand {
             defaultUser: connection.defaultUser, credentials: try connection.credentials())
         let console = ConsoleReporter(verbosity: verbose, color: Console.isTerminal && Environment.value("NO_COLOR") == nil)
         let json = output == "json" ? JSONLinesReporter() : nil
-        let junitReport = junit.map(JUnitReporter.init(path:))
+        let junitReport = (junit ?? Environment.value("SKIFF_JUNIT")).map(JUnitReporter.init(path:))
         let stop = StopRequest()
         let settings = RunSettings(
             forks: forks, checkMode: check, extraVars: extra, limit: limit, tags: tagFilter,
-            runID: UUID().uuidString.lowercased().prefix(12).description, stop: stop)
+            runID: UUID().uuidString.lowercased().prefix(12).description, stop: stop,
+            become: become, becomeAs: Become(user: becomeUser ?? "root", password: try becomePassword()), diff: diff)
         let runner = PlaybookRunner(inventory: inventory, settings: settings, connections: ConnectionPool(factory: factory)) { event in
             if let json { json.handle(event) } else { console.handle(event) }
             junitReport?.handle(event)
@@ -125,6 +141,12 @@ struct PlaybookCommand: AsyncParsableCommand {
             return 99
         }
         return HostRecap.exitCode(recaps)
+    }
+
+    /// The sudo password, read once when asked for (-K, a file, or $SKIFF_BECOME_PASSWORD).
+    private func becomePassword() throws -> Sensitive<String>? {
+        guard askBecomePass || becomePasswordFile != nil || Environment.value("SKIFF_BECOME_PASSWORD") != nil else { return nil }
+        return try SecretInput.read(environment: "SKIFF_BECOME_PASSWORD", file: becomePasswordFile, prompt: "BECOME password: ")
     }
 
     private var tagFilter: TagFilter { TagFilter(only: Self.split(tags), skip: Self.split(skipTags)) }

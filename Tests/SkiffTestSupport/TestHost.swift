@@ -13,6 +13,11 @@ public final class TestHost: @unchecked Sendable {
         public var hostKeyTypes: [String] = ["ed25519", "ecdsa"]
         /// Extra `sshd_config` lines.
         public var extraConfig: [String] = []
+        /// A non-root user who may log in with the authorized keys (home /tmp), seen only by this host: it
+        /// gets private copies of /etc/passwd, /etc/group and /etc/shadow, and a private /etc/sudoers
+        /// that lets it run anything through sudo after giving `sudoPassword`.
+        public var loginUser: String?
+        public var sudoPassword: String?
 
         public init(authorizedKeys: [String] = [], password: String? = nil) {
             self.authorizedKeys = authorizedKeys
@@ -73,9 +78,23 @@ public final class TestHost: @unchecked Sendable {
         for startup in [".bashrc", ".profile"] where FileManager.default.fileExists(atPath: "/root/\(startup)") {
             setup.append("mount --bind \(empty) /root/\(startup)")
         }
-        if let password = configuration.password {
-            let shadow = try Self.shadowFile(rootPassword: password, in: directory)
+        if configuration.password != nil || configuration.loginUser != nil {
+            let shadow = try Self.shadowFile(rootPassword: configuration.password, user: configuration.loginUser,
+                                             userPassword: configuration.sudoPassword, in: directory)
             setup.append("mount --bind \(shadow) /etc/shadow")
+        }
+        if let user = configuration.loginUser {
+            // sshd reads authorized_keys as the user.
+            chmod(directory.path, 0o711)
+            chmod(directory.file("authorized_keys"), 0o644)
+            for file in ["passwd", "group"] {
+                let original = try String(contentsOfFile: "/etc/\(file)", encoding: .utf8)
+                let line = file == "passwd" ? "\(user):x:4242:4242::/tmp:/bin/sh" : "\(user):x:4242:"
+                let copy = try directory.write(file, original + line + "\n", mode: 0o644)
+                setup.append("mount --bind \(copy) /etc/\(file)")
+            }
+            let sudoers = try directory.write("sudoers", "Defaults env_reset\nroot ALL=(ALL:ALL) ALL\n\(user) ALL=(ALL:ALL) ALL\n", mode: 0o440)
+            setup.append("mount --bind \(sudoers) /etc/sudoers")
         }
         let script = setup.joined(separator: " && ")
             + " && exec /usr/sbin/sshd -D -f \(directory.file("sshd_config")) -E \(logPath)"
@@ -176,12 +195,20 @@ public final class TestHost: @unchecked Sendable {
         throw Shell.Failure(command: ["sshd"], status: -1, output: "not listening after 10 s: " + log)
     }
 
-    private static func shadowFile(rootPassword: String, in directory: ScratchDirectory) throws -> String {
-        let hash = try Shell.run(["openssl", "passwd", "-6", "-stdin"], stdin: rootPassword + "\n")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+    private static func shadowFile(rootPassword: String?, user: String?, userPassword: String?, in directory: ScratchDirectory) throws -> String {
+        func hash(_ password: String) throws -> String {
+            try Shell.run(["openssl", "passwd", "-6", "-stdin"], stdin: password + "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         let original = (try? String(contentsOfFile: "/etc/shadow", encoding: .utf8)) ?? ""
-        var lines = original.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("root:") }
-        lines.insert("root:\(hash):19000:0:99999:7:::", at: 0)
+        var lines = original.split(separator: "\n").map(String.init)
+        if let rootPassword {
+            lines = lines.filter { !$0.hasPrefix("root:") }
+            lines.insert("root:\(try hash(rootPassword)):19000:0:99999:7:::", at: 0)
+        }
+        if let user {
+            // "*" would lock the account for sshd too; a hash of the sudo password (or of nothing) keeps it usable.
+            lines.append("\(user):\(try hash(userPassword ?? "")):19000:0:99999:7:::")
+        }
         return try directory.write("shadow", lines.joined(separator: "\n") + "\n", mode: 0o640)
     }
 
