@@ -9,6 +9,8 @@ public enum RunEvent: Sendable {
     /// The first host starts a task (Skiff's hosts run their tasks independently).
     case taskStarted(name: String)
     case hostResult(HostResult)
+    /// A command sent to a host (or a file upload), secrets masked; `-vvv` shows them.
+    case command(host: String, line: String)
     /// A block's rescue succeeded on this host: its earlier failure counts as rescued, not failed.
     case rescued(host: String)
     /// Hosts that matched no task, an unmatched pattern, a warning.

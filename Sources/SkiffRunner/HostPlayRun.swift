@@ -325,8 +325,13 @@ final class HostPlayRun: @unchecked Sendable {
         } else {
             base = try await connections.connection(for: host, variables: context.variables)
         }
-        guard let become = try become(task, context, targetVariables: targetVariables) else { return base }
-        return BecomeConnection(base: base, host: target, become: become, passwordHosts: connections.sudoPasswordHosts)
+        let becomeAs = try become(task, context, targetVariables: targetVariables)
+        var secrets = context.variables.filter { SecretNames.looksSecret($0.key) }.values.map(\.text)
+        if let password = becomeAs?.password { secrets.append(password.revealed) }
+        let echoing = EchoingConnection(
+            base: base, host: target, mask: SecretMask(secrets), hidden: task?.keywords["no_log"]?.isTrue ?? false, emit: emit)
+        guard let becomeAs else { return echoing }
+        return BecomeConnection(base: echoing, host: target, become: becomeAs, passwordHosts: connections.sudoPasswordHosts)
     }
 
     /// Whether and as whom a task uses `become`: `-b`/`--become-user` < play and task keywords < the

@@ -11,6 +11,11 @@ enum Console {
         emit(line + "\n", to: STDOUT_FILENO)
     }
 
+    /// Text as it is, no newline added (the progress line).
+    static func write(_ text: String) {
+        emit(text, to: STDOUT_FILENO)
+    }
+
     static func warn(_ line: String) {
         emit("[WARNING]: \(line)\n", to: STDERR_FILENO)
     }
@@ -22,7 +27,7 @@ enum Console {
     private static func emit(_ text: String, to fd: Int32) {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if written <= 0 { return }
             bytes = bytes.dropFirst(written)
         }

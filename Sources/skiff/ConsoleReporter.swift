@@ -2,38 +2,68 @@ import SkiffCore
 import Synchronization
 
 /// Prints events in ansible-playbook's shape: `PLAY [...]`, `TASK [...]`, `ok: [host]`, `PLAY RECAP`.
-/// Colors only on a terminal and never under NO_COLOR.
+/// Colors only on a terminal and never under NO_COLOR. On a terminal, a last line shows how many hosts
+/// finished the running task (`progress`); it is rewritten in place and cleared before other output.
 final class ConsoleReporter: Sendable {
     let verbosity: Int
     let color: Bool
-    private let lastTask = Mutex<String?>(nil)
+    let progress: Bool
 
-    init(verbosity: Int, color: Bool) {
+    private struct State {
+        var lastTask: String?
+        var playHosts = 0
+        var finished: [String: Set<String>] = [:]
+        var progressShown = false
+    }
+
+    private let state = Mutex(State())
+
+    init(verbosity: Int, color: Bool, progress: Bool = false) {
         self.verbosity = verbosity
         self.color = color
+        self.progress = progress
     }
 
     func handle(_ event: RunEvent) {
         switch event {
-        case .playStarted(let name, _, _):
-            lastTask.withLock { $0 = nil }
-            Console.out("\n" + banner("PLAY [\(name)]"))
-        case .taskStarted:
-            // Hosts run their tasks independently: a header is printed with the first result under it.
-            break
-        case .hostResult(let result):
-            let header = lastTask.withLock { last -> String? in
-                defer { last = result.task }
-                return last == result.task ? nil : result.task
+        case .playStarted(let name, _, let hosts):
+            let clear = state.withLock { state in
+                state = State(playHosts: hosts.count, progressShown: state.progressShown)
+                return takeProgress(&state)
             }
+            Console.out(clear + "\n" + banner("PLAY [\(name)]"))
+        case .taskStarted(let name):
+            // Hosts run their tasks independently: a header is printed with the first result under it.
+            guard progress else { break }
+            let line = state.withLock { state -> String? in
+                guard state.finished[name] == nil else { return nil }
+                state.finished[name] = []
+                return progressLine(name, &state)
+            }
+            if let line { Console.write(line) }
+        case .hostResult(let result):
             // One write for header and line, so a result never lands under another task's header.
-            Console.out((header.map { "\n" + banner("TASK [\($0)]") + "\n" } ?? "") + line(result))
+            let text = state.withLock { state -> String in
+                let header = state.lastTask == result.task ? nil : result.task
+                state.lastTask = result.task
+                state.finished[result.task, default: []].insert(result.host)
+                let text = takeProgress(&state) + (header.map { "\n" + banner("TASK [\($0)]") + "\n" } ?? "") + line(result) + "\n"
+                return text + (progress ? progressLine(result.task, &state) ?? "" : "")
+            }
+            Console.write(text)
+        case .command(let host, let line):
+            guard verbosity >= 3 else { break }
+            let clear = state.withLock { takeProgress(&$0) }
+            Console.out(clear + "<\(host)> EXEC \(line)")
         case .warning(let text):
+            let clear = state.withLock { takeProgress(&$0) }
+            if !clear.isEmpty { Console.write(clear) }
             Console.warn(text)
         case .rescued:
             break
         case .recap(let recaps):
-            Console.out("\n" + banner("PLAY RECAP"))
+            let clear = state.withLock { takeProgress(&$0) }
+            Console.out(clear + "\n" + banner("PLAY RECAP"))
             for recap in recaps {
                 let host = recap.host.padding(26)
                 let counts = "ok=\(recap.ok)".padding(4 + 5) + "changed=\(recap.changed)".padding(12) + "unreachable=\(recap.unreachable)".padding(16)
@@ -42,6 +72,21 @@ final class ConsoleReporter: Sendable {
                 Console.out(paint(host, recap.failed + recap.unreachable > 0 ? "31" : recap.changed > 0 ? "33" : "32") + " : " + counts)
             }
         }
+    }
+
+    /// `[task] 3/10 hosts done`, without a newline, while hosts are still working on the task.
+    private func progressLine(_ task: String, _ state: inout State) -> String? {
+        let done = state.finished[task]?.count ?? 0
+        guard done < state.playHosts else { return nil }
+        state.progressShown = true
+        return paint("  [\(task)] \(done)/\(state.playHosts) hosts done", "2")
+    }
+
+    /// Erases the progress line, when one is shown, so that the next output starts at column 0.
+    private func takeProgress(_ state: inout State) -> String {
+        guard state.progressShown else { return "" }
+        state.progressShown = false
+        return "\r\u{1B}[K"
     }
 
     private func line(_ result: HostResult) -> String {

@@ -26,6 +26,10 @@ struct JSONLinesReporter: Sendable {
             if let stdout = result.stdout { fields["stdout"] = .string(stdout) }
             if let stderr = result.stderr { fields["stderr"] = .string(stderr) }
             fields["duration_ms"] = .int(Int(result.duration.components.seconds * 1000 + result.duration.components.attoseconds / 1_000_000_000_000_000))
+        case .command(let host, let line):
+            fields["event"] = .string("command")
+            fields["host"] = .string(host)
+            fields["command"] = .string(line)
         case .rescued(let host):
             fields["event"] = .string("rescued")
             fields["host"] = .string(host)

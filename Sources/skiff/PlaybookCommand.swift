@@ -120,7 +120,8 @@ struct PlaybookCommand: AsyncParsableCommand {
         let factory = SSHConnectionFactory(
             options: options, knownHosts: try KnownHosts.load(files: options.knownHostsFiles),
             defaultUser: connection.defaultUser, credentials: try connection.credentials())
-        let console = ConsoleReporter(verbosity: verbose, color: Console.isTerminal && Environment.value("NO_COLOR") == nil)
+        let console = ConsoleReporter(
+            verbosity: verbose, color: Console.isTerminal && Environment.value("NO_COLOR") == nil, progress: Console.isTerminal)
         let json = output == "json" ? JSONLinesReporter() : nil
         let junitReport = (junit ?? Environment.value("SKIFF_JUNIT")).map(JUnitReporter.init(path:))
         let stop = StopRequest()

@@ -1,0 +1,46 @@
+import Foundation
+import SkiffTestSupport
+import Testing
+
+/// What people see: `-vvv` shows the commands with secrets masked, and a terminal gets a progress line.
+@Suite("console output")
+struct ConsoleOutputTests {
+    @Test func veryVerboseShowsCommandsWithSecretsMasked() async throws {
+        let (status, output, fleet) = try await RunnerFeatureTests.run("""
+            - hosts: app
+              gather_facts: false
+              vars:
+                api_token: tok-canary-123
+              tasks:
+                - name: Uses a token
+                  shell: echo "{{ api_token }}" > /tmp/token
+                - name: Hidden
+                  shell: echo hidden-canary
+                  no_log: true
+            """, extra: ["-vvv"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("<app1> EXEC /bin/sh -c 'echo \"********\" > /tmp/token'"), "\(output)")
+        #expect(output.contains("<app1> EXEC (command hidden: no_log)"))
+        #expect(!output.contains("tok-canary-123"))
+        #expect(!output.contains("hidden-canary"))
+        #expect(try String(contentsOfFile: fleet.hosts[0].pathInside("/tmp/token"), encoding: .utf8) == "tok-canary-123\n", "masked only on display")
+    }
+
+    @Test func aTerminalSeesHowManyHostsFinishedTheRunningTask() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(2)
+        let playbook = try fleet.files.write("playbook.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - name: Slow on app2
+                  shell: if [ {{ inventory_hostname }} = app2 ]; then sleep 1; fi
+            """)
+        let command = [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath,
+                       "--known-hosts", fleet.knownHosts, "--no-agent"].map { "'\($0)'" }.joined(separator: " ")
+        // `script` gives the command a terminal, as a person's shell would.
+        let output = try await offPool { try Shell.run(["script", "-qfec", command, "/dev/null"], environment: ["NO_COLOR": "1"]) }
+        #expect(output.contains("[Slow on app2] 1/2 hosts done"), "\(output)")
+        #expect(output.contains("\r\u{1B}[K"), "the progress line is erased before the next output")
+        #expect(output.contains("PLAY RECAP"))
+    }
+}
