@@ -29,10 +29,13 @@ public struct HostResult: Sendable {
     public var stderr: String?
     /// The item, for a loop iteration.
     public var item: String?
+    /// Under `--diff`: how the task changed a file (unified diff).
+    public var diff: String?
     public var duration: Duration
 
     public init(host: String, task: String, status: TaskStatus, message: String? = nil, rc: Int? = nil,
-                stdout: String? = nil, stderr: String? = nil, item: String? = nil, duration: Duration = .zero) {
+                stdout: String? = nil, stderr: String? = nil, item: String? = nil, diff: String? = nil, duration: Duration = .zero) {
+        self.diff = diff
         self.host = host
         self.task = task
         self.status = status

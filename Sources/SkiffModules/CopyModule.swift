@@ -11,10 +11,13 @@ public enum CopyModule {
     public struct LocalFile: Sendable {
         public let path: String
         public let sha256: String
+        /// The file's text, for `--diff` (nil: not wanted, or too large or binary).
+        public let text: String?
 
-        public init(path: String, sha256: String) {
+        public init(path: String, sha256: String, text: String? = nil) {
             self.path = path
             self.sha256 = sha256
+            self.text = text
         }
     }
 
@@ -24,13 +27,16 @@ public enum CopyModule {
         let mode = try arguments.mode() ?? 0o644
         let source: UploadStep.Source
         let checksum: String
+        let newText: String?
         if let content = arguments.values["content"] {
             let bytes = Array(content.text.utf8)
             source = .bytes(Sensitive(bytes))
             checksum = sha256Hex(bytes)
+            newText = content.text
         } else if let local {
             source = .localFile(local.path)
             checksum = local.sha256
+            newText = local.text
         } else {
             throw ModuleError("\(arguments.module): give 'src' or 'content'")
         }
@@ -46,22 +52,25 @@ public enum CopyModule {
             let lines = result.stdoutText.split(separator: "\n").map(String.init)
             let same = lines.first == checksum
             let modeMatches = lines.count > 1 && lines[1] == String(mode, radix: 8)
-            let finish: @Sendable (Bool) -> ModuleProgram = { changed in
-                guard let ownership else { return .finish(ModuleOutcome(changed: changed, result: fields)) }
+            let finish: @Sendable (Bool, String?) -> ModuleProgram = { changed, diff in
+                guard let ownership else { return .finish(ModuleOutcome(changed: changed, result: fields, diff: diff)) }
                 return .run(ownership) { owned in
                     .finish(ModuleOutcome(
                         changed: changed || owned.stdoutText.contains("changed"), failed: !owned.succeeded,
-                        message: owned.succeeded ? nil : owned.stderrText.trimmingTrailingNewlines, result: fields))
+                        message: owned.succeeded ? nil : owned.stderrText.trimmingTrailingNewlines, result: fields, diff: diff))
                 }
             }
-            if same && modeMatches { return finish(false) }
-            if arguments.checkMode {
-                return .finish(ModuleOutcome(changed: true, message: same ? "would change the mode" : "would write \(dest)", result: fields))
-            }
+            if same && modeMatches { return finish(false, nil) }
             if same {
-                return .run(RemoteStep(.argv(["chmod", String(mode, radix: 8), "--", dest]))) { _ in finish(true) }
+                if arguments.checkMode { return .finish(ModuleOutcome(changed: true, message: "would change the mode", result: fields)) }
+                return .run(RemoteStep(.argv(["chmod", String(mode, radix: 8), "--", dest]))) { _ in finish(true, nil) }
             }
-            return .upload(UploadStep(source, to: dest, mode: mode)) { finish(true) }
+            return ContentDiff.then(dest, exists: !lines.isEmpty, after: arguments.diff ? newText : nil) { diff in
+                if arguments.checkMode {
+                    return .finish(ModuleOutcome(changed: true, message: "would write \(dest)", result: fields, diff: diff))
+                }
+                return .upload(UploadStep(source, to: dest, mode: mode)) { finish(true, diff) }
+            }
         })
     }
 

@@ -8,11 +8,14 @@ public struct ModuleArguments: Sendable {
     public let module: String
     /// `--check`: the module finds out what it would change and changes nothing.
     public let checkMode: Bool
+    /// `--diff`: modules that change file content say how (`ModuleOutcome.diff`).
+    public let diff: Bool
 
-    public init(_ values: OrderedDictionary<String, Value>, module: String, checkMode: Bool = false) {
+    public init(_ values: OrderedDictionary<String, Value>, module: String, checkMode: Bool = false, diff: Bool = false) {
         self.values = values
         self.module = module
         self.checkMode = checkMode
+        self.diff = diff
     }
 
     public func string(_ key: String, aliases: [String] = []) -> String? {

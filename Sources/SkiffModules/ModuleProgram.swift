@@ -29,9 +29,12 @@ public struct ModuleOutcome: Sendable, Equatable {
     public var message: String?
     /// Module-specific results: `rc`, `stdout`, `stderr`, `stdout_lines`, `cmd`, `dest`, `checksum`, …
     public var result: OrderedDictionary<String, Value>
+    /// Under `--diff`: what changed in a file, as a unified diff.
+    public var diff: String?
 
     public init(changed: Bool = false, failed: Bool = false, skipped: Bool = false, message: String? = nil,
-                result: OrderedDictionary<String, Value> = [:]) {
+                result: OrderedDictionary<String, Value> = [:], diff: String? = nil) {
+        self.diff = diff
         self.changed = changed
         self.failed = failed
         self.skipped = skipped
@@ -59,6 +62,21 @@ public struct ModuleOutcome: Sendable, Equatable {
             "stderr_lines": .list(stderr.isEmpty ? [] : stderr.split(separator: "\n", omittingEmptySubsequences: false).map { .string(String($0)) }),
             "delta": .string(String.delta(result.duration)),
         ]
+    }
+}
+
+/// How a file's content would change, for `--diff`: reads the current content (at most 1 MiB) and
+/// compares it with the new one. `next` receives the diff text, or nil when there is none to show.
+enum ContentDiff {
+    static let limit = 1 << 20
+
+    static func then(_ path: String, exists: Bool, after: String?, _ next: @escaping @Sendable (String?) -> ModuleProgram) -> ModuleProgram {
+        guard let after else { return next(nil) }
+        guard exists else { return next(UnifiedDiff.render(before: "", after: after, path: path)) }
+        return .run(RemoteStep(.argv(["head", "-c", String(limit + 1), "--", path]))) { result in
+            guard result.succeeded, result.stdout.count <= limit else { return next("(\(path) is too large to show a diff)\n") }
+            return next(UnifiedDiff.render(before: result.stdoutText, after: after, path: path))
+        }
     }
 }
 

@@ -49,7 +49,8 @@ public enum ModuleCatalog {
             ("path", .string, true, ["dest", "destfile", "name"]), ("line", .string, false, ["value"]),
             ("regexp", .string, false, ["regex"]), ("state", .string, false, []), ("create", .bool, false, []),
             ("insertafter", .string, false, []), ("insertbefore", .string, false, []), ("mode", .raw, false, []),
-            ("backup", .bool, false, []),
+            ("backup", .bool, false, []), ("backrefs", .bool, false, []), ("firstmatch", .bool, false, []),
+            ("owner", .string, false, []), ("group", .string, false, []),
         ]),
         ModuleSpec("ansible.builtin.get_url", [
             ("url", .string, true, []), ("dest", .string, true, []), ("mode", .raw, false, []),

@@ -297,7 +297,7 @@ final class HostPlayRun: @unchecked Sendable {
         let environment = try ModuleDispatch.environment(task, context: context)
         let plan = try ModuleDispatch.plan(
             task, arguments: arguments, environment: environment, context: context, runID: settings.runID, counter: nextCounter(),
-            checkMode: checking)
+            checkMode: checking, diff: (settings.diff || task.keywords["diff"]?.isTrue == true) && task.keywords["diff"]?.isTrue != false)
         let connection = try await connection(for: task, context: context)
         let timeout = task.keywords["timeout"]?.intValue.map { Duration.seconds($0) }
         return try await ProgramRunner(connection: connection, timeout: timeout).run(plan)
@@ -372,7 +372,7 @@ final class HostPlayRun: @unchecked Sendable {
             host: host, task: name, status: result.status, message: message,
             rc: outcome.result["rc"]?.intValue, stdout: hidden ? nil : outcome.result["stdout"]?.text,
             stderr: hidden ? nil : outcome.result["stderr"]?.text, item: hidden ? nil : item.map(\.text),
-            duration: .now - started)))
+            diff: hidden ? nil : outcome.diff, duration: .now - started)))
         return !(result.status == .failed || result.status == .unreachable)
     }
 }

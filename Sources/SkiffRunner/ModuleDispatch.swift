@@ -11,7 +11,7 @@ enum ModuleDispatch {
     /// Modules that find out what they would change, changing nothing, under `--check`.
     static func supportsCheckMode(_ module: String) -> Bool {
         ["ansible.builtin.copy", "ansible.builtin.template", "ansible.builtin.file", "ansible.builtin.stat",
-         "ansible.builtin.slurp", "ansible.builtin.wait_for"].contains(module)
+         "ansible.builtin.slurp", "ansible.builtin.wait_for", "ansible.builtin.lineinfile", "ansible.builtin.get_url"].contains(module)
     }
 
     static func environment(_ task: Task, context: TemplateContext) throws -> OrderedDictionary<String, String> {
@@ -26,9 +26,9 @@ enum ModuleDispatch {
 
     static func plan(
         _ task: Task, arguments: OrderedDictionary<String, Value>, environment: OrderedDictionary<String, String>,
-        context: TemplateContext, runID: String, counter: Int, checkMode: Bool = false
+        context: TemplateContext, runID: String, counter: Int, checkMode: Bool = false, diff: Bool = false
     ) throws -> ModulePlan {
-        let args = ModuleArguments(arguments, module: String(task.module.split(separator: ".").last ?? ""), checkMode: checkMode)
+        let args = ModuleArguments(arguments, module: String(task.module.split(separator: ".").last ?? ""), checkMode: checkMode, diff: diff)
         switch task.module {
         case "ansible.builtin.command": return try CommandModule.plan(.command, args, environment: environment)
         case "ansible.builtin.shell": return try CommandModule.plan(.shell, args, environment: environment)
@@ -37,7 +37,8 @@ enum ModuleDispatch {
         case "ansible.builtin.copy":
             if args.values["content"] != nil { return try CopyModule.plan(args, local: nil) }
             let source = try locate(try args.required("src"), kind: "files", task: task, context: context)
-            return try CopyModule.plan(args, local: CopyModule.LocalFile(path: source, sha256: try sha256(ofFile: source)))
+            return try CopyModule.plan(args, local: CopyModule.LocalFile(
+                path: source, sha256: try sha256(ofFile: source), text: diff ? diffableText(of: source) : nil))
         case "ansible.builtin.template":
             let source = try locate(try args.required("src"), kind: "templates", task: task, context: context)
             guard let data = FileManager.default.contents(atPath: source) else { throw ModuleError("template: cannot read \(source)") }
@@ -45,7 +46,9 @@ enum ModuleDispatch {
             var withContent = arguments
             withContent["content"] = .string(rendered)
             withContent["src"] = nil
-            return try CopyModule.plan(ModuleArguments(withContent, module: "template", checkMode: checkMode), local: nil)
+            return try CopyModule.plan(ModuleArguments(withContent, module: "template", checkMode: checkMode, diff: diff), local: nil)
+        case "ansible.builtin.lineinfile": return try LineInFileModule.plan(args)
+        case "ansible.builtin.get_url": return try GetURLModule.plan(args)
         case "ansible.builtin.stat": return try InspectionModules.stat(args)
         case "ansible.builtin.slurp": return try InspectionModules.slurp(args)
         case "ansible.builtin.wait_for": return try InspectionModules.waitFor(args)
@@ -75,6 +78,12 @@ enum ModuleDispatch {
             throw ModuleError("could not find '\(name)' (looked in \(candidates.joined(separator: ", ")))")
         }
         return found
+    }
+
+    /// A local file's text for `--diff`, when it is small and not binary.
+    static func diffableText(of path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path), data.count <= 1 << 20, !data.contains(0) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func sha256(ofFile path: String) throws -> String {

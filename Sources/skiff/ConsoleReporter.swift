@@ -47,7 +47,8 @@ final class ConsoleReporter: Sendable {
                 let header = state.lastTask == result.task ? nil : result.task
                 state.lastTask = result.task
                 state.finished[result.task, default: []].insert(result.host)
-                let text = takeProgress(&state) + (header.map { "\n" + banner("TASK [\($0)]") + "\n" } ?? "") + line(result) + "\n"
+                let text = takeProgress(&state) + (header.map { "\n" + banner("TASK [\($0)]") + "\n" } ?? "") + (result.diff ?? "")
+                    + line(result) + "\n"
                 return text + (progress ? progressLine(result.task, &state) ?? "" : "")
             }
             Console.write(text)

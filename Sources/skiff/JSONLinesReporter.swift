@@ -25,6 +25,7 @@ struct JSONLinesReporter: Sendable {
             if let message = result.message { fields["msg"] = .string(message) }
             if let stdout = result.stdout { fields["stdout"] = .string(stdout) }
             if let stderr = result.stderr { fields["stderr"] = .string(stderr) }
+            if let diff = result.diff { fields["diff"] = .string(diff) }
             fields["duration_ms"] = .int(Int(result.duration.components.seconds * 1000 + result.duration.components.attoseconds / 1_000_000_000_000_000))
         case .command(let host, let line):
             fields["event"] = .string("command")

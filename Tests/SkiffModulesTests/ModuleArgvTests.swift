@@ -228,4 +228,14 @@ struct URIModuleTests {
         walker.answers = [("curl", ProgramWalker.result(0, stdout: "no\n__skiff_status__500"))]
         #expect(walker.walk(plan).outcome.failed)
     }
+
+    @Test func getURLQuotesTheURLAndChecksTheChecksum() throws {
+        let walker = ProgramWalker(answers: [("sha256sum", ProgramWalker.result(stdout: "changed abc\n"))])
+        let plan = try GetURLModule.plan(arguments(["url": "http://example.com/a b;touch /tmp/pwned", "dest": "/opt/app.tar", "checksum": "sha256:ABC"]))
+        let script = walker.commands(plan)[0]
+        #expect(script.contains(#"'\''http://example.com/a b;touch /tmp/pwned'\''"#), "the URL is one quoted word: \(script)")
+        #expect(script.contains("expected=abc\n"), "checksum compared in lowercase")
+        #expect(walker.walk(plan).outcome.changed)
+        #expect(throws: ModuleError.self) { try GetURLModule.plan(arguments(["url": "u", "dest": "d", "checksum": "md5:x"])) }
+    }
 }

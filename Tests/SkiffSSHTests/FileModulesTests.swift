@@ -1,0 +1,72 @@
+import Foundation
+import SkiffTestSupport
+import Testing
+
+/// lineinfile, get_url and `--diff` on a real host.
+@Suite("file modules on a real host")
+struct FileModulesTests {
+    @Test func lineinfileGetURLAndDiff() async throws {
+        let web = try ScratchDirectory("web")
+        try web.write("app.tar", "release-bytes\n")
+        let sha = try Shell.run(["sha256sum", web.file("app.tar")]).prefix(64)
+        let port = try TestHost.freePort()
+        let server = try Shell.spawn(["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", web.path])
+        defer {
+            kill(server, SIGKILL)
+            Shell.wait(for: server)
+        }
+        let playbook = """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - name: Config file
+                  copy:
+                    content: "port=80\\nname=app\\n"
+                    dest: /tmp/app.conf
+                - name: Port
+                  lineinfile:
+                    path: /tmp/app.conf
+                    regexp: "^port="
+                    line: "port=8080"
+                - name: Extra line
+                  lineinfile:
+                    path: /tmp/app.conf
+                    line: "debug=false"
+                - wait_for:
+                    port: \(port)
+                    timeout: 20
+                - name: Download
+                  get_url:
+                    url: http://127.0.0.1:\(port)/app.tar
+                    dest: /tmp/app.tar
+                    checksum: "sha256:\(sha)"
+                    mode: "0600"
+                - name: Wrong checksum
+                  get_url:
+                    url: http://127.0.0.1:\(port)/app.tar
+                    dest: /tmp/other.tar
+                    checksum: "sha256:\(String(repeating: "0", count: 64))"
+                  ignore_errors: true
+            """
+        let (status, output, fleet) = try await RunnerFeatureTests.run(playbook, extra: ["--diff"])
+        #expect(status == 0, "\(output)")
+        let host = fleet.hosts[0]
+        #expect(try String(contentsOfFile: host.pathInside("/tmp/app.conf"), encoding: .utf8) == "port=8080\nname=app\ndebug=false\n")
+        #expect(try String(contentsOfFile: host.pathInside("/tmp/app.tar"), encoding: .utf8) == "release-bytes\n")
+        let mode = try FileManager.default.attributesOfItem(atPath: host.pathInside("/tmp/app.tar"))[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/other.tar")), "a mismatching download is not kept")
+        #expect(output.contains("did not match"), "\(output)")
+        #expect(output.contains("--- before: /tmp/app.conf\n+++ after: /tmp/app.conf\n@@ -1,2 +1,2 @@\n-port=80\n+port=8080\n name=app\n"), "\(output)")
+        #expect(output.contains("@@ -0,0 +1,2 @@\n+port=80\n+name=app\n"), "a new file's diff")
+
+        // The second run downloads nothing (copy resets the file, so the two lines change it again).
+        let again = try await ExecCommandTests.skiff(
+            ["-i", fleet.inventory, fleet.files.file("playbook.yml"), "--private-key", fleet.key.privateKeyPath,
+             "--known-hosts", fleet.knownHosts, "--no-agent"], environment: ["NO_COLOR": "1"])
+        #expect(again.status == 0)
+        #expect(again.output.contains("TASK [Download] *"), "\(again.output)")
+        #expect(again.output.contains("*\nok: [app1]\n\nTASK [Wrong checksum]"), "the file with the right checksum is kept: \(again.output)")
+        #expect(again.output.contains("app1                       : ok=6     changed=3"), "\(again.output)")
+    }
+}
