@@ -36,16 +36,37 @@ public enum FileModule {
             }
             script += ownershipChecks(arguments, quotedPath: q)
         }
+        // Under --diff: the path's type, mode and ownership before and after, around the script.
+        let showDiff = arguments.diff && !arguments.checkMode
+        if showDiff {
+            let describe = "stat --printf 'type: %F\\nmode: %a\\nowner: %U\\ngroup: %G\\n' -- \(q) 2>/dev/null || echo 'state: absent'"
+            script = ["echo \(diffMarker)", describe, "(", script.joined(separator: "\n"), ")", "rc=$?", "echo \(diffMarker)", describe, "exit $rc"]
+        }
         let step = RemoteStep(.shell(script.joined(separator: "\n")))
         return ModulePlan(.run(step) { result in
-            let changed = result.stdoutText.contains("changed")
+            var output = result.stdoutText
+            var diff: String?
+            if showDiff {
+                let parts = output.split(separator: "\(diffMarker)\n", omittingEmptySubsequences: false).map(String.init)
+                if parts.count == 3 {
+                    // The "before" part holds the description, then the script's own "changed" lines.
+                    let lines = parts[1].split(separator: "\n")
+                    let before = lines.filter { $0 != "changed" }.map { $0 + "\n" }.joined()
+                    diff = UnifiedDiff.render(before: before, after: parts[2], path: path)
+                    output = lines.contains("changed") ? "changed" : ""
+                }
+            }
+            let changed = output.contains("changed")
+            if !changed { diff = nil }
             var fields: OrderedDictionary<String, Value> = ["path": .string(path), "state": .string(state)]
             if !result.succeeded { fields["rc"] = .int(Int(result.exitStatus ?? -1)) }
             return .finish(ModuleOutcome(
                 changed: changed, failed: !result.succeeded,
-                message: result.succeeded ? nil : result.stderrText.trimmingTrailingNewlines, result: fields))
+                message: result.succeeded ? nil : result.stderrText.trimmingTrailingNewlines, result: fields, diff: diff))
         })
     }
+
+    static let diffMarker = "__skiff_state__"
 
     /// `COMMAND && echo changed`, or only `echo changed` under --check.
     static func act(_ command: String, _ arguments: ModuleArguments) -> String {

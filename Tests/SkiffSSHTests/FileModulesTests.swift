@@ -70,3 +70,34 @@ struct FileModulesTests {
         #expect(again.output.contains("app1                       : ok=6     changed=3"), "\(again.output)")
     }
 }
+
+extension FileModulesTests {
+    @Test func fileStateChangesShowUnderDiff() async throws {
+        let (status, output, fleet) = try await RunnerFeatureTests.run("""
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - name: Directory
+                  file:
+                    path: /tmp/data
+                    state: directory
+                    mode: "0750"
+                - name: Again
+                  file:
+                    path: /tmp/data
+                    state: directory
+                    mode: "0750"
+                - name: Broken
+                  file:
+                    path: /tmp/nothing-here
+                    state: file
+                  ignore_errors: true
+            """, extra: ["-D"])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("--- before: /tmp/data\n+++ after: /tmp/data\n@@ -1,1 +1,4 @@\n-state: absent\n+type: directory\n+mode: 750\n+owner: root\n+group: root\n"), "\(output)")
+        #expect(output.components(separatedBy: "--- before: /tmp/data").count == 2, "an unchanged path shows no diff")
+        #expect(output.contains("file /tmp/nothing-here does not exist"), "failures still report: \(output)")
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/data"), isDirectory: &isDirectory) && isDirectory.boolValue)
+    }
+}
