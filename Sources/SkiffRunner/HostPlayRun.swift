@@ -269,6 +269,10 @@ final class HostPlayRun: @unchecked Sendable {
             }
             return TaskResult(status: outcome.skipped ? .skipped : outcome.changed ? .changed : .ok, outcome: outcome)
         } catch let error as UnreachableError {
+            // ignore_unreachable: the host stays in the play (Ansible counts it ok and ignored).
+            if (task.keywords["ignore_unreachable"] ?? play.keywords["ignore_unreachable"])?.isTrue == true {
+                return TaskResult(status: .ignored, outcome: ModuleOutcome(failed: true, message: error.message))
+            }
             unreachable = true
             return TaskResult(status: .unreachable, outcome: ModuleOutcome(failed: true, message: error.message))
         } catch {
