@@ -71,6 +71,15 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        /// The audit log: hash-chained JSON lines, appended under a lock and fsynced; secrets fingerprinted;
+        /// verification and the history queries (list, show, where) over one or several logs.
+        .target(
+            name: "SkiffAudit",
+            dependencies: [
+                "SkiffCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ]
+        ),
         /// Running plays: scheduling, failure policy, handlers, and the variables each host sees.
         .target(
             name: "SkiffRunner",
@@ -84,7 +93,7 @@ let package = Package(
             name: "skiff",
             dependencies: [
                 "SkiffCore", "SkiffSSH", "SkiffInventory", "SkiffPlaybook", "SkiffTemplate", "SkiffModules", "SkiffRunner",
-                .product(name: "OrderedCollections", package: "swift-collections"),
+                "SkiffAudit", .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +102,7 @@ let package = Package(
         .testTarget(name: "SkiffCoreTests", dependencies: ["SkiffCore", "SkiffTestSupport"]),
         .testTarget(name: "SkiffTemplateTests", dependencies: ["SkiffTemplate", "SkiffCore"]),
         .testTarget(name: "SkiffModulesTests", dependencies: ["SkiffModules", "SkiffCore"]),
+        .testTarget(name: "SkiffAuditTests", dependencies: ["SkiffAudit", "SkiffCore", "SkiffTestSupport"]),
         .testTarget(
             name: "SkiffRunnerTests",
             dependencies: ["SkiffRunner", "SkiffInventory", "SkiffPlaybook", "SkiffTemplate", "SkiffCore"],

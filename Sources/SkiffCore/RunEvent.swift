@@ -32,6 +32,10 @@ public struct HostResult: Sendable {
     /// Under `--diff`: how the task changed a file (unified diff).
     public var diff: String?
     public var duration: Duration
+    /// A compose project this task brought up (for the audit log's `deployed` records).
+    public var deployment: Deployment?
+    /// The output of a `no_log` task, which no one sees; the audit log keeps only its fingerprint.
+    public var hiddenOutput: Sensitive<String>?
 
     public init(host: String, task: String, status: TaskStatus, message: String? = nil, rc: Int? = nil,
                 stdout: String? = nil, stderr: String? = nil, item: String? = nil, diff: String? = nil, duration: Duration = .zero) {
@@ -45,6 +49,20 @@ public struct HostResult: Sendable {
         self.stderr = stderr
         self.item = item
         self.duration = duration
+    }
+}
+
+/// A compose project started on a host: its name, the `VERSION` it was started with, and its images
+/// when compose said which.
+public struct Deployment: Sendable, Equatable {
+    public var project: String
+    public var version: String?
+    public var images: [String]
+
+    public init(project: String, version: String?, images: [String] = []) {
+        self.project = project
+        self.version = version
+        self.images = images
     }
 }
 

@@ -15,16 +15,34 @@ public enum SecretNames {
 public struct SecretMask: Sendable {
     public static let placeholder = "********"
     private let secrets: [String]
+    private let replacement: @Sendable (String) -> String
 
-    public init(_ secrets: some Sequence<String>) {
+    /// - Parameter replacement: what a secret becomes (default `********`; with an audit log, its fingerprint).
+    public init(_ secrets: some Sequence<String>, replacement: @escaping @Sendable (String) -> String = { _ in SecretMask.placeholder }) {
         self.secrets = Set(secrets.filter { $0.count >= 4 }).sorted { $0.count > $1.count }
+        self.replacement = replacement
     }
 
     public var isEmpty: Bool { secrets.isEmpty }
 
     public func apply(_ text: String) -> String {
         var result = text
-        for secret in secrets where result.contains(secret) { result = result.replacingAll(secret, with: Self.placeholder) }
+        for secret in secrets where result.contains(secret) { result = result.replacingAll(secret, with: replacement(secret)) }
         return result
+    }
+
+    /// The secret values in some variables: those whose names look secret, at any depth.
+    public static func values(in variables: some Sequence<(key: String, value: Value)>) -> [String] {
+        var found: [String] = []
+        func collect(_ value: Value, secretName: Bool) {
+            switch value {
+            case .dict(let dict): for (key, inner) in dict { collect(inner, secretName: secretName || SecretNames.looksSecret(key)) }
+            case .list(let items): for item in items { collect(item, secretName: secretName) }
+            case .null: break
+            default: if secretName { found.append(value.text) }
+            }
+        }
+        for (key, value) in variables { collect(value, secretName: SecretNames.looksSecret(key)) }
+        return found
     }
 }

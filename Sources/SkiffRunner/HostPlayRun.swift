@@ -25,6 +25,13 @@ final class HostPlayRun: @unchecked Sendable {
     private var taskCounter = 0
     /// How many enclosing blocks have a `rescue` (a failure inside one is not fatal to the batch yet).
     private var rescueDepth = 0
+    /// The secret values the current task can see, masked in everything it reports.
+    private var taskMask = SecretMask([String]())
+
+    /// Masks the values of secret-looking variables (and the connection password) in what a task shows.
+    private func secretMask(_ context: TemplateContext, also extra: [String] = []) -> SecretMask {
+        SecretMask(SecretMask.values(in: context.variables.lazy.map { ($0.key, $0.value) }) + extra, replacement: settings.secretReplacement)
+    }
 
     init(host: String, play: Play, variables: HostVariables, settings: RunSettings, connections: ConnectionPool,
          coordination: BatchCoordination, emit: @escaping @Sendable (RunEvent) -> Void) {
@@ -160,6 +167,7 @@ final class HostPlayRun: @unchecked Sendable {
         emit(.taskStarted(name: name))
         let started = ContinuousClock.now
         let base = context(for: task, blockVars: blockVars)
+        taskMask = secretMask(base)
         let items: [Value]?
         do {
             items = try loopItems(task, base)
@@ -267,7 +275,9 @@ final class HostPlayRun: @unchecked Sendable {
             if outcome.failed {
                 return TaskResult(status: ignoreErrors(task, context) ? .ignored : .failed, outcome: outcome)
             }
-            return TaskResult(status: outcome.skipped ? .skipped : outcome.changed ? .changed : .ok, outcome: outcome)
+            let deployment = settings.checkMode ? nil : DeploymentDetector.detect(
+                task, arguments: arguments, environment: (try? ModuleDispatch.environment(task, context: context)) ?? [:], outcome: outcome)
+            return TaskResult(status: outcome.skipped ? .skipped : outcome.changed ? .changed : .ok, outcome: outcome, deployment: deployment)
         } catch let error as UnreachableError {
             // ignore_unreachable: the host stays in the play (Ansible counts it ok and ignored).
             if (task.keywords["ignore_unreachable"] ?? play.keywords["ignore_unreachable"])?.isTrue == true {
@@ -330,10 +340,10 @@ final class HostPlayRun: @unchecked Sendable {
             base = try await connections.connection(for: host, variables: context.variables)
         }
         let becomeAs = try become(task, context, targetVariables: targetVariables)
-        var secrets = context.variables.filter { SecretNames.looksSecret($0.key) }.values.map(\.text)
-        if let password = becomeAs?.password { secrets.append(password.revealed) }
+        var mask = taskMask
+        if let password = becomeAs?.password { mask = secretMask(context, also: [password.revealed]) }
         let echoing = EchoingConnection(
-            base: base, host: target, mask: SecretMask(secrets), hidden: task?.keywords["no_log"]?.isTrue ?? false, emit: emit)
+            base: base, host: target, mask: mask, hidden: task?.keywords["no_log"]?.isTrue ?? false, emit: emit)
         guard let becomeAs else { return echoing }
         return BecomeConnection(base: echoing, host: target, become: becomeAs, passwordHosts: connections.sudoPasswordHosts)
     }
@@ -372,11 +382,18 @@ final class HostPlayRun: @unchecked Sendable {
         let hidden = task.keywords["no_log"]?.isTrue ?? false
         let outcome = result.outcome
         let message = hidden ? (outcome.failed ? "the output has been hidden due to the fact that 'no_log: true' was specified for this result" : nil) : outcome.message
-        emit(.hostResult(HostResult(
-            host: host, task: name, status: result.status, message: message,
-            rc: outcome.result["rc"]?.intValue, stdout: hidden ? nil : outcome.result["stdout"]?.text,
-            stderr: hidden ? nil : outcome.result["stderr"]?.text, item: hidden ? nil : item.map(\.text),
-            diff: hidden ? nil : outcome.diff, duration: .now - started)))
+        let mask = taskMask
+        var hostResult = HostResult(
+            host: host, task: name, status: result.status, message: message.map(mask.apply),
+            rc: outcome.result["rc"]?.intValue, stdout: hidden ? nil : outcome.result["stdout"].map { mask.apply($0.text) },
+            stderr: hidden ? nil : outcome.result["stderr"].map { mask.apply($0.text) }, item: hidden ? nil : item.map { mask.apply($0.text) },
+            diff: hidden ? nil : outcome.diff.map(mask.apply), duration: .now - started)
+        hostResult.deployment = result.deployment
+        if hidden {
+            let output = [outcome.message, outcome.result["stdout"]?.text, outcome.result["stderr"]?.text].compactMap { $0 }.joined(separator: "\n")
+            hostResult.hiddenOutput = Sensitive(output)
+        }
+        emit(.hostResult(hostResult))
         return !(result.status == .failed || result.status == .unreachable)
     }
 }

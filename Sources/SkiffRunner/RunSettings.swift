@@ -29,6 +29,8 @@ public struct RunSettings: Sendable {
     public var becomeAs: Become
     /// `-D`: changed files show what changed.
     public var diff: Bool
+    /// What a secret value becomes in output and events (`********`, or the audit log's fingerprint).
+    public var secretReplacement: @Sendable (String) -> String = { _ in SecretMask.placeholder }
 
     public init(forks: Int = 50, checkMode: Bool = false, extraVars: OrderedDictionary<String, Value> = [:],
                 limit: Set<String>? = nil, tags: TagFilter = TagFilter(), runID: String,

@@ -6,6 +6,7 @@ import SkiffModules
 struct TaskResult {
     var status: TaskStatus
     var outcome: ModuleOutcome
+    var deployment: Deployment? = nil
 
     var failed: Bool { status == .failed }
 }

@@ -1,0 +1,119 @@
+import OrderedCollections
+import SkiffCore
+
+/// The runs recorded in one or more audit logs (several controllers' logs read as one history), for
+/// `skiff audit list`, `show`, `where` and rollback. Only the record types a question needs are parsed.
+public struct AuditHistory: Sendable {
+    public struct Run: Sendable {
+        public var id: String
+        public var time: String
+        public var started: OrderedDictionary<String, Value>
+        public var finished: OrderedDictionary<String, Value>?
+        public var interrupted = false
+        public var deployed: [Deployed] = []
+
+        public var operatorName: String { started["operator"]?.text ?? "-" }
+        public var ciLabel: String { CIContext.label(started["ci"]) }
+        public var playbooks: [String] { started["playbooks"]?.listValue?.compactMap { $0.dictValue?["path"]?.text } ?? [] }
+        public var hosts: [String] { finished?["hosts"]?.dictValue.map { Array($0.keys) } ?? [] }
+        public var durationMilliseconds: Int? { finished?["duration_ms"]?.intValue }
+        public var rollbackOf: String? { started["rollback_of"]?.text }
+        /// ok, failed, unreachable, interrupted, error, or unfinished (no end record: still running, or killed).
+        public var status: String {
+            guard let finished else { return "unfinished" }
+            if interrupted { return "interrupted" }
+            switch finished["exit_code"]?.intValue {
+            case 0?: return "ok"
+            case 2?: return "failed"
+            case 4?: return "unreachable"
+            case 99?: return "interrupted"
+            default: return "error"
+            }
+        }
+        /// The versions this run deployed, else the `version`/`VERSION` it was given.
+        public var versions: [String] {
+            let deployedVersions = Array(Set(deployed.compactMap(\.version))).sorted()
+            if !deployedVersions.isEmpty { return deployedVersions }
+            let extra = started["extra_vars"]?.dictValue
+            return [extra?["version"] ?? extra?["VERSION"]].compactMap { $0?.text }
+        }
+    }
+
+    public struct Deployed: Sendable {
+        public var run: String
+        public var time: String
+        public var host: String
+        public var project: String
+        public var version: String?
+        public var images: [String]
+        public var operatorName: String
+        public var ci: String
+    }
+
+    public private(set) var runs: [Run] = []
+
+    /// Reads the run-level records of every log. A log that does not exist yet is an empty history.
+    public init(logs: [String]) throws(AuditError) {
+        var byID = OrderedDictionary<String, Run>()
+        var deployed: [(run: String, record: OrderedDictionary<String, Value>, time: String)] = []
+        let wanted: Set<String> = ["run_started", "run_finished", "run_interrupted", "deployed"]
+        for path in logs {
+            guard let bytes = FileIO.readFile(path) else {
+                if access(path, F_OK) != 0 { continue }
+                throw AuditError("cannot read the audit log \(path)")
+            }
+            for record in AuditRecord.split(bytes).records {
+                guard let type = record.type, wanted.contains(type) else { continue }
+                let fields = record.fields
+                guard let run = fields["run"]?.text else { continue }
+                let time = fields["time"]?.text ?? ""
+                switch type {
+                case "run_started": byID[run] = Run(id: run, time: time, started: fields)
+                case "run_finished": byID[run]?.finished = fields
+                case "run_interrupted":
+                    byID[run]?.finished = fields
+                    byID[run]?.interrupted = true
+                default: deployed.append((run, fields, time))
+                }
+            }
+        }
+        for (run, fields, time) in deployed {
+            guard let started = byID[run] else { continue }
+            byID[run]?.deployed.append(Deployed(
+                run: run, time: time, host: fields["host"]?.text ?? "", project: fields["project"]?.text ?? "default",
+                version: fields["version"].flatMap { $0 == .null ? nil : $0.text },
+                images: fields["images"]?.listValue?.map(\.text) ?? [], operatorName: started.operatorName, ci: started.ciLabel))
+        }
+        runs = byID.values.sorted { $0.time < $1.time }
+    }
+
+    /// Every successful deployment, oldest first.
+    public var deployments: [Deployed] { runs.flatMap(\.deployed).sorted { $0.time < $1.time } }
+
+    /// What runs on each host now: the last deployment per host and project.
+    public func current(project: String? = nil, host: String? = nil) -> [Deployed] {
+        var latest = OrderedDictionary<String, Deployed>()
+        for deployment in deployments {
+            if let project, deployment.project != project { continue }
+            if let host, deployment.host != host { continue }
+            latest["\(deployment.host)\u{0}\(deployment.project)"] = deployment
+        }
+        return latest.values.sorted { ($0.host, $0.project) < ($1.host, $1.project) }
+    }
+
+    /// The version a host ran before its current one in a project (nil: the history does not know one).
+    public func previousVersion(host: String, project: String) -> (current: Deployed, previous: String)? {
+        let history = deployments.filter { $0.host == host && $0.project == project }
+        guard let current = history.last, let version = current.version else { return nil }
+        guard let previous = history.dropLast().last(where: { $0.version != nil && $0.version != version })?.version else { return nil }
+        return (current, previous)
+    }
+}
+
+extension Value {
+    var listValue: [Value]? { if case .list(let items) = self { return items } else { return nil } }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

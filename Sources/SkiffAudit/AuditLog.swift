@@ -1,0 +1,145 @@
+import OrderedCollections
+import SkiffCore
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The append-only audit log: one JSON object per line, each carrying its sequence number and `prev`, the
+/// SHA-256 of the previous line's exact bytes, so that any edit, deletion, reordering or insertion breaks
+/// the chain (`AuditVerifier`). Beside it, `LOG.head` holds the last record's number and hash (a change to
+/// the last line, or its removal, shows there) and `LOG.key` the fingerprint key.
+///
+/// Each record is one `write` on an `O_APPEND` descriptor under an exclusive `flock` — runs sharing the log
+/// interleave whole records — and is `fsync`ed before `append` returns. A torn last line (power lost, the
+/// disk filled mid-write) is never appended to: the next writer ends it with a newline and records
+/// `recovered` (offset, size and hash of the torn bytes), chaining on from the last whole record.
+public final class AuditLog: Sendable {
+    public static let genesis = String(repeating: "0", count: 64)
+
+    public let path: String
+    public let key: AuditKey
+    private let fd: Int32
+    private let headFD: Int32
+    /// The end of the file as this process last wrote it, and its last record: when the file is still that
+    /// size under the lock, no one else wrote, and the tail need not be read again.
+    private let last = Mutex<(size: Int64, seq: Int, hash: String)?>(nil)
+
+    /// Opens (creating) the log, its directory (0700) and its key. Fails when any of them cannot be written.
+    public init(path: String) throws(AuditError) {
+        self.path = path
+        let directory = FileIO.parentDirectory(path)
+        guard FileIO.makeDirectories(directory, mode: 0o700) else {
+            throw AuditError("cannot create the audit log's directory \(directory): \(FileIO.errorText())")
+        }
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw AuditError("cannot open the audit log \(path) for writing: \(FileIO.errorText())") }
+        let headFD = open(path + ".head", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard headFD >= 0 else {
+            close(fd)
+            throw AuditError("cannot open \(path).head for writing: \(FileIO.errorText())")
+        }
+        self.fd = fd
+        self.headFD = headFD
+        do {
+            key = try AuditKey.loadOrCreate(forLog: path)
+        } catch {
+            close(fd)
+            close(headFD)
+            throw error
+        }
+    }
+
+    deinit {
+        close(fd)
+        close(headFD)
+    }
+
+    /// Appends one record: `seq`, `prev`, `time`, `type`, then `fields` in their order. Returns its number.
+    @discardableResult
+    public func append(_ type: String, _ fields: OrderedDictionary<String, Value>) throws(AuditError) -> Int {
+        try last.withLock { last throws(AuditError) -> Int in
+            guard flock(fd, LOCK_EX) == 0 else { throw AuditError("cannot lock the audit log \(path): \(FileIO.errorText())") }
+            defer { flock(fd, LOCK_UN) }
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw AuditError("cannot stat the audit log \(path): \(FileIO.errorText())") }
+            var tail: (size: Int64, seq: Int, hash: String)
+            var bytes: [UInt8] = []
+            if let known = last, known.size == Int64(info.st_size) {
+                tail = known
+            } else {
+                let found = try readTail(size: Int64(info.st_size))
+                tail = (Int64(info.st_size), found.seq, found.hash)
+                if let torn = found.torn {
+                    // End the torn line, then say what was there; the chain goes on from the last whole record.
+                    let record = Self.encode(seq: tail.seq + 1, prev: tail.hash, type: "recovered", [
+                        "torn_offset": .int(Int(torn.offset)), "torn_bytes": .int(torn.bytes.count),
+                        "torn_sha256": .string(Hex.sha256(torn.bytes[...])),
+                    ])
+                    bytes = [0x0A] + record + [0x0A]
+                    tail = (tail.size, tail.seq + 1, Hex.sha256(record[...]))
+                }
+            }
+            let record = Self.encode(seq: tail.seq + 1, prev: tail.hash, type: type, fields)
+            bytes += record + [0x0A]
+            guard FileIO.writeAll(fd, bytes), fsync(fd) == 0 else {
+                throw AuditError("cannot write to the audit log \(path): \(FileIO.errorText())")
+            }
+            let hash = Hex.sha256(record[...])
+            last = (tail.size + Int64(bytes.count), tail.seq + 1, hash)
+            writeHead(seq: tail.seq + 1, hash: hash)
+            return tail.seq + 1
+        }
+    }
+
+    static func encode(seq: Int, prev: String, type: String, _ fields: OrderedDictionary<String, Value>) -> [UInt8] {
+        var record: OrderedDictionary<String, Value> = [
+            "seq": .int(seq), "prev": .string(prev), "time": .string(AuditTime.now()), "type": .string(type),
+        ]
+        for (key, value) in fields where record[key] == nil { record[key] = value }
+        return Array(Value.dict(record).json.utf8)
+    }
+
+    /// `SEQ HASH` of the last record, rewritten in place (not fsynced: after a crash it may lag one record
+    /// behind, which `verify` tells apart from tampering).
+    private func writeHead(seq: Int, hash: String) {
+        let text = Array("\(seq) \(hash)\n".utf8)
+        _ = text.withUnsafeBytes { pwrite(headFD, $0.baseAddress, $0.count, 0) }
+        _ = ftruncate(headFD, off_t(text.count))
+    }
+
+    /// The last whole record's number and hash, and the torn bytes after it, if any.
+    private func readTail(size: Int64) throws(AuditError) -> (seq: Int, hash: String, torn: (offset: Int64, bytes: [UInt8])?) {
+        guard size > 0 else { return (0, Self.genesis, nil) }
+        let reader = open(path, O_RDONLY | O_CLOEXEC)
+        guard reader >= 0 else { throw AuditError("cannot read the audit log \(path): \(FileIO.errorText())") }
+        defer { close(reader) }
+        // Read backwards in growing windows until the last two newlines (or the start) are inside.
+        var window: Int64 = 64 * 1024
+        while true {
+            let start = max(0, size - window)
+            let chunk = FileIO.read(reader, at: off_t(start), count: Int(size - start))
+            var torn: (Int64, [UInt8])?
+            var end = chunk.count
+            if chunk.last != 0x0A {
+                guard let newline = chunk.lastIndex(of: 0x0A) else {
+                    if start == 0 { return (0, Self.genesis, (0, chunk)) }
+                    window *= 4
+                    continue
+                }
+                torn = (start + Int64(newline + 1), Array(chunk[(newline + 1)...]))
+                end = newline + 1
+            }
+            // chunk[..<end] ends with "\n": the last whole line is between the newline before it and it.
+            let body = chunk[..<(end - 1)]
+            if let previous = body.lastIndex(of: 0x0A) {
+                let line = chunk[(previous + 1)..<(end - 1)]
+                return (AuditRecord.sequence(in: line) ?? 0, Hex.sha256(line), torn)
+            }
+            if start == 0 {
+                return (AuditRecord.sequence(in: body) ?? 0, Hex.sha256(body), torn)
+            }
+            window *= 4
+        }
+    }
+}

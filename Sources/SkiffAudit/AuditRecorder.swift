@@ -1,0 +1,137 @@
+import OrderedCollections
+import SkiffCore
+import Synchronization
+
+/// Writes one run's records to the audit log as the run happens: `run_started` (before any host is
+/// contacted: if it cannot be written, the run does not start), a `task_result` per host and task after it
+/// finished (with the commands sent and the tails of its output), lock events, `deployed` per host and
+/// compose project for hosts that finished without failure, then `run_finished` — or `run_interrupted`.
+/// A write that fails mid-run is reported once through `onFailure` (the run then starts no new task).
+public final class AuditRecorder: Sendable {
+    public let log: AuditLog
+    public let runID: String
+    /// Output tails kept per record (the end of stdout and of stderr), in characters.
+    public static let tailLimit = 2048
+    static let commandLimit = 20
+
+    private struct State {
+        var play = ""
+        var commands: [String: [String]] = [:]
+        var deployments: [String: OrderedDictionary<String, Deployment>] = [:]
+        var failure: AuditError?
+    }
+
+    private let state = Mutex(State())
+    private let onFailure: @Sendable (AuditError) -> Void
+
+    public init(log: AuditLog, runID: String, onFailure: @escaping @Sendable (AuditError) -> Void) {
+        self.log = log
+        self.runID = runID
+        self.onFailure = onFailure
+    }
+
+    /// The first write failure, if any (the run must then exit non-zero).
+    public var failure: AuditError? { state.withLock { $0.failure } }
+
+    public func fingerprint(_ secret: String) -> String { log.key.fingerprint(secret) }
+
+    /// `run_started`; throws when it cannot be written (the run must not start).
+    public func started(_ fields: OrderedDictionary<String, Value>) throws(AuditError) {
+        var record: OrderedDictionary<String, Value> = ["run": .string(runID)]
+        record.merge(fields) { $1 }
+        try log.append("run_started", record)
+    }
+
+    /// Any other record of this run (lock events, …).
+    public func record(_ type: String, _ fields: OrderedDictionary<String, Value>) {
+        var record: OrderedDictionary<String, Value> = ["run": .string(runID)]
+        record.merge(fields) { $1 }
+        write(type, record)
+    }
+
+    public func handle(_ event: RunEvent) {
+        switch event {
+        case .playStarted(let name, _, _):
+            state.withLock { $0.play = name }
+        case .command(let host, let line):
+            state.withLock { state in
+                if state.commands[host, default: []].count < Self.commandLimit { state.commands[host, default: []].append(line) }
+            }
+        case .hostResult(let result):
+            let (play, commands) = state.withLock { state -> (String, [String]) in
+                defer { state.commands[result.host] = nil }
+                if let deployment = result.deployment, result.status == .ok || result.status == .changed {
+                    state.deployments[result.host, default: [:]][deployment.project] = deployment
+                }
+                return (state.play, state.commands[result.host] ?? [])
+            }
+            var fields: OrderedDictionary<String, Value> = [
+                "run": .string(runID), "host": .string(result.host), "play": .string(play), "task": .string(result.task),
+                "status": .string(result.status.rawValue),
+            ]
+            if let item = result.item { fields["item"] = .string(item) }
+            if let rc = result.rc { fields["rc"] = .int(rc) }
+            fields["duration_ms"] = .int(Self.milliseconds(result.duration))
+            if !commands.isEmpty { fields["commands"] = .list(commands.map(Value.string)) }
+            if let message = result.message { fields["msg"] = .string(Self.tail(message)) }
+            if let stdout = result.stdout, !stdout.isEmpty { fields["stdout_tail"] = .string(Self.tail(stdout)) }
+            if let stderr = result.stderr, !stderr.isEmpty { fields["stderr_tail"] = .string(Self.tail(stderr)) }
+            if let hidden = result.hiddenOutput {
+                fields["no_log"] = .bool(true)
+                fields["output_fingerprint"] = .string(fingerprint(hidden.revealed))
+            }
+            write("task_result", fields)
+        case .taskStarted, .rescued, .warning, .recap:
+            break
+        }
+    }
+
+    /// `deployed` for every host that finished without failure, then `run_finished` or `run_interrupted`.
+    public func finished(_ recaps: [HostRecap], exitCode: Int32, duration: Duration, interrupted: Bool, extra: OrderedDictionary<String, Value> = [:]) {
+        let deployments = state.withLock { $0.deployments }
+        for recap in recaps where recap.failed == 0 && recap.unreachable == 0 {
+            for deployment in deployments[recap.host].map({ Array($0.values) }) ?? [] {
+                var fields: OrderedDictionary<String, Value> = [
+                    "run": .string(runID), "host": .string(recap.host), "project": .string(deployment.project),
+                    "version": deployment.version.map(Value.string) ?? .null,
+                ]
+                if !deployment.images.isEmpty { fields["images"] = .list(deployment.images.map(Value.string)) }
+                fields.merge(extra) { current, _ in current }
+                write("deployed", fields)
+            }
+        }
+        var hosts = OrderedDictionary<String, Value>()
+        for recap in recaps {
+            hosts[recap.host] = .dict([
+                "ok": .int(recap.ok), "changed": .int(recap.changed), "unreachable": .int(recap.unreachable),
+                "failed": .int(recap.failed), "skipped": .int(recap.skipped), "rescued": .int(recap.rescued),
+                "ignored": .int(recap.ignored), "duration_ms": .int(Self.milliseconds(recap.duration)),
+            ])
+        }
+        write(interrupted ? "run_interrupted" : "run_finished", [
+            "run": .string(runID), "exit_code": .int(Int(exitCode)), "duration_ms": .int(Self.milliseconds(duration)),
+            "hosts": .dict(hosts),
+        ])
+    }
+
+    private func write(_ type: String, _ fields: OrderedDictionary<String, Value>) {
+        do {
+            try log.append(type, fields)
+        } catch {
+            let first = state.withLock { state -> Bool in
+                defer { if state.failure == nil { state.failure = error } }
+                return state.failure == nil
+            }
+            if first { onFailure(error) }
+        }
+    }
+
+    static func tail(_ text: String) -> String {
+        guard text.count > tailLimit else { return text }
+        return "…(\(text.count - tailLimit) characters before)…" + String(text.suffix(tailLimit))
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+}
