@@ -94,6 +94,7 @@ let package = Package(
             dependencies: [
                 "SkiffCore", "SkiffSSH", "SkiffInventory", "SkiffPlaybook", "SkiffTemplate", "SkiffModules", "SkiffRunner",
                 "SkiffAudit", .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

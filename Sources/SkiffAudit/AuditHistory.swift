@@ -110,10 +110,6 @@ public struct AuditHistory: Sendable {
     }
 }
 
-extension Value {
-    var listValue: [Value]? { if case .list(let items) = self { return items } else { return nil } }
-}
-
 #if canImport(Glibc)
 import Glibc
 #endif

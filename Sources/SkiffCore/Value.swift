@@ -32,6 +32,11 @@ public enum Value: Sendable, Hashable {
         }
     }
 
+    public var listValue: [Value]? {
+        if case .list(let items) = self { return items }
+        return nil
+    }
+
     public var dictValue: OrderedDictionary<String, Value>? {
         if case .dict(let dict) = self { return dict }
         return nil

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OrderedCollections
+import SkiffAudit
 import SkiffCore
 import SkiffInventory
 import SkiffPlaybook
@@ -16,10 +17,19 @@ struct PlaybookCommand: AsyncParsableCommand {
         abstract: "Run playbooks, as ansible-playbook does (also --syntax-check, --list-hosts, --list-tasks).",
         discussion: """
             Exit status: 0 success, 2 a host failed, 4 a host was unreachable, 5 invalid input (found before \
-            any host is contacted), 1 any other error.
+            any host is contacted), 99 interrupted, 1 any other error (the audit log cannot be written, …).
             """
     )
 
+    @OptionGroup var options: PlaybookOptions
+
+    func run() async throws {
+        try await options.execute()
+    }
+}
+
+/// The options of a playbook run (shared by `skiff PLAYBOOK` and `skiff rollback`).
+struct PlaybookOptions: ParsableArguments {
     @OptionGroup var connection: ConnectionOptions
 
     @Option(name: [.customShort("f"), .long], help: "How many hosts to work on at once (default 50, or $SKIFF_FORKS, or ansible.cfg's forks).")
@@ -84,9 +94,16 @@ struct PlaybookCommand: AsyncParsableCommand {
         guard output == "human" || output == "json" else { throw ValidationError("--output must be human or json") }
     }
 
-    func run() async throws {
+    @Option(name: .long, help: "The audit log to append to (default $SKIFF_AUDIT_LOG, ansible.cfg [skiff] audit_log, else $XDG_STATE_HOME/skiff/audit.jsonl).")
+    var auditLog: String?
+
+    func execute(rollbackOf: String? = nil, versionOverride: String? = nil) async throws {
         do {
-            let extra = try ExtraVariables.parse(extraVars)
+            var extra = try ExtraVariables.parse(extraVars)
+            if let versionOverride {
+                extra["version"] = .string(versionOverride)
+                extra["VERSION"] = .string(versionOverride)
+            }
             let loaded = try playbooks.map { try PlaybookLoader().load($0) }
             if syntaxCheck && !listHosts && !listTasks {
                 for playbook in loaded { Console.out("\nplaybook: \(playbook.path)") }
@@ -96,7 +113,7 @@ struct PlaybookCommand: AsyncParsableCommand {
             let hosts = try InventoryLoader().load(sources: sources, playbookDirectory: playbooks.first.map(Self.directory))
             let limited = try limit.map { Set(try HostPattern.limit($0, in: hosts)) }
             guard listHosts || listTasks else {
-                throw ExitCode(try await runPlaybooks(loaded, inventory: hosts, extra: extra, limit: limited))
+                throw ExitCode(try await runPlaybooks(loaded, inventory: hosts, sources: sources, extra: extra, limit: limited, rollbackOf: rollbackOf))
             }
             for playbook in loaded {
                 try PlaybookListing(inventory: hosts, extraVars: extra, limit: limited, tags: tagFilter)
@@ -114,8 +131,28 @@ struct PlaybookCommand: AsyncParsableCommand {
         }
     }
 
-    /// Runs the plays over SSH and returns the exit status.
-    private func runPlaybooks(_ playbooks: [Playbook], inventory: Inventory, extra: OrderedDictionary<String, Value>, limit: Set<String>?) async throws -> Int32 {
+    /// Runs the plays over SSH and returns the exit status. The run is recorded in the audit log; when
+    /// `run_started` cannot be written, no host is contacted (exit 1).
+    private func runPlaybooks(
+        _ playbooks: [Playbook], inventory: Inventory, sources: [String], extra: OrderedDictionary<String, Value>,
+        limit: Set<String>?, rollbackOf: String?
+    ) async throws -> Int32 {
+        let began = ContinuousClock.now
+        let runID = RunID.make()
+        let stop = StopRequest()
+        let recorder: AuditRecorder
+        do {
+            let log = try AuditLog(path: AuditLocation.resolve(option: auditLog))
+            recorder = AuditRecorder(log: log, runID: runID) { error in
+                Console.error("\(error.message); no new task will start")
+                stop.request()
+            }
+            try recorder.started(RunStartedRecord.fields(
+                recorder: recorder, playbooks: playbooks, sources: sources, extra: extra, options: self, rollbackOf: rollbackOf))
+        } catch {
+            Console.error("\(error.message): the run does not start without its audit record")
+            return 1
+        }
         let options = connection.sshOptions()
         let factory = SSHConnectionFactory(
             options: options, knownHosts: try KnownHosts.load(files: options.knownHostsFiles),
@@ -124,12 +161,12 @@ struct PlaybookCommand: AsyncParsableCommand {
             verbosity: verbose, color: Console.isTerminal && Environment.value("NO_COLOR") == nil, progress: Console.isTerminal)
         let json = output == "json" ? JSONLinesReporter() : nil
         let junitReport = (junit ?? Environment.value("SKIFF_JUNIT")).map(JUnitReporter.init(path:))
-        let stop = StopRequest()
-        let settings = RunSettings(
-            forks: forks, checkMode: check, extraVars: extra, limit: limit, tags: tagFilter,
-            runID: UUID().uuidString.lowercased().prefix(12).description, stop: stop,
+        var settings = RunSettings(
+            forks: forks, checkMode: check, extraVars: extra, limit: limit, tags: tagFilter, runID: runID, stop: stop,
             become: become, becomeAs: Become(user: becomeUser ?? "root", password: try becomePassword()), diff: diff)
+        settings.secretReplacement = { recorder.fingerprint($0) }
         let runner = PlaybookRunner(inventory: inventory, settings: settings, connections: ConnectionPool(factory: factory)) { event in
+            recorder.handle(event)
             if let json { json.handle(event) } else { console.handle(event) }
             junitReport?.handle(event)
         }
@@ -137,11 +174,19 @@ struct PlaybookCommand: AsyncParsableCommand {
         defer { signals.cancel() }
         let recaps = try await runner.run(playbooks)
         try junitReport?.write()
-        if stop.isRequested {
+        let interrupted = stop.isRequested && recorder.failure == nil
+        var status = HostRecap.exitCode(recaps)
+        if interrupted {
             Console.error("interrupted: no new task was started after the signal; always sections and cleanup ran")
-            return 99
+            status = 99
         }
-        return HostRecap.exitCode(recaps)
+        recorder.finished(recaps, exitCode: recorder.failure == nil ? status : 1, duration: .now - began, interrupted: interrupted,
+                          extra: rollbackOf.map { ["rollback_of": .string($0)] } ?? [:])
+        if let failure = recorder.failure {
+            Console.error("the audit log could not be written (\(failure.message)): the run is not trustworthy")
+            return 1
+        }
+        return status
     }
 
     /// The sudo password, read once when asked for (-K, a file, or $SKIFF_BECOME_PASSWORD).

@@ -38,7 +38,9 @@ struct ConsoleOutputTests {
         let command = [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath,
                        "--known-hosts", fleet.knownHosts, "--no-agent"].map { "'\($0)'" }.joined(separator: " ")
         // `script` gives the command a terminal, as a person's shell would.
-        let output = try await offPool { try Shell.run(["script", "-qfec", command, "/dev/null"], environment: ["NO_COLOR": "1"]) }
+        let output = try await offPool {
+            try Shell.run(["script", "-qfec", command, "/dev/null"], environment: ["NO_COLOR": "1", "SKIFF_AUDIT_LOG": ExecCommandTests.sharedAuditLog])
+        }
         #expect(output.contains("[Slow on app2] 1/2 hosts done"), "\(output)")
         #expect(output.contains("\r\u{1B}[K"), "the progress line is erased before the next output")
         #expect(output.contains("PLAY RECAP"))

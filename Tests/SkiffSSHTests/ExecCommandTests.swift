@@ -12,8 +12,14 @@ struct ExecCommandTests {
     }
 
     /// Runs skiff and returns its exit status and output.
+    /// Where test runs write their audit records unless a test names its own log: one log for the whole
+    /// test process, which many runs append to at once.
+    static let sharedAuditLog = "/var/tmp/skiff-tests/audit-\(getpid()).jsonl"
+
     static func skiff(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
-        try await offPool {
+        var environment = environment
+        if environment["SKIFF_AUDIT_LOG"] == nil { environment["SKIFF_AUDIT_LOG"] = sharedAuditLog }
+        return try await offPool {
             do {
                 return (0, try Shell.run([skiff] + arguments, environment: environment))
             } catch let failure as Shell.Failure {

@@ -1,0 +1,67 @@
+import Crypto
+import Foundation
+import OrderedCollections
+import SkiffAudit
+import SkiffCore
+import SkiffPlaybook
+
+/// What `run_started` says about a run: who (user@host), from which CI job, the command line, the
+/// playbooks and inventory files with their SHA-256, extra vars, limit, tags, check mode. Secret values
+/// (extra vars whose names look secret) appear only as fingerprints, in the command line too.
+enum RunStartedRecord {
+    static func fields(
+        recorder: AuditRecorder, playbooks: [Playbook], sources: [String], extra: OrderedDictionary<String, Value>,
+        options: PlaybookOptions, rollbackOf: String?
+    ) -> OrderedDictionary<String, Value> {
+        let mask = SecretMask(SecretMask.values(in: extra.lazy.map { ($0.key, $0.value) }), replacement: recorder.fingerprint)
+        var fields: OrderedDictionary<String, Value> = [
+            "skiff_version": .string(SkiffVersion.current),
+            "operator": .string(operatorName()),
+            "controller_pid": .int(Int(getpid())),
+            "ci": CIContext.current().map(Value.dict) ?? .null,
+            "command_line": .string(mask.apply(ShellQuote.join(CommandLine.arguments))),
+            "playbooks": .list(playbooks.map { file($0.path) }),
+            "inventory": .list(sources.map { FileManager.default.fileExists(atPath: $0) ? file($0) : .dict(["hosts": .string($0)]) }),
+            "extra_vars": fingerprinted(.dict(extra), recorder: recorder, secret: false),
+            "limit": options.limit.map(Value.string) ?? .null,
+            "tags": .list(options.tags.map(Value.string)),
+            "skip_tags": .list(options.skipTags.map(Value.string)),
+            "check_mode": .bool(options.check),
+        ]
+        if let rollbackOf { fields["rollback_of"] = .string(rollbackOf) }
+        return fields
+    }
+
+    static func operatorName() -> String {
+        var name = Environment.value("USER") ?? Environment.value("LOGNAME")
+        if name == nil, let entry = getpwuid(getuid()) { name = String(cString: entry.pointee.pw_name) }
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count)
+        let hostname = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return "\(name ?? "unknown")@\(hostname)"
+    }
+
+    /// `{path, sha256}` of a file (a directory: its path only).
+    static func file(_ path: String) -> Value {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: path) else {
+            return .dict(["path": .string(path)])
+        }
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return .dict(["path": .string(path), "sha256": .string(digest)])
+    }
+
+    /// Values under secret-looking names become fingerprints, at any depth.
+    static func fingerprinted(_ value: Value, recorder: AuditRecorder, secret: Bool) -> Value {
+        switch value {
+        case .dict(let dict):
+            var result = OrderedDictionary<String, Value>()
+            for (key, inner) in dict { result[key] = fingerprinted(inner, recorder: recorder, secret: secret || SecretNames.looksSecret(key)) }
+            return .dict(result)
+        case .list(let items): return .list(items.map { fingerprinted($0, recorder: recorder, secret: secret) })
+        case .null: return .null
+        default: return secret ? .string(recorder.fingerprint(value.text)) : value
+        }
+    }
+}
