@@ -17,8 +17,9 @@ struct ExecCommandTests {
     static let sharedAuditLog = "/var/tmp/skiff-tests/audit-\(getpid()).jsonl"
 
     static func skiff(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
-        var environment = environment
-        if environment["SKIFF_AUDIT_LOG"] == nil { environment["SKIFF_AUDIT_LOG"] = sharedAuditLog }
+        var withLog = environment
+        if withLog["SKIFF_AUDIT_LOG"] == nil { withLog["SKIFF_AUDIT_LOG"] = sharedAuditLog }
+        let environment = withLog
         return try await offPool {
             do {
                 return (0, try Shell.run([skiff] + arguments, environment: environment))
