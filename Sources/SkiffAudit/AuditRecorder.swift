@@ -81,6 +81,10 @@ public final class AuditRecorder: Sendable {
                 fields["output_fingerprint"] = .string(fingerprint(hidden.revealed))
             }
             write("task_result", fields)
+        case .lock(let host, let action, let detail):
+            var fields: OrderedDictionary<String, Value> = ["run": .string(runID), "host": .string(host)]
+            if let detail { fields["message"] = .string(detail) }
+            write("lock_\(action)", fields)
         case .taskStarted, .rescued, .warning, .recap:
             break
         }

@@ -13,6 +13,8 @@ public enum RunEvent: Sendable {
     case command(host: String, line: String)
     /// A block's rescue succeeded on this host: its earlier failure counts as rescued, not failed.
     case rescued(host: String)
+    /// The deploy lock on a host: acquired, waiting, refused, stale, broken, released, lost.
+    case lock(host: String, action: String, detail: String?)
     /// Hosts that matched no task, an unmatched pattern, a warning.
     case warning(String)
     case recap([HostRecap])

@@ -14,6 +14,7 @@ final class HostPlayRun: @unchecked Sendable {
     let settings: RunSettings
     let connections: ConnectionPool
     let coordination: BatchCoordination
+    let locks: HostLocks?
     let emit: @Sendable (RunEvent) -> Void
 
     /// `set_fact` and `register` results, which later tasks see.
@@ -34,7 +35,8 @@ final class HostPlayRun: @unchecked Sendable {
     }
 
     init(host: String, play: Play, variables: HostVariables, settings: RunSettings, connections: ConnectionPool,
-         coordination: BatchCoordination, emit: @escaping @Sendable (RunEvent) -> Void) {
+         coordination: BatchCoordination, locks: HostLocks?, emit: @escaping @Sendable (RunEvent) -> Void) {
+        self.locks = locks
         self.host = host
         self.play = play
         self.variables = variables
@@ -56,6 +58,9 @@ final class HostPlayRun: @unchecked Sendable {
 
     /// Runs the play's tasks, then the handlers that were notified. Returns false when the host failed.
     func run() async -> Bool {
+        if locks != nil && !stopRequested {
+            guard await takeLock() else { return false }
+        }
         if play.gatherFacts && !stopRequested {
             guard await gatherFacts() else { return false }
         }
@@ -71,6 +76,23 @@ final class HostPlayRun: @unchecked Sendable {
             }
         }
         return ok && !unreachable
+    }
+
+    /// Takes the host's deploy lock before its first task; a host whose lock another run holds fails.
+    private func takeLock() async -> Bool {
+        guard let locks else { return true }
+        let started = ContinuousClock.now
+        do {
+            let connection = try await connections.connection(for: host, variables: variables.context(for: host).variables)
+            try await locks.acquire(host, connection: connection, stop: settings.stop)
+            return true
+        } catch let error as UnreachableError {
+            unreachable = true
+            emit(.hostResult(HostResult(host: host, task: "Deploy lock", status: .unreachable, message: error.message, duration: .now - started)))
+        } catch {
+            emit(.hostResult(HostResult(host: host, task: "Deploy lock", status: .failed, message: "\(error)", duration: .now - started)))
+        }
+        return false
     }
 
     /// One command collects the facts; an unreachable host stops here.
@@ -165,6 +187,7 @@ final class HostPlayRun: @unchecked Sendable {
     private func runEachItem(_ task: Task, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
         let name = (try? Template(task.displayName).render(context(for: task, blockVars: blockVars))) ?? task.displayName
         emit(.taskStarted(name: name))
+        await locks?.heartbeatIfDue(host)
         let started = ContinuousClock.now
         let base = context(for: task, blockVars: blockVars)
         taskMask = secretMask(base)

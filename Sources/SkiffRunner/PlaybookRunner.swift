@@ -31,12 +31,15 @@ public struct PlaybookRunner: Sendable {
         }
         var dropped = Set<String>()
         let states = HostStates(inventory: inventory)
+        // Check mode changes nothing on the hosts, the lock included.
+        let locks = settings.lock.flatMap { settings.checkMode ? nil : HostLocks(settings: $0, runID: settings.runID, emit: emitAndCount) }
         for playbook in playbooks {
             for play in playbook.plays {
                 if _Concurrency.Task.isCancelled || settings.stop.isRequested { break }
-                dropped.formUnion(try await run(play, playbook: playbook, skipping: dropped, states: states, emit: emitAndCount))
+                dropped.formUnion(try await run(play, playbook: playbook, skipping: dropped, states: states, locks: locks, emit: emitAndCount))
             }
         }
+        await locks?.releaseAll()
         await connections.closeAll()
         let recaps = recorder.recaps
         emit(.recap(recaps))
@@ -44,7 +47,7 @@ public struct PlaybookRunner: Sendable {
     }
 
     /// Runs one play; returns the hosts that became unreachable.
-    private func run(_ play: Play, playbook: Playbook, skipping dropped: Set<String>, states: HostStates, emit: @escaping @Sendable (RunEvent) -> Void) async throws -> Set<String> {
+    private func run(_ play: Play, playbook: Playbook, skipping dropped: Set<String>, states: HostStates, locks: HostLocks?, emit: @escaping @Sendable (RunEvent) -> Void) async throws -> Set<String> {
         var patternVariables = play.vars
         patternVariables.merge(settings.extraVars) { $1 }
         let pattern = try Template(play.hosts, location: play.location).render(TemplateContext(variables: patternVariables))
@@ -63,7 +66,7 @@ public struct PlaybookRunner: Sendable {
         var unreachable = Set<String>()
         var failedSoFar = 0
         for batch in Batches.split(hosts, serial: play.keywords["serial"]) where !settings.stop.isRequested {
-            let outcomes = await runBatch(batch, play: play, variables: variables, emit: emit)
+            let outcomes = await runBatch(batch, play: play, variables: variables, locks: locks, emit: emit)
             unreachable.formUnion(outcomes.filter { $0.value == .unreachable }.map(\.key))
             failedSoFar += outcomes.values.filter { $0 != .ok }.count
             if Batches.shouldStop(failed: failedSoFar, total: hosts.count, play: play) {
@@ -76,7 +79,7 @@ public struct PlaybookRunner: Sendable {
 
     enum HostEnd: Sendable { case ok, failed, unreachable }
 
-    private func runBatch(_ hosts: [String], play: Play, variables: HostVariables, emit: @escaping @Sendable (RunEvent) -> Void) async -> [String: HostEnd] {
+    private func runBatch(_ hosts: [String], play: Play, variables: HostVariables, locks: HostLocks?, emit: @escaping @Sendable (RunEvent) -> Void) async -> [String: HostEnd] {
         await withTaskGroup(of: (String, HostEnd).self) { group in
             var next = 0
             var results: [String: HostEnd] = [:]
@@ -90,7 +93,7 @@ public struct PlaybookRunner: Sendable {
                 group.addTask {
                     let run = HostPlayRun(
                         host: host, play: play, variables: variables, settings: settings, connections: connections,
-                        coordination: coordination, emit: emit)
+                        coordination: coordination, locks: locks, emit: emit)
                     let ok = await run.run()
                     return (host, run.unreachable ? .unreachable : ok ? .ok : .failed)
                 }

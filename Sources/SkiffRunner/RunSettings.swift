@@ -29,6 +29,8 @@ public struct RunSettings: Sendable {
     public var becomeAs: Become
     /// `-D`: changed files show what changed.
     public var diff: Bool
+    /// The deploy lock each host is taken under (nil: `--no-lock`).
+    public var lock: LockSettings?
     /// What a secret value becomes in output and events (`********`, or the audit log's fingerprint).
     public var secretReplacement: @Sendable (String) -> String = { _ in SecretMask.placeholder }
 

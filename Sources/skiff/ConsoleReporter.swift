@@ -56,6 +56,16 @@ final class ConsoleReporter: Sendable {
             guard verbosity >= 3 else { break }
             let clear = state.withLock { takeProgress(&$0) }
             Console.out(clear + "<\(host)> EXEC \(line)")
+        case .lock(let host, let action, let detail):
+            // Refusals show as the host's failed "Deploy lock" result; these are worth a line of their own.
+            guard ["waiting", "broken", "lost"].contains(action) || verbosity >= 2 else { break }
+            let text: String
+            switch action {
+            case "waiting": text = "\(host): waiting for the deploy lock, held by \(detail ?? "another run")"
+            case "lost": text = "\(host): the deploy lock was no longer this run's at the end (broken by someone else?)"
+            default: text = "\(host): deploy lock \(action)" + (detail.map { ": \($0)" } ?? "")
+            }
+            handle(.warning(text))
         case .warning(let text):
             let clear = state.withLock { takeProgress(&$0) }
             if !clear.isEmpty { Console.write(clear) }

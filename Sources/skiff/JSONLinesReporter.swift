@@ -31,6 +31,11 @@ struct JSONLinesReporter: Sendable {
             fields["event"] = .string("command")
             fields["host"] = .string(host)
             fields["command"] = .string(line)
+        case .lock(let host, let action, let detail):
+            fields["event"] = .string("lock")
+            fields["host"] = .string(host)
+            fields["action"] = .string(action)
+            if let detail { fields["msg"] = .string(detail) }
         case .rescued(let host):
             fields["event"] = .string("rescued")
             fields["host"] = .string(host)

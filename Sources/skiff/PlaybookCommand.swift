@@ -94,6 +94,18 @@ struct PlaybookOptions: ParsableArguments {
         guard output == "human" || output == "json" else { throw ValidationError("--output must be human or json") }
     }
 
+    @Flag(name: .long, help: "Do not take the deploy lock (~/.skiff/lock) on the hosts.")
+    var noLock = false
+
+    @Option(name: .long, help: "Wait up to this many seconds for a deploy lock another run holds (default: fail the host at once).")
+    var lockWait: Int = 0
+
+    @Option(name: .long, help: "Seconds without a heartbeat after which a deploy lock is stale (default 900).")
+    var lockTTL: Int = 900
+
+    @Flag(name: .long, help: "Break stale deploy locks (recorded in the audit log).")
+    var breakStaleLocks = false
+
     @Option(name: .long, help: "The audit log to append to (default $SKIFF_AUDIT_LOG, ansible.cfg [skiff] audit_log, else $XDG_STATE_HOME/skiff/audit.jsonl).")
     var auditLog: String?
 
@@ -165,6 +177,13 @@ struct PlaybookOptions: ParsableArguments {
             forks: forks, checkMode: check, extraVars: extra, limit: limit, tags: tagFilter, runID: runID, stop: stop,
             become: become, becomeAs: Become(user: becomeUser ?? "root", password: try becomePassword()), diff: diff)
         settings.secretReplacement = { recorder.fingerprint($0) }
+        if !noLock {
+            settings.lock = LockSettings(ttlSeconds: lockTTL, waitSeconds: lockWait, breakStale: breakStaleLocks, info: [
+                "operator": .string(RunStartedRecord.operatorName()), "controller_pid": .int(Int(getpid())),
+                "ci_job": .string(CIContext.current().map { CIContext.label(.dict($0)) } ?? ""),
+                "playbook": .string(playbooks.map(\.path).joined(separator: ",")), "time": .string(AuditTime.now()),
+            ])
+        }
         let runner = PlaybookRunner(inventory: inventory, settings: settings, connections: ConnectionPool(factory: factory)) { event in
             recorder.handle(event)
             if let json { json.handle(event) } else { console.handle(event) }

@@ -71,7 +71,9 @@ public final class TestHost: @unchecked Sendable {
         try directory.write("bin/docker", Self.dockerShim(log: directory.file("docker.log"), failures: directory.path), mode: 0o755)
         try directory.write("authorized_keys", configuration.authorizedKeys.joined(separator: "\n") + "\n", mode: 0o600)
 
-        var setup = ["mount -t tmpfs -o mode=1777 tmpfs /tmp"]
+        // A private /tmp, and ~/.skiff (the deploy lock) of its own, as on a separate machine.
+        try FileManager.default.createDirectory(atPath: "/root/.skiff", withIntermediateDirectories: true)
+        var setup = ["mount -t tmpfs -o mode=1777 tmpfs /tmp", "mount -t tmpfs -o mode=700 tmpfs /root/.skiff"]
         // A test host is a clean server: root's shell start-up files on this machine (bash sources
         // ~/.bashrc for commands run by sshd) are hidden behind an empty file.
         let empty = try directory.write("empty", "")

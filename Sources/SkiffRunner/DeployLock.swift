@@ -1,0 +1,96 @@
+import OrderedCollections
+import SkiffCore
+import SkiffModules
+
+/// The deploy lock on a host: the directory `~/.skiff/lock` (made with `mkdir`, which is atomic) holding
+/// `info.json` about its holder (run id, operator, controller host and pid, CI job, playbook, time). The
+/// file's modification time is the heartbeat; a lock whose heartbeat is older than the TTL is stale.
+/// Ages are measured with the host's own clock, so controllers with skewed clocks agree.
+public enum DeployLock {
+    public struct Holder: Sendable, Equatable {
+        /// Seconds since the holder's last heartbeat.
+        public var age: Int
+        public var info: OrderedDictionary<String, Value>
+
+        public var description: String {
+            let run = info["run"]?.text ?? "?"
+            let who = info["operator"]?.text ?? "?"
+            let job = info["ci_job"]?.text ?? ""
+            let ci = job.isEmpty ? "" : " (CI: \(job))"
+            let since = info["time"]?.text ?? "?"
+            return "run \(run) by \(who)\(ci), since \(since), heartbeat \(age) s ago"
+        }
+    }
+
+    public enum Attempt: Sendable, Equatable {
+        case acquired
+        /// A stale lock was removed and this run took it.
+        case broke(Holder)
+        case held(Holder)
+    }
+
+    static let lock = "\"$HOME/.skiff/lock\""
+
+    /// Takes the lock unless someone holds it; with `breakStale`, removes a lock older than `ttl` first.
+    /// The holder's information arrives on stdin.
+    public static func acquire(info: String, ttlSeconds: Int, breakStale: Bool) -> RemoteStep {
+        RemoteStep(.shell("""
+            umask 077; lock=\(lock)
+            mkdir -p "$HOME/.skiff" || exit 3
+            info=$(cat)
+            if mkdir "$lock" 2>/dev/null; then printf '%s\\n' "$info" > "$lock/info.json"; echo acquired; exit 0; fi
+            age=$(( $(date +%s) - $(stat -c %Y "$lock/info.json" 2>/dev/null || stat -c %Y "$lock" 2>/dev/null || date +%s) ))
+            if [ \(breakStale ? 1 : 0) = 1 ] && [ "$age" -gt \(ttlSeconds) ]; then
+                old=$(cat "$lock/info.json" 2>/dev/null)
+                rm -rf "$lock" && mkdir "$lock" 2>/dev/null && printf '%s\\n' "$info" > "$lock/info.json" && { echo "broke $age"; printf '%s\\n' "$old"; exit 0; }
+            fi
+            echo "held $age"; cat "$lock/info.json" 2>/dev/null; exit 0
+            """), stdin: Sensitive(Array(info.utf8)))
+    }
+
+    public static func parse(_ result: CommandResult) throws -> Attempt {
+        guard result.succeeded else {
+            throw ModuleError("cannot take the deploy lock ~/.skiff/lock: \(result.stderrText.trimmingCharacters(in: " \n"))")
+        }
+        let lines = result.stdoutText.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+        let words = (lines.first ?? "").split(separator: " ")
+        let holder = Holder(age: words.count > 1 ? Int(words[1]) ?? 0 : 0,
+                            info: (lines.count > 1 ? (try? JSONParser.parse(lines[1]))?.dictValue : nil) ?? [:])
+        switch words.first {
+        case "acquired": return .acquired
+        case "broke": return .broke(holder)
+        case "held": return .held(holder)
+        default: throw ModuleError("unexpected answer from the deploy lock: \(result.stdoutText.prefix(200))")
+        }
+    }
+
+    /// Refreshes the heartbeat, if the lock is still this run's.
+    public static func heartbeat(run: String) -> RemoteStep {
+        RemoteStep(.shell("lock=\(lock); grep -q \(ShellQuote.quote(run)) \"$lock/info.json\" 2>/dev/null && touch \"$lock/info.json\"; true"))
+    }
+
+    /// Removes the lock if it is still this run's.
+    public static func release(run: String) -> RemoteStep {
+        RemoteStep(.shell("lock=\(lock); if grep -q \(ShellQuote.quote(run)) \"$lock/info.json\" 2>/dev/null; then rm -rf \"$lock\" && echo released; fi; true"))
+    }
+
+    /// The holder, or "free".
+    public static func status() -> RemoteStep {
+        RemoteStep(.shell("""
+            lock=\(lock)
+            if [ -d "$lock" ]; then echo "held $(( $(date +%s) - $(stat -c %Y "$lock/info.json" 2>/dev/null || stat -c %Y "$lock") ))"; cat "$lock/info.json" 2>/dev/null; else echo free; fi
+            """))
+    }
+
+    /// Removes whatever lock is there (`skiff lock release`), printing what it held.
+    public static func forceRelease() -> RemoteStep {
+        RemoteStep(.shell("lock=\(lock); if [ -d \"$lock\" ]; then echo \"held 0\"; cat \"$lock/info.json\" 2>/dev/null; rm -rf \"$lock\"; else echo free; fi"))
+    }
+
+    /// The holder from `status`/`forceRelease` output (nil: free).
+    public static func holder(_ result: CommandResult) -> Holder? {
+        guard result.stdoutText.hasPrefix("held") else { return nil }
+        if case .held(let holder)? = try? parse(result) { return holder }
+        return nil
+    }
+}

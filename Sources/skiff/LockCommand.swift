@@ -1,0 +1,115 @@
+import ArgumentParser
+import OrderedCollections
+import SkiffAudit
+import SkiffCore
+import SkiffInventory
+import SkiffModules
+import SkiffRunner
+import SkiffSSH
+
+/// `skiff lock status|release`: who holds the deploy lock on each host; remove one by hand.
+struct LockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lock", abstract: "Show or release the deploy locks on hosts.",
+        subcommands: [LockStatusCommand.self, LockReleaseCommand.self])
+}
+
+/// Hosts from an inventory, and how to reach them.
+struct LockTargets: ParsableArguments {
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: [.customShort("i"), .long], help: "Inventory file, directory or comma-separated host list (repeatable).")
+    var inventory: [String] = []
+
+    @Option(name: [.customShort("l"), .long], help: "Only hosts matching this pattern.")
+    var limit: String?
+
+    /// Runs `step` on every selected host in parallel; returns each host's result or error, by host name.
+    func run(_ step: RemoteStep, hosts only: [String]? = nil) async throws -> [(host: String, result: Result<CommandResult, Error>)] {
+        let loaded = try InventoryLoader().load(sources: inventory.isEmpty ? ConfiguredDefaults.current.inventory : inventory, playbookDirectory: nil)
+        var hosts = try HostPattern.limit(limit ?? "all", in: loaded)
+        if let only { hosts = hosts.filter(only.contains) }
+        let options = connection.sshOptions()
+        let factory = SSHConnectionFactory(
+            options: options, knownHosts: try KnownHosts.load(files: options.knownHostsFiles),
+            defaultUser: connection.defaultUser, credentials: try connection.credentials())
+        return await withTaskGroup(of: (String, Result<CommandResult, Error>).self) { group in
+            for host in hosts {
+                group.addTask {
+                    do {
+                        let variables = Dictionary(uniqueKeysWithValues: loaded.variables(of: host).map { ($0.key, $0.value) })
+                        let target = try await factory.connect(host: host, variables: variables)
+                        defer { _Concurrency.Task { await target.close() } }
+                        return (host, .success(try await target.run(step, timeout: .seconds(30))))
+                    } catch {
+                        return (host, .failure(error))
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
+        }
+    }
+}
+
+struct LockStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Who holds the deploy lock on each host.")
+
+    @OptionGroup var targets: LockTargets
+    @Option(help: "Seconds without a heartbeat after which a lock counts as stale (default 900).") var lockTTL: Int = 900
+
+    func run() async throws {
+        var rows = [["HOST", "LOCK", "HOLDER"]]
+        for (host, result) in try await targets.run(DeployLock.status()) {
+            switch result {
+            case .success(let output):
+                if let holder = DeployLock.holder(output) {
+                    rows.append([host, holder.age > lockTTL ? "stale" : "held", holder.description])
+                } else {
+                    rows.append([host, "free", ""])
+                }
+            case .failure(let error):
+                rows.append([host, "unknown", "\(error)"])
+            }
+        }
+        Console.out(Table.render(rows))
+    }
+}
+
+struct LockReleaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "release", abstract: "Remove the deploy lock on hosts, whoever holds it (recorded in the audit log).")
+
+    @OptionGroup var targets: LockTargets
+    @Option(name: .long, help: "The host to release (repeatable).") var host: [String]
+    @Option(name: .long, help: "The audit log to record the release in.") var auditLog: String?
+
+    func validate() throws {
+        guard !host.isEmpty else { throw ValidationError("name the host(s) with --host") }
+    }
+
+    func run() async throws {
+        let recorder: AuditRecorder
+        do {
+            recorder = AuditRecorder(log: try AuditLog(path: AuditLocation.resolve(option: auditLog)), runID: RunID.make()) { _ in }
+            try recorder.started(["command": "lock release", "operator": .string(RunStartedRecord.operatorName()),
+                                  "ci": CIContext.current().map(Value.dict) ?? .null, "hosts": .list(host.map(Value.string))])
+        } catch {
+            Console.error("\(error.message): nothing is released without its audit record")
+            throw ExitCode(1)
+        }
+        var status: Int32 = 0
+        for (name, result) in try await targets.run(DeployLock.forceRelease(), hosts: host) {
+            switch result {
+            case .success(let output):
+                let holder = DeployLock.holder(output)
+                recorder.record("lock_released_by_operator", ["host": .string(name), "message": .string(holder?.description ?? "no lock was held")])
+                Console.out("\(name): " + (holder.map { "released the lock of \($0.description)" } ?? "no lock was held"))
+            case .failure(let error):
+                Console.error("\(name): \(error)")
+                status = 4
+            }
+        }
+        recorder.finished([], exitCode: status, duration: .zero, interrupted: false)
+        if status != 0 { throw ExitCode(status) }
+    }
+}

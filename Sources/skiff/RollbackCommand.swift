@@ -1,0 +1,70 @@
+import ArgumentParser
+import SkiffAudit
+import SkiffCore
+import SkiffInventory
+
+/// `skiff rollback PLAYBOOK -i INV`: re-runs the deploy playbook on each host with the version it ran
+/// before its current one (from the audit log; `--to` names one), `version` and `VERSION` set to it.
+/// Refuses, naming the host and the reason, when the history does not know what to go back to.
+struct RollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Deploy the version each host ran before its current one (from the audit log), or --to VERSION.")
+
+    @OptionGroup var options: PlaybookOptions
+    @Option(help: "The compose project to roll back (needed when a host runs several).") var project: String?
+    @Option(help: "Roll back to this version instead of the previous one.") var to: String?
+
+    func run() async throws {
+        let logPath = AuditLocation.resolve(option: options.auditLog)
+        let history = try AuditHistory(logs: [logPath])
+        let sources = options.inventory.isEmpty ? ConfiguredDefaults.current.inventory : options.inventory
+        let inventory = try InventoryLoader().load(sources: sources, playbookDirectory: options.playbooks.first.map(PlaybookOptions.directory))
+        let hosts = try HostPattern.limit(options.limit ?? "all", in: inventory)
+        var targets: [(host: String, version: String, from: AuditHistory.Deployed?)] = []
+        var refusals: [String] = []
+        for host in hosts {
+            let current = history.current(project: project, host: host)
+            if current.count > 1 {
+                refusals.append("\(host): runs several projects (\(current.map(\.project).joined(separator: ", "))); name one with --project")
+                continue
+            }
+            if let to {
+                targets.append((host, to, current.first))
+            } else if let deployed = current.first {
+                if let previous = history.previousVersion(host: host, project: deployed.project) {
+                    targets.append((host, previous.previous, deployed))
+                } else {
+                    refusals.append("\(host): the audit log knows no version of \(deployed.project) before \(deployed.version ?? "?"); give --to VERSION")
+                }
+            } else {
+                refusals.append("\(host): no deployment\(project.map { " of \($0)" } ?? "") is recorded in \(logPath); give --to VERSION")
+            }
+        }
+        guard refusals.isEmpty else {
+            for refusal in refusals { Console.error("rollback refused for \(refusal)") }
+            throw ExitCode(1)
+        }
+        guard !targets.isEmpty else {
+            Console.error("rollback: no host selected")
+            throw ExitCode(1)
+        }
+        for target in targets {
+            Console.out("\(target.host): \(target.from.map { "\($0.project) \($0.version ?? "?")" } ?? "?") -> \(target.version)")
+        }
+        var worst: Int32 = 0
+        let versions = Array(Set(targets.map(\.version))).sorted()
+        for version in versions {
+            let group = targets.filter { $0.version == version }
+            var run = options
+            run.limit = group.map(\.host).joined(separator: ",")
+            let rollbackOf = Array(Set(group.compactMap { $0.from?.run })).sorted().joined(separator: ",")
+            do {
+                try await run.execute(rollbackOf: rollbackOf.isEmpty ? "unknown" : rollbackOf, versionOverride: version)
+            } catch let exit as ExitCode {
+                worst = max(worst, exit.rawValue)
+            }
+        }
+        if worst != 0 { throw ExitCode(worst) }
+    }
+}
