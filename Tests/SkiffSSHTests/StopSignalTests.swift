@@ -25,7 +25,8 @@ struct StopSignalTests {
         let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let pid = try Shell.spawn(
             [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath,
-             "--known-hosts", fleet.knownHosts, "--no-agent"], stdout: output, stderr: output)
+             "--known-hosts", fleet.knownHosts, "--no-agent"], stdout: output, stderr: output,
+            environment: ["SKIFF_AUDIT_LOG": fleet.files.file("audit.jsonl")])
         close(output)
         let hosts = fleet.hosts
         let allStarted = try await offPool { () -> Bool in
@@ -45,5 +46,9 @@ struct StopSignalTests {
             #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/after")), "no new task started after the signal")
         }
         #expect(text.contains("interrupted"))
+        let audit = try String(contentsOfFile: fleet.files.file("audit.jsonl"), encoding: .utf8)
+        #expect(audit.contains("\"type\": \"run_interrupted\""), "the audit log says the run was interrupted")
+        #expect(audit.contains("\"exit_code\": 99"))
+        #expect(audit.components(separatedBy: "\"type\": \"lock_released\"").count == fleet.hosts.count + 1, "every host's lock was released")
     }
 }

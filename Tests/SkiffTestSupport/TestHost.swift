@@ -135,6 +135,11 @@ public final class TestHost: @unchecked Sendable {
         try directory.write("docker-fail", words + "\n")
     }
 
+    /// The docker shim succeeds again.
+    public func stopFailingDocker() {
+        try? FileManager.default.removeItem(atPath: directory.file("docker-fail"))
+    }
+
     /// The `docker` stand-in: records argv, VERSION, DOCKER_CONFIG, stdin of `login --password-stdin`,
     /// and the content hash of compose files passed with -f; fails when docker-fail says so.
     static func dockerShim(log: String, failures: String) -> String {

@@ -1,0 +1,201 @@
+import Foundation
+import SkiffTestSupport
+import Testing
+
+/// The audit log, the deploy lock and rollback with the real binary on real hosts.
+@Suite("audit end to end")
+struct AuditEndToEndTests {
+    static let canaries = ["canary-registry-pw-4711", "canary-nolog-value-4712", "canary-ansible-pw-4713", "canary-token-4714"]
+
+    static func skiff(_ fleet: DeployEndToEndTests.Fleet, _ arguments: [String], log: String, inventory: String? = nil) async throws -> (status: Int32, output: String) {
+        try await ExecCommandTests.skiff(
+            arguments + ["-i", inventory ?? fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"],
+            environment: ["SKIFF_AUDIT_LOG": log, "REGISTRY_URL": "registry.example.com", "REGISTRY_USER": "ci",
+                          "REGISTRY_PASSWORD": canaries[0], "NO_COLOR": "1", "CI": "true", "GITHUB_ACTIONS": "true",
+                          "GITHUB_SERVER_URL": "https://github.example", "GITHUB_REPOSITORY": "acme/shop", "GITHUB_RUN_ID": "991",
+                          "GITHUB_WORKFLOW": "release", "GITHUB_SHA": "abc123"])
+    }
+
+    static func audit(_ arguments: [String], log: String) async throws -> (status: Int32, output: String) {
+        try await ExecCommandTests.skiff(["audit"] + arguments + ["--audit-log", log], environment: ["NO_COLOR": "1"])
+    }
+
+    @Test func deploysFailuresAndARollbackAreRecordedAndWhereKnowsEachHost() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(2)
+        let log = fleet.files.file("state/audit.jsonl")
+        // app1 has an SSH password in the inventory (never used: the key is accepted first) — a canary.
+        let inventory = try fleet.files.write("hosts-canary.ini", try String(contentsOfFile: fleet.inventory, encoding: .utf8)
+            .replacingOccurrences(of: "app1 ansible_host", with: "app1 ansible_password=\(Self.canaries[2]) ansible_host"))
+        let playbook = "\(DeployEndToEndTests.repository)/playbooks/deploy.yml"
+        let noLog = try fleet.files.write("nolog.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - name: A secret output
+                  shell: echo {{ secret_value }}
+                  no_log: true
+                  vars:
+                    secret_value: \(Self.canaries[1])
+            """)
+        #expect(try await Self.skiff(fleet, [noLog], log: log, inventory: inventory).status == 0)
+        for version in ["1.0.0", "1.0.1"] {
+            let run = try await Self.skiff(fleet, [playbook, "-e", "version=\(version)", "-e", "api_token=\(Self.canaries[3])"], log: log, inventory: inventory)
+            #expect(run.status == 0, "\(run.output)")
+        }
+        try fleet.hosts[1].failDocker(when: "up")
+        let failed = try await Self.skiff(fleet, [playbook, "-e", "version=1.0.2"], log: log, inventory: inventory)
+        #expect(failed.status == 2, "\(failed.output)")
+        fleet.hosts[1].stopFailingDocker()
+
+        let rollback = try await Self.skiff(fleet, ["rollback", playbook], log: log, inventory: inventory)
+        #expect(rollback.status == 0, "\(rollback.output)")
+        #expect(rollback.output.contains("app1: app 1.0.2 -> 1.0.1"), "\(rollback.output)")
+        #expect(rollback.output.contains("app2: app 1.0.1 -> 1.0.0"), "the failed 1.0.2 never counted on app2")
+        let versions = fleet.hosts[0].dockerLog.split(separator: "\n").filter { $0.hasPrefix("env: VERSION=") && !$0.hasPrefix("env: VERSION=<unset>") }
+        #expect(versions.last?.hasPrefix("env: VERSION=1.0.1") == true, "app1 went back to 1.0.1: \(versions)")
+
+        let place = try await Self.audit(["where"], log: log)
+        let rows = place.output.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).prefix(3).joined(separator: " ") }
+        #expect(rows.contains("app1 app 1.0.1") && rows.contains("app2 app 1.0.0"), "\(place.output)")
+        #expect(place.output.contains("acme/shop / release #991"), "the CI job is named: \(place.output)")
+        let version = try await Self.audit(["where", "--version", "1.0.0", "--json"], log: log)
+        #expect(version.output.split(separator: "\n").count == 1 && version.output.contains("\"host\": \"app2\""), "\(version.output)")
+
+        let list = try await Self.audit(["list"], log: log)
+        let statuses = list.output.split(separator: "\n").dropFirst().map { line in
+            line.split(separator: " ").contains("failed") ? "failed" : line.contains("ok (rollback)") ? "rollback" : "ok"
+        }
+        // The rollback is one run per target version (app1 to 1.0.1, app2 to 1.0.0).
+        #expect(statuses == ["rollback", "rollback", "failed", "ok", "ok", "ok"], "newest first: \(list.output)")
+        let failedOnly = try await Self.audit(["list", "--status", "failed", "--json"], log: log)
+        #expect(failedOnly.output.split(separator: "\n").count == 1 && failedOnly.output.contains("\"versions\": [\"1.0.2\"]"), "\(failedOnly.output)")
+        let onHost = try await Self.audit(["list", "--host", "app2", "--version", "1.0.1", "--json"], log: log)
+        #expect(onHost.output.split(separator: "\n").count == 1, "\(onHost.output)")
+
+        let runID = try #require(failedOnly.output.firstMatch(of: /"run": "([0-9a-f-]+)"/)?.1)
+        let show = try await Self.audit(["show", String(runID.prefix(18))], log: log)
+        #expect(show.status == 0)
+        let app2 = try #require(show.output.range(of: "\napp2\n"))
+        let app1 = try #require(show.output.range(of: "\napp1\n"))
+        #expect(app2.lowerBound < app1.lowerBound, "the failed host comes first")
+        #expect(show.output.contains("failed     Start the new version rc=1"), "\(show.output)")
+        #expect(show.output.contains("$ VERSION=1.0.2 /bin/sh -c 'docker compose -p app -f /tmp/docker-compose.yml up -d'"), "\(show.output)")
+
+        let html = fleet.files.file("report.html")
+        #expect(try await Self.audit(["report", String(runID), "--html", html], log: log).status == 0)
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("<span class=\"badge failed\">failed</span>") && page.contains("href=\"https://github.example/acme/shop/actions/runs/991\""))
+
+        #expect(try await Self.audit(["verify"], log: log).status == 0)
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        for canary in Self.canaries { #expect(!text.contains(canary), "\(canary) is not in the audit log in clear") }
+        #expect(text.contains("\"api_token\": \"hmac-sha256:"), "secret extra vars are fingerprinted")
+        #expect(text.contains("\"output_fingerprint\": \"hmac-sha256:"), "no_log output is fingerprinted")
+        #expect(text.contains("\"type\": \"lock_acquired\"") && text.contains("\"type\": \"lock_released\""))
+        #expect(text.contains("\"rollback_of\": "))
+    }
+
+    @Test func anUnwritableAuditLogRefusesTheRun() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let run = try await Self.skiff(fleet, ["\(DeployEndToEndTests.repository)/playbooks/deploy.yml", "-e", "version=1"], log: "/dev/full")
+        #expect(run.status == 1, "\(run.output)")
+        #expect(run.output.contains("the run does not start without its audit record"))
+        #expect(fleet.hosts[0].dockerLog.isEmpty, "no host was contacted")
+    }
+
+    @Test func theDeployLockStopsASecondRunWaitsAndBreaksStaleLocks() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let log = fleet.files.file("audit.jsonl")
+        let slow = try fleet.files.write("slow.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - shell: touch /tmp/slow-started; sleep 2
+            """)
+        let quick = try fleet.files.write("quick.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - shell: date +%s%N > /tmp/quick-ran
+            """)
+        async let first = Self.skiff(fleet, [slow], log: log)
+        let started = try await offPool { () -> Bool in
+            for _ in 0..<500 {
+                if FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/slow-started")) { return true }
+                usleep(10_000)
+            }
+            return false
+        }
+        #expect(started)
+        let refused = try await Self.skiff(fleet, [quick], log: log)
+        #expect(refused.status == 2, "\(refused.output)")
+        #expect(refused.output.contains("the deploy lock is held by run "), "\(refused.output)")
+        let waited = try await Self.skiff(fleet, [quick, "--lock-wait", "30"], log: log)
+        #expect(waited.status == 0, "\(waited.output)")
+        #expect(waited.output.contains("waiting for the deploy lock"))
+        #expect(try await first.status == 0)
+        #expect(FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/quick-ran")))
+        #expect(try await Self.audit(["verify"], log: log).status == 0, "three runs wrote one valid chain at once")
+
+        // A lock left by a controller that died long ago.
+        let lock = fleet.hosts[0].pathInside("/root/.skiff/lock")
+        try FileManager.default.createDirectory(atPath: lock, withIntermediateDirectories: true)
+        try #"{"run": "dead-run", "operator": "gone@old-ci"}"#.write(toFile: lock + "/info.json", atomically: false, encoding: .utf8)
+        _ = try Shell.run(["touch", "-d", "2 hours ago", lock + "/info.json"])
+        let stale = try await Self.skiff(fleet, [quick], log: log)
+        #expect(stale.status == 2)
+        #expect(stale.output.contains("the deploy lock is stale: run dead-run by gone@old-ci"), "\(stale.output)")
+        let status = try await ExecCommandTests.skiff(["lock", "status", "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath,
+                                                       "--known-hosts", fleet.knownHosts, "--no-agent"])
+        #expect(status.output.contains("app1  stale  run dead-run by gone@old-ci"), "\(status.output)")
+        let broken = try await Self.skiff(fleet, [quick, "--break-stale-locks"], log: log)
+        #expect(broken.status == 0, "\(broken.output)")
+        #expect(try String(contentsOfFile: log, encoding: .utf8).contains("\"type\": \"lock_broken\""))
+        #expect(!FileManager.default.fileExists(atPath: lock), "released at the end of the run")
+
+        try FileManager.default.createDirectory(atPath: lock, withIntermediateDirectories: true)
+        try #"{"run": "other"}"#.write(toFile: lock + "/info.json", atomically: false, encoding: .utf8)
+        let released = try await ExecCommandTests.skiff(
+            ["lock", "release", "--host", "app1", "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath,
+             "--known-hosts", fleet.knownHosts, "--no-agent", "--audit-log", log])
+        #expect(released.status == 0, "\(released.output)")
+        #expect(!FileManager.default.fileExists(atPath: lock))
+        #expect(try String(contentsOfFile: log, encoding: .utf8).contains("\"type\": \"lock_released_by_operator\""))
+    }
+
+    @Test func aControllerKilledMidRunLeavesAVerifiableLogThatTheNextRunContinues() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let log = fleet.files.file("audit.jsonl")
+        let slow = try fleet.files.write("slow.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - shell: echo first
+                - shell: touch /tmp/second-started; sleep 30
+            """)
+        let pid = try Shell.spawn(
+            [ExecCommandTests.skiff, "-i", fleet.inventory, slow, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"],
+            environment: ["SKIFF_AUDIT_LOG": log])
+        let started = try await offPool { () -> Bool in
+            for _ in 0..<1000 {
+                if FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/second-started")) { return true }
+                usleep(10_000)
+            }
+            return false
+        }
+        #expect(started)
+        kill(pid, SIGKILL)
+        _ = try await offPool { Shell.wait(for: pid) }
+        let verify = try await Self.audit(["verify"], log: log)
+        #expect(verify.status == 0, "whole records only: \(verify.output)")
+        #expect(try await Self.audit(["list", "--status", "unfinished", "--json"], log: log).output.split(separator: "\n").count == 1)
+
+        // The killed run's lock is still on the host (it goes stale after its TTL); this run does not lock.
+        let quick = try fleet.files.write("quick.yml", "- hosts: app\n  gather_facts: false\n  tasks:\n    - shell: \"true\"\n")
+        let next = try await Self.skiff(fleet, [quick, "--no-lock"], log: log)
+        #expect(next.status == 0, "\(next.output)")
+        let after = try await Self.audit(["verify"], log: log)
+        #expect(after.status == 0, "the next run continued the chain: \(after.output)")
+        #expect(try await Self.audit(["list", "--json"], log: log).output.split(separator: "\n").count == 2)
+    }
+}
