@@ -58,9 +58,6 @@ final class HostPlayRun: @unchecked Sendable {
 
     /// Runs the play's tasks, then the handlers that were notified. Returns false when the host failed.
     func run() async -> Bool {
-        if locks != nil && !stopRequested {
-            guard await takeLock() else { return false }
-        }
         if play.gatherFacts && !stopRequested {
             guard await gatherFacts() else { return false }
         }
@@ -76,23 +73,6 @@ final class HostPlayRun: @unchecked Sendable {
             }
         }
         return ok && !unreachable
-    }
-
-    /// Takes the host's deploy lock before its first task; a host whose lock another run holds fails.
-    private func takeLock() async -> Bool {
-        guard let locks else { return true }
-        let started = ContinuousClock.now
-        do {
-            let connection = try await connections.connection(for: host, variables: variables.context(for: host).variables)
-            try await locks.acquire(host, connection: connection, stop: settings.stop)
-            return true
-        } catch let error as UnreachableError {
-            unreachable = true
-            emit(.hostResult(HostResult(host: host, task: "Deploy lock", status: .unreachable, message: error.message, duration: .now - started)))
-        } catch {
-            emit(.hostResult(HostResult(host: host, task: "Deploy lock", status: .failed, message: "\(error)", duration: .now - started)))
-        }
-        return false
     }
 
     /// One command collects the facts; an unreachable host stops here.
@@ -361,6 +341,8 @@ final class HostPlayRun: @unchecked Sendable {
             }
         } else {
             base = try await connections.connection(for: host, variables: context.variables)
+            // The deploy lock is taken with the first command on the host (once per run).
+            try await locks?.acquire(host, connection: base, stop: settings.stop)
         }
         let becomeAs = try become(task, context, targetVariables: targetVariables)
         var mask = taskMask

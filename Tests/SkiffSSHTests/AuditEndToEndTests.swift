@@ -110,7 +110,7 @@ struct AuditEndToEndTests {
             - hosts: app
               gather_facts: false
               tasks:
-                - shell: touch /tmp/slow-started; sleep 2
+                - shell: touch /tmp/slow-started; sleep 6
             """)
         let quick = try fleet.files.write("quick.yml", """
             - hosts: app
@@ -120,7 +120,7 @@ struct AuditEndToEndTests {
             """)
         async let first = Self.skiff(fleet, [slow], log: log)
         let started = try await offPool { () -> Bool in
-            for _ in 0..<500 {
+            for _ in 0..<3000 {
                 if FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/slow-started")) { return true }
                 usleep(10_000)
             }
@@ -130,7 +130,7 @@ struct AuditEndToEndTests {
         let refused = try await Self.skiff(fleet, [quick], log: log)
         #expect(refused.status == 2, "\(refused.output)")
         #expect(refused.output.contains("the deploy lock is held by run "), "\(refused.output)")
-        let waited = try await Self.skiff(fleet, [quick, "--lock-wait", "30"], log: log)
+        let waited = try await Self.skiff(fleet, [quick, "--lock-wait", "60"], log: log)
         #expect(waited.status == 0, "\(waited.output)")
         #expect(waited.output.contains("waiting for the deploy lock"))
         #expect(try await first.status == 0)
