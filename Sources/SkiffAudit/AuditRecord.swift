@@ -44,10 +44,31 @@ public struct AuditRecord: Sendable {
     /// The string after `key` within the record's head (the first 256 bytes); escapes are not expected there.
     static func string(after key: [UInt8], in line: ArraySlice<UInt8>) -> String? {
         let head = line.prefix(256)
-        guard let range = head.firstRange(of: key) else { return nil }
-        let start = range.upperBound
+        guard let start = offset(of: key, in: head) else { return nil }
         guard let end = head[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
         return String(decoding: head[start..<end], as: UTF8.self)
+    }
+
+    /// Where `needle` ends in `haystack` (the index after its last byte), or nil. A plain byte loop: the
+    /// generic collection search costs allocations per call, and the history reads every record's head.
+    public static func offset(of needle: [UInt8], in haystack: ArraySlice<UInt8>) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { pin -> Int? in
+                let first = pin[0]
+                var index = 0
+                let last = hay.count - pin.count
+                while index <= last {
+                    if hay[index] == first {
+                        var matched = 1
+                        while matched < pin.count && hay[index + matched] == pin[matched] { matched += 1 }
+                        if matched == pin.count { return haystack.startIndex + index + pin.count }
+                    }
+                    index += 1
+                }
+                return nil
+            }
+        }
     }
 
     /// The records of a file's bytes, one per line; `tornTail` holds bytes after the last newline.

@@ -18,7 +18,7 @@ public struct RunDetail: Sendable {
         let needle = Array(run.id.utf8)
         for path in logs {
             guard let bytes = FileIO.readFile(path) else { continue }
-            for record in AuditRecord.split(bytes).records where record.bytes.prefix(320).firstRange(of: needle) != nil {
+            for record in AuditRecord.split(bytes).records where AuditRecord.offset(of: needle, in: record.bytes.prefix(320)) != nil {
                 let fields = record.fields
                 guard fields["run"]?.text == run.id else { continue }
                 switch fields["type"]?.text {
