@@ -199,3 +199,31 @@ struct AuditEndToEndTests {
         #expect(try await Self.audit(["list", "--json"], log: log).output.split(separator: "\n").count == 2)
     }
 }
+
+extension AuditEndToEndTests {
+    @Test func aWriteFailureMidRunStartsNoNewTaskRunsCleanupAndExitsOne() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        // A log on a tiny filesystem: run_started fits, the task results soon do not.
+        let small = fleet.files.file("small")
+        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+        _ = try Shell.run(["mount", "-t", "tmpfs", "-o", "size=12k", "tmpfs", small])
+        defer { _ = try? Shell.run(["umount", small]) }
+        let playbook = try fleet.files.write("chatty.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - block:
+                    - shell: "head -c 3000 /dev/zero | tr '\\\\0' x; echo {{ item }} >> /tmp/ran"
+                      loop: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+                    - shell: touch /tmp/after
+                  always:
+                    - shell: touch /tmp/cleaned
+            """)
+        let run = try await Self.skiff(fleet, [playbook], log: small + "/audit.jsonl")
+        #expect(run.status == 1, "\(run.output)")
+        #expect(run.output.contains("cannot write to the audit log"), "\(run.output)")
+        let host = fleet.hosts[0]
+        #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/after")), "no new task started")
+        #expect(FileManager.default.fileExists(atPath: host.pathInside("/tmp/cleaned")), "cleanup ran")
+    }
+}
