@@ -32,7 +32,7 @@ struct SFTPUpload {
             }
         }
         try write(sftp: sftp, to: temporary)
-        try rename(temporary, to: destination)
+        try rename(sftp: sftp, temporary, to: destination)
         completed = true
     }
 
@@ -123,9 +123,16 @@ struct SFTPUpload {
         }
     }
 
-    /// `rename(2)` on the host (`mv -f` in one directory): atomic, and it replaces an existing file,
-    /// which SFTP version 3's rename refuses to do.
-    private func rename(_ from: String, to: String) throws {
+    /// Moves the upload into place atomically. SFTP's own rename comes first — it costs no command on the
+    /// host — and succeeds when nothing is at the destination yet (OpenSSH links the new name, then unlinks
+    /// the old). SFTP version 3 refuses to replace an existing file, so then `mv -f` (rename(2) in one
+    /// directory: atomic, and it replaces) does it.
+    private func rename(sftp: OpaquePointer, _ from: String, to: String) throws {
+        let flags = Int(LIBSSH2_SFTP_RENAME_OVERWRITE | LIBSSH2_SFTP_RENAME_ATOMIC | LIBSSH2_SFTP_RENAME_NATIVE)
+        let renamed = try session.drive(deadline, until: { $0 == LIBSSH2_ERROR_EAGAIN }, onTimeout: timedOut) {
+            libssh2_sftp_rename_ex(sftp, from, UInt32(from.utf8.count), to, UInt32(to.utf8.count), flags)
+        }
+        if renamed == 0 { return }
         let result = try ChannelExec(
             session: session, command: RemoteCommand(ShellQuote.join(["mv", "-f", "--", from, to])), onOutput: nil
         ).run()

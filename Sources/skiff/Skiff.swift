@@ -9,6 +9,21 @@ struct Skiff: AsyncParsableCommand {
         subcommands: [PlaybookCommand.self, ExecCommand.self, UploadCommand.self, InventoryCommand.self, AuditCommand.self, LockCommand.self, RollbackCommand.self],
         defaultSubcommand: PlaybookCommand.self
     )
+
+    static func main() async {
+        ResidentMemory.limitReadAround()
+        ResidentMemory.raiseOpenFileLimit()
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 enum SkiffVersion {

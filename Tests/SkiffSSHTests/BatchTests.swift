@@ -116,3 +116,29 @@ extension BatchTests {
         #expect(output.contains("down                       : ok=2     changed=0   unreachable=0   failed=0   skipped=0   rescued=0   ignored=1"), "\(output)")
     }
 }
+
+extension ConfigurationTests {
+    @Test func theOpenFileLimitIsRaisedForManyConnections() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let marker = fleet.files.file("limits.txt")
+        let playbook = try fleet.files.write("limits.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - shell: grep 'Max open files' /proc/$PPID/limits > \(marker)
+                  delegate_to: localhost
+            """)
+        let command = [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath,
+                       "--known-hosts", fleet.knownHosts, "--no-agent"].map { "'\($0)'" }.joined(separator: " ")
+        let (status, output) = try await offPool { () -> (Int32, String) in
+            do {
+                return (0, try Shell.run(["/bin/sh", "-c", "ulimit -Sn 256 && exec \(command)"], environment: ["SKIFF_AUDIT_LOG": ExecCommandTests.sharedAuditLog]))
+            } catch let failure as Shell.Failure {
+                return (failure.status, failure.output)
+            }
+        }
+        #expect(status == 0, "\(output)")
+        let words = try String(contentsOfFile: marker, encoding: .utf8).split(separator: " ").filter { !$0.isEmpty }
+        #expect(words.count >= 5 && words[3] == words[4] && words[3] != "256", "soft limit raised to the hard one: \(words)")
+    }
+}
