@@ -58,7 +58,7 @@ public struct AuditHistory: Sendable {
         var deployed: [(run: String, record: OrderedDictionary<String, Value>, time: String)] = []
         let wanted: Set<String> = ["run_started", "run_finished", "run_interrupted", "deployed"]
         for path in logs {
-            guard let bytes = FileIO.readFile(path) else {
+            guard let bytes = FileContents.read(path) else {
                 if access(path, F_OK) != 0 { continue }
                 throw AuditError("cannot read the audit log \(path)")
             }

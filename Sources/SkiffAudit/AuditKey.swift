@@ -27,7 +27,7 @@ public struct AuditKey: Sendable {
             return AuditKey(bytes: bytes)
         }
         guard errno == EEXIST else { throw AuditError("cannot create the audit key \(path): \(FileIO.errorText())") }
-        guard let text = FileIO.readFile(path), let bytes = Hex.decode(String(decoding: text, as: UTF8.self)), bytes.count >= 16 else {
+        guard let text = FileContents.read(path), let bytes = Hex.decode(String(decoding: text, as: UTF8.self)), bytes.count >= 16 else {
             throw AuditError("cannot read the audit key \(path) (it should hold 64 hex digits)")
         }
         return AuditKey(bytes: bytes)

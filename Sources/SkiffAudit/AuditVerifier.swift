@@ -21,7 +21,7 @@ public enum AuditVerifier {
 
     public static func verify(path: String) -> Report {
         var report = Report(path: path)
-        guard let bytes = FileIO.readFile(path) else {
+        guard let bytes = FileContents.read(path) else {
             report.broken = (0, "cannot read \(path)")
             return report
         }
@@ -76,7 +76,7 @@ public enum AuditVerifier {
         if let tail {
             report.tornTail = (records.count + 1, tail.count)
         }
-        if let head = FileIO.readFile(path + ".head") {
+        if let head = FileContents.read(path + ".head") {
             let words = String(decoding: head, as: UTF8.self).split(whereSeparator: { $0 == " " || $0 == "\n" })
             if words.count == 2, let headSeq = Int(words[0]) {
                 // A torn last line may be the record the head names (its write was cut short after the fact).

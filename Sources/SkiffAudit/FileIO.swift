@@ -34,16 +34,6 @@ enum FileIO {
         return Array(buffer[..<total])
     }
 
-    /// The whole file, or nil when it cannot be opened.
-    static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return nil }
-        return read(fd, at: 0, count: Int(info.st_size))
-    }
-
     /// `mkdir -p` with the given mode for directories it creates.
     static func makeDirectories(_ path: String, mode: mode_t) -> Bool {
         var current = path.hasPrefix("/") ? "" : "."

@@ -17,7 +17,7 @@ public struct RunDetail: Sendable {
         self.run = run
         let needle = Array(run.id.utf8)
         for path in logs {
-            guard let bytes = FileIO.readFile(path) else { continue }
+            guard let bytes = FileContents.read(path) else { continue }
             for record in AuditRecord.split(bytes).records where AuditRecord.offset(of: needle, in: record.bytes.prefix(320)) != nil {
                 let fields = record.fields
                 guard fields["run"]?.text == run.id else { continue }

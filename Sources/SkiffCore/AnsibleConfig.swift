@@ -62,7 +62,7 @@ public struct AnsibleConfig: Sendable, Equatable {
         if let home = Environment.value("HOME") { candidates.append(home + "/.ansible.cfg") }
         candidates.append("/etc/ansible/ansible.cfg")
         for candidate in candidates {
-            if let text = readFile(candidate) { return AnsibleConfig(path: candidate, text: text) }
+            if let bytes = FileContents.read(candidate) { return AnsibleConfig(path: candidate, text: String(decoding: bytes, as: UTF8.self)) }
         }
         return AnsibleConfig()
     }
@@ -70,18 +70,5 @@ public struct AnsibleConfig: Sendable, Equatable {
     private static var currentDirectoryIsWorldWritable: Bool {
         var info = stat()
         return stat(".", &info) == 0 && info.st_mode & S_IWOTH != 0
-    }
-
-    private static func readFile(_ path: String) -> String? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count <= 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -30,6 +30,9 @@ public final class HostStates: Sendable {
         state = Mutex(initial)
     }
 
+    /// The host's inventory variables (its groups' and its own, merged once per run).
+    func inventoryVariables(of host: String) -> OrderedDictionary<String, Value>? { base[host] }
+
     func facts(of host: String) -> OrderedDictionary<String, Value> { state.withLock { $0.facts[host] ?? [:] } }
     func runtime(of host: String) -> OrderedDictionary<String, Value> { state.withLock { $0.runtime[host] ?? [:] } }
     var hostvars: Value { .dict(state.withLock { $0.hostvars }) }

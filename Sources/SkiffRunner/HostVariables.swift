@@ -22,8 +22,6 @@ public struct HostVariables: Sendable {
     private let groups: Value
     /// Facts and runtime variables of every host so far, behind `hostvars`.
     let states: HostStates
-    /// Each host's inventory variables, merged once per play rather than once per task.
-    private let inventoryVariables: [String: OrderedDictionary<String, Value>]
 
     public init(
         inventory: Inventory, play: Play, extraVars: OrderedDictionary<String, Value>, playHosts: [String],
@@ -39,9 +37,6 @@ public struct HostVariables: Sendable {
         var groups = OrderedDictionary<String, Value>()
         for name in inventory.groups.keys { groups[name] = .list(inventory.hosts(in: name).map(Value.string)) }
         self.groups = .dict(groups)
-        var inventoryVariables: [String: OrderedDictionary<String, Value>] = [:]
-        for host in inventory.hosts.keys { inventoryVariables[host] = inventory.variables(of: host) }
-        self.inventoryVariables = inventoryVariables
         self.states = states ?? HostStates(inventory: inventory)
     }
 
@@ -56,7 +51,8 @@ public struct HostVariables: Sendable {
     ) -> OrderedDictionary<String, Value> {
         var result = OrderedDictionary<String, Value>()
         for role in play.roles + play.includedRoles { result.merge(role.defaults) { $1 } }
-        result.merge(inventoryVariables[host] ?? inventory.variables(of: host)) { $1 }
+        // Merged once per run (HostStates); the magic variables it also holds are set again below.
+        result.merge(states.inventoryVariables(of: host) ?? inventory.variables(of: host)) { $1 }
         result.merge(facts) { $1 }
         if !facts.isEmpty { result["ansible_facts"] = .dict(Self.unprefixed(facts)) }
         result.merge(play.vars) { $1 }

@@ -52,6 +52,14 @@ struct ConnectionOptions: ParsableArguments {
             knownHostsFiles: knownHosts.isEmpty ? SSHOptions.defaultKnownHostsFiles() : knownHosts)
     }
 
+    /// The factory a run connects with: these options, known_hosts read once, keys and secrets read once.
+    func connectionFactory() throws -> SSHConnectionFactory {
+        let options = sshOptions()
+        return SSHConnectionFactory(
+            options: options, knownHosts: try KnownHosts.load(files: options.knownHostsFiles),
+            defaultUser: defaultUser, credentials: try credentials())
+    }
+
     /// Reads every key file and secret once, for all hosts.
     func credentials() throws -> SSHCredentials {
         var keyFiles: [PrivateKeyFile] = []

@@ -29,10 +29,7 @@ struct LockTargets: ParsableArguments {
         let loaded = try InventoryLoader().load(sources: inventory.isEmpty ? ConfiguredDefaults.current.inventory : inventory, playbookDirectory: nil)
         var hosts = try HostPattern.limit(limit ?? "all", in: loaded)
         if let only { hosts = hosts.filter(only.contains) }
-        let options = connection.sshOptions()
-        let factory = SSHConnectionFactory(
-            options: options, knownHosts: try KnownHosts.load(files: options.knownHostsFiles),
-            defaultUser: connection.defaultUser, credentials: try connection.credentials())
+        let factory = try connection.connectionFactory()
         return await withTaskGroup(of: (String, Result<CommandResult, Error>).self) { group in
             for host in hosts {
                 group.addTask {

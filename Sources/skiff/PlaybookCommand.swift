@@ -165,10 +165,7 @@ struct PlaybookOptions: ParsableArguments {
             Console.error("\(error.message): the run does not start without its audit record")
             return 1
         }
-        let options = connection.sshOptions()
-        let factory = SSHConnectionFactory(
-            options: options, knownHosts: try KnownHosts.load(files: options.knownHostsFiles),
-            defaultUser: connection.defaultUser, credentials: try connection.credentials())
+        let factory = try connection.connectionFactory()
         let console = ConsoleReporter(
             verbosity: verbose, color: Console.isTerminal && Environment.value("NO_COLOR") == nil, progress: Console.isTerminal)
         let json = output == "json" ? JSONLinesReporter() : nil
