@@ -1,3 +1,4 @@
+import SkiffCore
 import Crypto
 import Foundation
 #if canImport(Glibc)

@@ -1,3 +1,5 @@
+import SkiffCore
+
 /// Walks an audit log's chain: every record's `seq` is one more than the last, and its `prev` is the
 /// SHA-256 of the previous record's bytes. Reports the first broken link with its line number, a torn
 /// tail (bytes after the last newline: an interrupted write), and whether the last record is the one the
