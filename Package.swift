@@ -96,10 +96,7 @@ let package = Package(
                 "SkiffAudit", .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            // A position-dependent executable: the loader then has no relative relocations to apply at
-            // start (2 MB of them in the static build), which kept megabytes of the binary's pages resident.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "-no-pie"])]
+            ]
         ),
         /// Starts real OpenSSH `sshd` test hosts on loopback, with the `docker` shim.
         .target(name: "SkiffTestSupport", dependencies: ["SkiffCore"], path: "Tests/SkiffTestSupport"),
