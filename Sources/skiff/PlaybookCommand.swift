@@ -152,6 +152,9 @@ struct PlaybookOptions: ParsableArguments {
         let began = ContinuousClock.now
         let runID = RunID.make()
         let stop = StopRequest()
+        // Keys, passphrases and passwords are read first: a run that cannot authenticate is not recorded.
+        let factory = try connection.connectionFactory()
+        let becomeAs = Become(user: becomeUser ?? "root", password: try becomePassword())
         let recorder: AuditRecorder
         do {
             let log = try AuditLog(path: AuditLocation.resolve(option: auditLog))
@@ -165,14 +168,13 @@ struct PlaybookOptions: ParsableArguments {
             Console.error("\(error.message): the run does not start without its audit record")
             return 1
         }
-        let factory = try connection.connectionFactory()
         let console = ConsoleReporter(
             verbosity: verbose, color: Console.isTerminal && Environment.value("NO_COLOR") == nil, progress: Console.isTerminal)
         let json = output == "json" ? JSONLinesReporter() : nil
         let junitReport = (junit ?? Environment.value("SKIFF_JUNIT")).map(JUnitReporter.init(path:))
         var settings = RunSettings(
             forks: forks, checkMode: check, extraVars: extra, limit: limit, tags: tagFilter, runID: runID, stop: stop,
-            become: become, becomeAs: Become(user: becomeUser ?? "root", password: try becomePassword()), diff: diff)
+            become: become, becomeAs: becomeAs, diff: diff)
         settings.secretReplacement = { recorder.fingerprint($0) }
         if !noLock {
             settings.lock = LockSettings(ttlSeconds: lockTTL, waitSeconds: lockWait, breakStale: breakStaleLocks, info: [
