@@ -106,11 +106,12 @@ struct AuditEndToEndTests {
     @Test func theDeployLockStopsASecondRunWaitsAndBreaksStaleLocks() async throws {
         let fleet = try await DeployEndToEndTests.fleet(1)
         let log = fleet.files.file("audit.jsonl")
+        // The holder keeps its lock until the test lets it go (it waits for /tmp/release on the host).
         let slow = try fleet.files.write("slow.yml", """
             - hosts: app
               gather_facts: false
               tasks:
-                - shell: touch /tmp/slow-started; sleep 6
+                - shell: touch /tmp/slow-started; for i in $(seq 1200); do [ -e /tmp/release ] && break; sleep 0.1; done
             """)
         let quick = try fleet.files.write("quick.yml", """
             - hosts: app
@@ -118,23 +119,29 @@ struct AuditEndToEndTests {
               tasks:
                 - shell: date +%s%N > /tmp/quick-ran
             """)
-        async let first = Self.skiff(fleet, [slow], log: log)
-        let started = try await offPool { () -> Bool in
-            for _ in 0..<3000 {
-                if FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/slow-started")) { return true }
-                usleep(10_000)
+        let host = fleet.hosts[0]
+        func eventually(_ condition: @escaping @Sendable () -> Bool) async throws -> Bool {
+            try await offPool { () -> Bool in
+                for _ in 0..<6000 {
+                    if condition() { return true }
+                    usleep(10_000)
+                }
+                return false
             }
-            return false
         }
-        #expect(started)
+        async let first = Self.skiff(fleet, [slow], log: log)
+        #expect(try await eventually { FileManager.default.fileExists(atPath: host.pathInside("/tmp/slow-started")) })
         let refused = try await Self.skiff(fleet, [quick], log: log)
         #expect(refused.status == 2, "\(refused.output)")
         #expect(refused.output.contains("the deploy lock is held by run "), "\(refused.output)")
-        let waited = try await Self.skiff(fleet, [quick, "--lock-wait", "60"], log: log)
-        #expect(waited.status == 0, "\(waited.output)")
-        #expect(waited.output.contains("waiting for the deploy lock"))
+        async let waited = Self.skiff(fleet, [quick, "--lock-wait", "120"], log: log)
+        #expect(try await eventually { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("\"type\": \"lock_waiting\"") })
+        try "".write(toFile: host.pathInside("/tmp/release"), atomically: false, encoding: .utf8)
+        let waitedRun = try await waited
+        #expect(waitedRun.status == 0, "\(waitedRun.output)")
+        #expect(waitedRun.output.contains("waiting for the deploy lock"))
         #expect(try await first.status == 0)
-        #expect(FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/quick-ran")))
+        #expect(FileManager.default.fileExists(atPath: host.pathInside("/tmp/quick-ran")))
         #expect(try await Self.audit(["verify"], log: log).status == 0, "three runs wrote one valid chain at once")
 
         // A lock left by a controller that died long ago.
@@ -177,7 +184,7 @@ struct AuditEndToEndTests {
             [ExecCommandTests.skiff, "-i", fleet.inventory, slow, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"],
             environment: ["SKIFF_AUDIT_LOG": log])
         let started = try await offPool { () -> Bool in
-            for _ in 0..<1000 {
+            for _ in 0..<6000 {
                 if FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/second-started")) { return true }
                 usleep(10_000)
             }
