@@ -64,6 +64,18 @@ public final class SSHConnection: Sendable {
         }
     }
 
+    /// Runs a command through the connection's long-lived shell (see `PersistentShell`): one channel for
+    /// all of a run's commands on this host, instead of one channel and one login shell per command. The
+    /// command line is run by `/bin/sh`, not the login shell.
+    public func runInShell(_ command: RemoteCommand) async throws -> CommandResult {
+        try await withSession { [state] session in
+            if state.shell == nil || state.shell?.ended == true {
+                state.shell = try PersistentShell.open(session, deadline: .after(command.timeout ?? .seconds(60)))
+            }
+            return try state.shell!.run(session, command)
+        }
+    }
+
     /// Runs a command line with no stdin and no timeout.
     public func run(_ commandLine: String) async throws -> CommandResult {
         try await run(RemoteCommand(commandLine))
@@ -83,6 +95,8 @@ public final class SSHConnection: Sendable {
     public func close() async {
         _ = try? await Self.perform(on: thread, interrupter: interrupter, host: target.description) { [state, thread] in
             thread.setIdleWork(nil)
+            if let session = state.session { state.shell?.close(session) }
+            state.shell = nil
             state.session?.disconnect()
             state.session = nil
         }
@@ -98,6 +112,7 @@ public final class SSHConnection: Sendable {
                 return try body(session)
             } catch let error as SSHError where error.kind == .connectionLost {
                 state.session = nil
+                state.shell = nil
                 throw error
             }
         }
@@ -134,4 +149,6 @@ public final class SSHConnection: Sendable {
 /// The session, touched only on the connection's thread.
 final class SessionBox: @unchecked Sendable {
     var session: LibSSH2Session?
+    /// The long-lived shell `runInShell` uses, opened on first use.
+    var shell: PersistentShell?
 }

@@ -67,7 +67,10 @@ struct SSHHostConnection: HostConnection {
 
     func run(_ step: RemoteStep, timeout: Duration?) async throws -> CommandResult {
         do {
-            return try await connection.run(RemoteCommand(step.commandLine, stdin: step.stdin, timeout: timeout))
+            let command = RemoteCommand(step.commandLine, stdin: step.stdin, timeout: timeout)
+            // `raw` is for the login shell as it is; everything else shares the host's one long-lived shell.
+            if case .raw = step.command { return try await connection.run(command) }
+            return try await connection.runInShell(command)
         } catch let error as SSHError where error.isUnreachable {
             throw UnreachableError(error.message)
         }
