@@ -1,3 +1,4 @@
+import Dispatch
 import OrderedCollections
 import SkiffCore
 import Synchronization
@@ -7,6 +8,10 @@ import Synchronization
 /// finished (with the commands sent and the tails of its output), lock events, `deployed` per host and
 /// compose project for hosts that finished without failure, then `run_finished` — or `run_interrupted`.
 /// A write that fails mid-run is reported once through `onFailure` (the run then starts no new task).
+///
+/// Records are handed to a writer queue, which appends whatever has gathered in one locked write and one
+/// fsync (group commit), so that no host's thread blocks on the disk. `durable()` returns once everything
+/// recorded so far is on disk: the runner awaits it before each host's next task.
 public final class AuditRecorder: Sendable {
     public let log: AuditLog
     public let runID: String
@@ -23,6 +28,15 @@ public final class AuditRecorder: Sendable {
 
     private let state = Mutex(State())
     private let onFailure: @Sendable (AuditError) -> Void
+
+    private struct Queue {
+        var records: [(type: String, fields: OrderedDictionary<String, Value>)] = []
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var draining = false
+    }
+
+    private let queue = Mutex(Queue())
+    private let writer = DispatchQueue(label: "skiff.audit.writer")
 
     public init(log: AuditLog, runID: String, onFailure: @escaping @Sendable (AuditError) -> Void) {
         self.log = log
@@ -90,8 +104,11 @@ public final class AuditRecorder: Sendable {
         }
     }
 
-    /// `deployed` for every host that finished without failure, then `run_finished` or `run_interrupted`.
-    public func finished(_ recaps: [HostRecap], exitCode: Int32, duration: Duration, interrupted: Bool, extra: OrderedDictionary<String, Value> = [:]) {
+    /// `deployed` for every host that finished without failure, then `run_finished` or `run_interrupted`;
+    /// returns when they are on disk.
+    public func finished(
+        _ recaps: [HostRecap], exitCode: Int32, duration: Duration, interrupted: Bool, extra: OrderedDictionary<String, Value> = [:]
+    ) async {
         let deployments = state.withLock { $0.deployments }
         for recap in recaps where recap.failed == 0 && recap.unreachable == 0 {
             for deployment in deployments[recap.host].map({ Array($0.values) }) ?? [] {
@@ -116,17 +133,48 @@ public final class AuditRecorder: Sendable {
             "run": .string(runID), "exit_code": .int(Int(exitCode)), "duration_ms": .int(Self.milliseconds(duration)),
             "hosts": .dict(hosts),
         ])
+        await durable()
+    }
+
+    /// Returns when every record handed over so far is written and synced.
+    public func durable() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let start = queue.withLock { queue -> Bool in
+                guard queue.draining || !queue.records.isEmpty else { return false }
+                queue.waiters.append(continuation)
+                return true
+            }
+            if !start { continuation.resume() }
+        }
     }
 
     private func write(_ type: String, _ fields: OrderedDictionary<String, Value>) {
-        do {
-            try log.append(type, fields)
-        } catch {
-            let first = state.withLock { state -> Bool in
-                defer { if state.failure == nil { state.failure = error } }
-                return state.failure == nil
+        let schedule = queue.withLock { queue -> Bool in
+            queue.records.append((type, fields))
+            defer { queue.draining = true }
+            return !queue.draining
+        }
+        if schedule { writer.async { self.drain() } }
+    }
+
+    /// Writes what has gathered, then wakes those who waited for it; until nothing is left.
+    private func drain() {
+        while true {
+            let (records, waiters) = queue.withLock { queue in
+                defer { queue.records = []; queue.waiters = [] }
+                if queue.records.isEmpty { queue.draining = false }
+                return (queue.records, queue.waiters)
             }
-            if first { onFailure(error) }
+            if !records.isEmpty && failure == nil {
+                do {
+                    try log.append(records)
+                } catch {
+                    state.withLock { $0.failure = error }
+                    onFailure(error)
+                }
+            }
+            for waiter in waiters { waiter.resume() }
+            if records.isEmpty { return }
         }
     }
 

@@ -106,6 +106,9 @@ final class HostPlayRun: @unchecked Sendable {
     private func runItems(_ items: [TaskItem], blockVars: [OrderedDictionary<String, Value>], always: Bool = false) async -> Bool {
         for item in items {
             if unreachable || _Concurrency.Task.isCancelled { return false }
+            // Earlier results reach the audit log's disk before the next task starts (and a failed write
+            // stops the run right here).
+            if case .task = item { await settings.beforeTask?() }
             if stopRequested && !always { return false }
             switch item {
             case .task(let task):

@@ -106,7 +106,7 @@ struct LockReleaseCommand: AsyncParsableCommand {
                 status = 4
             }
         }
-        recorder.finished([], exitCode: status, duration: .zero, interrupted: false)
+        await recorder.finished([], exitCode: status, duration: .zero, interrupted: false)
         if status != 0 { throw ExitCode(status) }
     }
 }

@@ -176,6 +176,8 @@ struct PlaybookOptions: ParsableArguments {
             forks: forks, checkMode: check, extraVars: extra, limit: limit, tags: tagFilter, runID: runID, stop: stop,
             become: become, becomeAs: becomeAs, diff: diff)
         settings.secretReplacement = { recorder.fingerprint($0) }
+        // A host's next task starts once its earlier results are on disk.
+        settings.beforeTask = { await recorder.durable() }
         if !noLock {
             settings.lock = LockSettings(ttlSeconds: lockTTL, waitSeconds: lockWait, breakStale: breakStaleLocks, info: [
                 "operator": .string(RunStartedRecord.operatorName()), "controller_pid": .int(Int(getpid())),
@@ -191,6 +193,7 @@ struct PlaybookOptions: ParsableArguments {
         let signals = StopSignals(stop: stop)
         defer { signals.cancel() }
         let recaps = try await runner.run(playbooks)
+        await recorder.durable()
         try junitReport?.write()
         let interrupted = stop.isRequested && recorder.failure == nil
         var status = HostRecap.exitCode(recaps)
@@ -198,7 +201,7 @@ struct PlaybookOptions: ParsableArguments {
             Console.error("interrupted: no new task was started after the signal; always sections and cleanup ran")
             status = 99
         }
-        recorder.finished(recaps, exitCode: recorder.failure == nil ? status : 1, duration: .now - began, interrupted: interrupted,
+        await recorder.finished(recaps, exitCode: recorder.failure == nil ? status : 1, duration: .now - began, interrupted: interrupted,
                           extra: rollbackOf.map { ["rollback_of": .string($0)] } ?? [:])
         if let failure = recorder.failure {
             Console.error("the audit log could not be written (\(failure.message)): the run is not trustworthy")

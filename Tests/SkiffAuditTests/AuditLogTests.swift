@@ -14,7 +14,7 @@ struct AuditLogTests {
     }
 
     /// A run's worth of records through the recorder, as a run writes them.
-    static func writeRun(_ log: AuditLog, run: String = RunID.make(), host: String = "web1", version: String = "1.0.1") throws {
+    static func writeRun(_ log: AuditLog, run: String = RunID.make(), host: String = "web1", version: String = "1.0.1") async throws {
         let recorder = AuditRecorder(log: log, runID: run) { error in Issue.record("write failed: \(error)") }
         try recorder.started(["operator": "ci@build", "extra_vars": .dict(["version": .string(version)])])
         recorder.handle(.playStarted(name: "Deploy", pattern: "app", hosts: [host]))
@@ -25,14 +25,14 @@ struct AuditLogTests {
         recorder.record("lock_acquired", ["host": .string(host)])
         var recap = HostRecap(host: host)
         recap.count(.changed)
-        recorder.finished([recap], exitCode: 0, duration: .seconds(1), interrupted: false)
+        await recorder.finished([recap], exitCode: 0, duration: .seconds(1), interrupted: false)
     }
 
-    @Test func everyRecordTypeIsWrittenAndReadBack() throws {
+    @Test func everyRecordTypeIsWrittenAndReadBack() async throws {
         let (log, scratch) = try Self.log()
         defer { withExtendedLifetime(scratch) {} }
         let run = RunID.make()
-        try Self.writeRun(log, run: run)
+        try await Self.writeRun(log, run: run)
         let lines = try String(contentsOfFile: log.path, encoding: .utf8).split(separator: "\n")
         let types = lines.compactMap { (try? JSONParser.parse(String($0)))?.dictValue?["type"]?.text }
         #expect(types == ["run_started", "task_result", "lock_acquired", "deployed", "run_finished"])
@@ -63,9 +63,9 @@ struct AuditLogTests {
     }
 
     /// Writes three runs and returns the log's lines.
-    static func threeRuns() throws -> (path: String, lines: [String], ScratchDirectory) {
+    static func threeRuns() async throws -> (path: String, lines: [String], ScratchDirectory) {
         let (log, directory) = try Self.log()
-        for version in ["1.0.0", "1.0.1", "1.0.2"] { try Self.writeRun(log, version: version) }
+        for version in ["1.0.0", "1.0.1", "1.0.2"] { try await Self.writeRun(log, version: version) }
         let lines = try String(contentsOfFile: log.path, encoding: .utf8).split(separator: "\n").map(String.init)
         return (log.path, lines, directory)
     }
@@ -74,8 +74,8 @@ struct AuditLogTests {
         try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
     }
 
-    @Test func verifyFindsAnEditedByte() throws {
-        let (path, lines, scratch) = try Self.threeRuns()
+    @Test func verifyFindsAnEditedByte() async throws {
+        let (path, lines, scratch) = try await Self.threeRuns()
         defer { withExtendedLifetime(scratch) {} }
         #expect(AuditVerifier.verify(path: path).isIntact)
         var edited = lines
@@ -92,8 +92,8 @@ struct AuditLogTests {
         #expect(AuditVerifier.verify(path: path).broken?.reason.contains("last record differs") == true, "the head catches an edited last line")
     }
 
-    @Test func verifyFindsADeletedLineASwappedPairAndAnInsertion() throws {
-        let (path, lines, scratch) = try Self.threeRuns()
+    @Test func verifyFindsADeletedLineASwappedPairAndAnInsertion() async throws {
+        let (path, lines, scratch) = try await Self.threeRuns()
         defer { withExtendedLifetime(scratch) {} }
         var deleted = lines
         deleted.remove(at: 4)
@@ -115,8 +115,8 @@ struct AuditLogTests {
         #expect(AuditVerifier.verify(path: path).broken?.line == 4)
     }
 
-    @Test func aTornTailIsReportedAndTheNextWriterRecovers() throws {
-        let (path, lines, scratch) = try Self.threeRuns()
+    @Test func aTornTailIsReportedAndTheNextWriterRecovers() async throws {
+        let (path, lines, scratch) = try await Self.threeRuns()
         defer { withExtendedLifetime(scratch) {} }
         // Power lost in the middle of writing the last record.
         let torn = lines.dropLast().joined(separator: "\n") + "\n" + String(lines.last!.prefix(40))
