@@ -120,22 +120,13 @@ struct AuditEndToEndTests {
                 - shell: date +%s%N > /tmp/quick-ran
             """)
         let host = fleet.hosts[0]
-        func eventually(_ condition: @escaping @Sendable () -> Bool) async throws -> Bool {
-            try await offPool { () -> Bool in
-                for _ in 0..<6000 {
-                    if condition() { return true }
-                    usleep(10_000)
-                }
-                return false
-            }
-        }
         async let first = Self.skiff(fleet, [slow], log: log)
-        #expect(try await eventually { FileManager.default.fileExists(atPath: host.pathInside("/tmp/slow-started")) })
+        #expect(try await eventually(within: 60) { FileManager.default.fileExists(atPath: host.pathInside("/tmp/slow-started")) })
         let refused = try await Self.skiff(fleet, [quick], log: log)
         #expect(refused.status == 2, "\(refused.output)")
         #expect(refused.output.contains("the deploy lock is held by run "), "\(refused.output)")
         async let waited = Self.skiff(fleet, [quick, "--lock-wait", "120"], log: log)
-        #expect(try await eventually { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("\"type\": \"lock_waiting\"") })
+        #expect(try await eventually(within: 60) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("\"type\": \"lock_waiting\"") })
         try "".write(toFile: host.pathInside("/tmp/release"), atomically: false, encoding: .utf8)
         let waitedRun = try await waited
         #expect(waitedRun.status == 0, "\(waitedRun.output)")
@@ -183,13 +174,8 @@ struct AuditEndToEndTests {
         let pid = try Shell.spawn(
             [ExecCommandTests.skiff, "-i", fleet.inventory, slow, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"],
             environment: ["SKIFF_AUDIT_LOG": log])
-        let started = try await offPool { () -> Bool in
-            for _ in 0..<6000 {
-                if FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/second-started")) { return true }
-                usleep(10_000)
-            }
-            return false
-        }
+        let host = fleet.hosts[0]
+        let started = try await eventually(within: 60) { FileManager.default.fileExists(atPath: host.pathInside("/tmp/second-started")) }
         #expect(started)
         kill(pid, SIGKILL)
         _ = try await offPool { Shell.wait(for: pid) }

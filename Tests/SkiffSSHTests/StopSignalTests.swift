@@ -29,12 +29,8 @@ struct StopSignalTests {
             environment: ["SKIFF_AUDIT_LOG": fleet.files.file("audit.jsonl")])
         close(output)
         let hosts = fleet.hosts
-        let allStarted = try await offPool { () -> Bool in
-            for _ in 0..<1000 {
-                if hosts.allSatisfy({ FileManager.default.fileExists(atPath: $0.pathInside("/tmp/started")) }) { return true }
-                usleep(10_000)
-            }
-            return false
+        let allStarted = try await eventually(within: 10) {
+            hosts.allSatisfy { FileManager.default.fileExists(atPath: $0.pathInside("/tmp/started")) }
         }
         #expect(allStarted, "every host started before the signal")
         kill(pid, SIGTERM)

@@ -15,3 +15,14 @@ extension TestHost {
         try await offPool { try TestHost.start(configuration) }
     }
 }
+
+/// Polls `condition` every 10 ms, off the cooperative pool, for up to `seconds`; true once it holds.
+public func eventually(within seconds: Int, _ condition: @escaping @Sendable () -> Bool) async throws -> Bool {
+    try await offPool {
+        for _ in 0..<(seconds * 100) {
+            if condition() { return true }
+            usleep(10_000)
+        }
+        return false
+    }
+}
