@@ -85,10 +85,11 @@ public struct AuditHistory: Sendable {
                 images: fields["images"]?.listValue?.map(\.text) ?? [], operatorName: started.operatorName, ci: started.ciLabel))
         }
         runs = byID.values.sorted { $0.time < $1.time }
+        deployments = runs.flatMap(\.deployed).sorted { $0.time < $1.time }
     }
 
-    /// Every successful deployment, oldest first.
-    public var deployments: [Deployed] { runs.flatMap(\.deployed).sorted { $0.time < $1.time } }
+    /// Every successful deployment, oldest first (sorted once, when the logs are read).
+    public private(set) var deployments: [Deployed] = []
 
     /// What runs on each host now: the last deployment per host and project.
     public func current(project: String? = nil, host: String? = nil) -> [Deployed] {
