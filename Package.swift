@@ -121,7 +121,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SkiffSSHTests",
-            dependencies: ["SkiffSSH", "SkiffCore", "SkiffTestSupport"]
+            dependencies: ["SkiffSSH", "SkiffCore", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,8 @@
 import CLibSSH2
 import SkiffCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Offers credentials to the server until one is accepted: ssh-agent identities, key files, password.
 /// When none is, the error lists what was tried and what the server accepts.
@@ -61,12 +64,17 @@ struct Authenticator {
             tried.append("key \(key.path) (skipped: it is encrypted and no passphrase was given)")
             return false
         }
-        let rc = try key.contents.revealed.withUnsafeBufferPointer { bytes in
-            try session.drive(deadline, until: { $0 == LIBSSH2_ERROR_EAGAIN }, onTimeout: timeout) {
-                bytes.withMemoryRebound(to: CChar.self) { chars in
-                    libssh2_userauth_publickey_frommemory(
-                        session.raw, user, Int(userLength), nil, 0, chars.baseAddress, chars.count,
-                        key.passphrase?.revealed)
+        let rc: Int32
+        if let identity = key.ed25519 {
+            rc = try authenticate(with: identity)
+        } else {
+            rc = try key.contents.revealed.withUnsafeBufferPointer { bytes in
+                try session.drive(deadline, until: { $0 == LIBSSH2_ERROR_EAGAIN }, onTimeout: timeout) {
+                    bytes.withMemoryRebound(to: CChar.self) { chars in
+                        libssh2_userauth_publickey_frommemory(
+                            session.raw, user, Int(userLength), nil, 0, chars.baseAddress, chars.count,
+                            key.passphrase?.revealed)
+                    }
                 }
             }
         }
@@ -83,6 +91,43 @@ struct Authenticator {
             if key.isRSA { hints.append(Self.rsaHint) }
         }
         return false
+    }
+
+    /// Public-key authentication where libssh2 builds the request and Skiff signs it.
+    private func authenticate(with identity: Ed25519Identity) throws -> Int32 {
+        let signer = Signer(identity: identity)
+        var abstract: UnsafeMutableRawPointer? = Unmanaged.passUnretained(signer).toOpaque()
+        return try withExtendedLifetime(signer) {
+            try identity.publicKeyBlob.withUnsafeBufferPointer { blob in
+                try session.drive(deadline, until: { $0 == LIBSSH2_ERROR_EAGAIN }, onTimeout: timeout) {
+                    libssh2_userauth_publickey(
+                        session.raw, user, blob.baseAddress, blob.count, Signer.callback, &abstract)
+                }
+            }
+        }
+    }
+
+    /// What libssh2's sign callback reaches through its `abstract` pointer.
+    private final class Signer {
+        let identity: Ed25519Identity
+        init(identity: Ed25519Identity) { self.identity = identity }
+
+        /// Signs the request libssh2 built; the signature goes into a `malloc`ed buffer that libssh2 frees.
+        static let callback:
+            @convention(c) (
+                OpaquePointer?, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?, UnsafeMutablePointer<Int>?,
+                UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+            ) -> Int32 = { _, signature, signatureLength, data, dataLength, abstract in
+                guard let signature, let signatureLength, let data, let pointer = abstract?.pointee else { return -1 }
+                let signer = Unmanaged<Signer>.fromOpaque(pointer).takeUnretainedValue()
+                guard let bytes = try? signer.identity.signature(for: UnsafeRawBufferPointer(start: data, count: dataLength)),
+                    let buffer = malloc(bytes.count)?.assumingMemoryBound(to: UInt8.self)
+                else { return -1 }
+                buffer.initialize(from: bytes, count: bytes.count)
+                signature.pointee = buffer
+                signatureLength.pointee = bytes.count
+                return 0
+            }
     }
 
     private func authenticate(password: Sensitive<String>) throws -> Bool {

@@ -16,6 +16,8 @@ public struct PrivateKeyFile: Sendable {
     public let isEncrypted: Bool
     /// True when Skiff decrypted the key itself on load, so that hosts get it unencrypted.
     public let isDecrypted: Bool
+    /// The key itself when it is an OpenSSH ed25519 key Skiff can sign with in process.
+    let ed25519: Ed25519Identity?
 
     public init(path: String, passphrase: Sensitive<String>? = nil) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -33,6 +35,7 @@ public struct PrivateKeyFile: Sendable {
                 self.contents = Sensitive(Array(plain.utf8))
                 self.passphrase = nil
                 self.isDecrypted = true
+                self.ed25519 = Ed25519Identity(armored: plain)
                 return
             } catch OpenSSHKeyDecryptor.Failure.wrongPassphrase {
                 throw SSHError(.localFile, host: "localhost", "cannot decrypt private key \(path): wrong passphrase")
@@ -43,6 +46,7 @@ public struct PrivateKeyFile: Sendable {
         self.contents = Sensitive(Array(data))
         self.passphrase = passphrase
         self.isDecrypted = false
+        self.ed25519 = described.encrypted ? nil : Ed25519Identity(armored: text)
     }
 
     /// An encrypted key that cannot be used: no passphrase was given for it.

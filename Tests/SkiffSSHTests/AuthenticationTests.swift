@@ -1,6 +1,7 @@
+import Crypto
 import Foundation
 import SkiffCore
-import SkiffSSH
+@testable import SkiffSSH
 import SkiffTestSupport
 import Testing
 
@@ -96,5 +97,28 @@ struct AuthenticationTests {
         let rsa = try PrivateKeyFile(path: try TestKeys.shared.key(.rsa).privateKeyPath)
         #expect(rsa.isRSA)
         #expect("\(encrypted)".contains("REDACTED") || !"\(encrypted)".contains("PRIVATE KEY"), "contents never print")
+    }
+
+    @Test func ed25519KeysSignInProcessWithTheirOwnKey() throws {
+        let key = try TestKeys.shared.key(.ed25519)
+        let file = try PrivateKeyFile(path: key.privateKeyPath)
+        let identity = try #require(file.ed25519, "an unencrypted OpenSSH ed25519 key is signed with in process")
+        // The blob offered is the one in the .pub file, and a signature checks out under that public key.
+        let published = try #require(Data(base64Encoded: String(key.publicKey.split(separator: " ")[1])))
+        #expect(identity.publicKeyBlob == Array(published))
+        let message = Array("session id and userauth request".utf8)
+        let signature = try message.withUnsafeBytes { try identity.signature(for: $0) }
+        let publicKey = try Curve25519.Signing.PublicKey(rawRepresentation: published.suffix(32))
+        #expect(signature.count == 64)
+        #expect(publicKey.isValidSignature(signature, for: message))
+        #expect(!publicKey.isValidSignature(signature, for: message + [0]))
+
+        let decrypted = try PrivateKeyFile(
+            path: try TestKeys.shared.key(.ed25519Encrypted).privateKeyPath,
+            passphrase: TestKeys.shared.key(.ed25519Encrypted).passphrase.map(Sensitive.init))
+        #expect(decrypted.ed25519 != nil, "a key Skiff decrypted signs in process too")
+        #expect(try PrivateKeyFile(path: try TestKeys.shared.key(.ed25519Encrypted).privateKeyPath).ed25519 == nil)
+        #expect(try PrivateKeyFile(path: try TestKeys.shared.key(.ecdsa).privateKeyPath).ed25519 == nil, "other kinds go to libssh2")
+        #expect("\(identity)".contains(Sensitive<String>.redactedText), "the private key never prints")
     }
 }
