@@ -8,7 +8,20 @@ public enum ShellQuote {
     public static func quote(_ word: String) -> String {
         if word.isEmpty { return "''" }
         if word.utf8.allSatisfy(isSafe) { return word }
-        return "'" + word.replacingAll("'", with: #"'\''"#) + "'"
+        // Byte by byte: commands (deploy-lock scripts, command lines quoted again for the remote shell)
+        // are quoted for every host and task.
+        var quoted: [UInt8] = []
+        quoted.reserveCapacity(word.utf8.count + 8)
+        quoted.append(UInt8(ascii: "'"))
+        for byte in word.utf8 {
+            if byte == UInt8(ascii: "'") {
+                quoted.append(contentsOf: [UInt8(ascii: "'"), UInt8(ascii: "\\"), UInt8(ascii: "'"), UInt8(ascii: "'")])
+            } else {
+                quoted.append(byte)
+            }
+        }
+        quoted.append(UInt8(ascii: "'"))
+        return String(decoding: quoted, as: UTF8.self)
     }
 
     /// Joins an argv into one command line whose words the shell splits back exactly.

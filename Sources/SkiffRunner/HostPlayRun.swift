@@ -168,11 +168,12 @@ final class HostPlayRun: @unchecked Sendable {
     }
 
     private func runEachItem(_ task: Task, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
-        let name = (try? Template(task.displayName).render(context(for: task, blockVars: blockVars))) ?? task.displayName
+        let base = context(for: task, blockVars: blockVars)
+        let name = Template.isTemplated(task.displayName)
+            ? (try? Template.parsed(task.displayName).render(base)) ?? task.displayName : task.displayName
         emit(.taskStarted(name: name))
         await locks?.heartbeatIfDue(host)
         let started = ContinuousClock.now
-        let base = context(for: task, blockVars: blockVars)
         taskMask = secretMask(base)
         let items: [Value]?
         do {

@@ -8,7 +8,7 @@ enum ValueRendering {
     static func render(_ value: Value, _ context: TemplateContext, at location: SourceLocation?) throws -> Value {
         switch value {
         case .string(let text) where Template.isTemplated(text):
-            return try Template(text, location: location).evaluate(context)
+            return try Template.parsed(text, location: location).evaluate(context)
         case .list(let items):
             return .list(try items.map { try render($0, context, at: location) })
         case .dict(let dict):

@@ -60,13 +60,15 @@ final class PersistentShell {
 
     /// Every byte as a `\ooo` escape for printf's format: no byte is special then.
     static func octal(_ bytes: [UInt8]) -> String {
-        var text = ""
+        var text: [UInt8] = []
         text.reserveCapacity(bytes.count * 4)
         for byte in bytes {
-            let digits = String(byte, radix: 8)
-            text += "\\" + String(repeating: "0", count: 3 - digits.count) + digits
+            text.append(UInt8(ascii: "\\"))
+            text.append(UInt8(ascii: "0") + byte >> 6)
+            text.append(UInt8(ascii: "0") + (byte >> 3) & 7)
+            text.append(UInt8(ascii: "0") + byte & 7)
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Runs one command; a non-zero exit is a result. Throws on a timeout (the command is stopped first),

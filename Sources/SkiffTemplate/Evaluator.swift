@@ -74,7 +74,7 @@ struct Evaluator {
             }
             var inner = self
             inner.depth += 1
-            return try Template(text).evaluate(with: inner)
+            return try Template.parsed(text).evaluate(with: inner)
         case .list(let items):
             return .list(try items.map { try resolve($0, name: name) })
         case .dict(let dict):

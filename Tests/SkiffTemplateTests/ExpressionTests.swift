@@ -125,6 +125,23 @@ struct ExpressionTests {
         #expect(throws: TemplateError.self) { try Template("{{ missing | mandatory }}").render(Self.context) }
     }
 
+    @Test func aTemplateParsedOnceReportsErrorsWhereEachUseIs() throws {
+        // The same text in two tasks: parsed once per location, each error names its own line.
+        for line in [12, 40, 12] {
+            let location = SourceLocation(file: "deploy.yml", line: line, column: 15)
+            do {
+                _ = try Template.parsed("app:{{ VERSION_\(#line) }}", location: location).render(Self.context)
+                Issue.record("an undefined variable rendered")
+            } catch let error as TemplateError {
+                #expect(error.location?.line == line)
+            }
+        }
+        let first = try Template.parsed("{{ version }}-{{ port }}")
+        #expect(try first.render(Self.context) == "1.0.1-8080")
+        #expect(throws: TemplateError.self) { try Template.parsed("{{ x | no_such_filter }}") }
+        #expect(throws: TemplateError.self, "a parse error is reported every time") { try Template.parsed("{{ x | no_such_filter }}") }
+    }
+
     @Test func unknownFiltersAndTestsAreFoundWhenParsing() {
         #expect(throws: TemplateError.self) { try Template("{{ x | no_such_filter }}") }
         #expect(throws: TemplateError.self) { try Template("{{ x is no_such_test }}") }
