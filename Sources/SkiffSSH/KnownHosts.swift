@@ -14,10 +14,28 @@ import Glibc
 public struct KnownHosts: Sendable {
     public let files: [String]
     public let entries: [KnownHostsEntry]
+    /// Entries by each plain name they list (lowercased), so that looking a host up does not test
+    /// every line of a fleet-sized file: each host of a run looks itself up.
+    private let byName: [String: [Int]]
+    /// Entries that need testing one by one: hashed names, wildcards, negations.
+    private let patterned: [Int]
+    private let revoked: [KnownHostsEntry]
 
     public init(files: [String], entries: [KnownHostsEntry]) {
         self.files = files
         self.entries = entries
+        var byName: [String: [Int]] = [:]
+        var patterned: [Int] = []
+        for (index, entry) in entries.enumerated() {
+            if let names = entry.plainNames {
+                for name in Set(names) { byName[name, default: []].append(index) }
+            } else {
+                patterned.append(index)
+            }
+        }
+        self.byName = byName
+        self.patterned = patterned
+        self.revoked = entries.filter { $0.marker == .revoked }
     }
 
     /// Reads the files; a missing file holds no keys.
@@ -50,7 +68,7 @@ public struct KnownHosts: Sendable {
     }
 
     public func verify(host: String, port: Int, key: HostKey) -> Verdict {
-        if let revoked = entries.first(where: { $0.marker == .revoked && $0.key == key }) {
+        if let revoked = revoked.first(where: { $0.key == key }) {
             return .revoked(revoked)
         }
         let forHost = keys(for: host, port: port)
@@ -63,7 +81,8 @@ public struct KnownHosts: Sendable {
     /// The plain (non-revoked, non-CA) entries that name this host.
     public func keys(for host: String, port: Int) -> [KnownHostsEntry] {
         let name = KnownHostsEntry.lookupName(host: host, port: port)
-        return entries.filter { $0.marker == .none && $0.matches(name) }
+        let candidates = (byName[name.lowercased()] ?? []) + patterned.filter { entries[$0].matches(name) }
+        return candidates.sorted().map { entries[$0] }.filter { $0.marker == .none }
     }
 
     /// Appends `key` for `host` to the first file (creating it and its directory, mode 0600/0700).

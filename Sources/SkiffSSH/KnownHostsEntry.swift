@@ -82,6 +82,15 @@ public struct KnownHostsEntry: Sendable, Equatable {
         }
     }
 
+    /// The names this entry lists when it lists only plain names (no hash, wildcard or negation):
+    /// such an entry matches exactly these.
+    var plainNames: [String]? {
+        guard case .patterns(let patterns) = hosts,
+            !patterns.contains(where: { $0.contains(where: { "*?!".contains($0) }) })
+        else { return nil }
+        return patterns
+    }
+
     /// The name OpenSSH looks a host up by: the bare name on port 22, `[name]:port` otherwise.
     public static func lookupName(host: String, port: Int) -> String {
         port == 22 ? host : "[\(host)]:\(port)"

@@ -66,4 +66,21 @@ struct KnownHostsParsingTests {
         #expect(KnownHostsEntry.lookupName(host: "h", port: 22) == "h")
         #expect(KnownHostsEntry.lookupName(host: "h", port: 2222) == "[h]:2222")
     }
+
+    @Test func plainNamesAndWildcardsAreFoundTogetherInFileOrder() throws {
+        // A fleet-sized file: plain names are looked up by name, the rest are tested line by line;
+        // what a host gets back is every entry naming it, in the order of the file.
+        var lines = (1...300).map { "[app\($0)]:2222,App\($0)-Alias ssh-ed25519 \(Self.other.base64)" }
+        lines.insert("*.example.com,!db.example.com ssh-ed25519 \(Self.key.base64)", at: 10)
+        lines.append("[APP7]:2222 ssh-ed25519 \(Self.key.base64)")
+        lines.append("@cert-authority [app7]:2222 ssh-ed25519 \(Self.key.base64)")
+        let hosts = knownHosts(lines)
+        let app7 = hosts.keys(for: "app7", port: 2222)
+        #expect(app7.map(\.line) == [7, 302], "both entries for app7, file order, the CA line left out")
+        #expect(hosts.keys(for: "app7-alias", port: 22).map(\.line) == [7])
+        #expect(hosts.keys(for: "web.example.com", port: 22).map(\.line) == [11])
+        #expect(hosts.keys(for: "db.example.com", port: 22).isEmpty)
+        #expect(hosts.verify(host: "app7", port: 2222, key: Self.key) != .unknown)
+        #expect(hosts.verify(host: "app301", port: 2222, key: Self.key) == .unknown)
+    }
 }
