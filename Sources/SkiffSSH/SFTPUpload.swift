@@ -134,7 +134,12 @@ struct SFTPUpload {
         }
         if renamed == 0 { return }
         let result = try ChannelExec(
-            session: session, command: RemoteCommand(ShellQuote.join(["mv", "-f", "--", from, to])), onOutput: nil
+            // Refused when the destination is a directory: `mv` would move the upload into it.
+            session: session,
+            command: RemoteCommand(
+                "if [ -d \(ShellQuote.quote(to)) ]; then echo 'it is a directory' >&2; exit 1; fi; "
+                    + ShellQuote.join(["mv", "-f", "--", from, to])),
+            onOutput: nil
         ).run()
         guard result.succeeded else {
             let reason = result.stderrText.isEmpty ? result.termination.description : result.stderrText

@@ -81,10 +81,19 @@ public final class SSHConnection: Sendable {
         try await run(RemoteCommand(commandLine))
     }
 
-    /// Uploads to `path` atomically (temp file + rename) with `mode`.
+    /// Uploads to `path` atomically (temp file + rename) with `mode`: small files through the
+    /// connection's shell (`ShellUpload`), the rest over SFTP.
     public func upload(_ source: UploadSource, to path: String, mode: UInt32 = 0o644, timeout: Duration? = nil)
         async throws
     {
+        if let bytes = try ShellUpload.smallContents(of: source, host: target.description) {
+            let command = RemoteCommand(ShellUpload.command(destination: path, mode: mode), stdin: bytes, timeout: timeout)
+            let result = try await runInShell(command)
+            guard result.succeeded else {
+                throw ShellUpload.failure(result, destination: path, host: target.description)
+            }
+            return
+        }
         try await withSession { session in
             try SFTPUpload(session: session, source: source, destination: path, mode: mode, deadline: .after(timeout))
                 .run()

@@ -1,10 +1,11 @@
+import Crypto
 import Foundation
 import SkiffCore
-import SkiffSSH
+@testable import SkiffSSH
 import SkiffTestSupport
 import Testing
 
-@Suite("SFTP upload")
+@Suite("uploads: small files through the shell, the rest over SFTP")
 struct UploadTests {
     static func randomFile(in directory: ScratchDirectory, mebibytes: Int) throws -> (path: String, sha256: String) {
         let path = directory.file("payload.bin")
@@ -90,4 +91,55 @@ struct UploadTests {
         #expect(error?.message.contains("/nonexistent/dir/file") == true)
         #expect(error?.message.contains("no such file") == true, "message: \(error?.message ?? "")")
     }
+
+    @Test func everyByteValueArrivesOnBothPathsAndNoTemporaryFileStays() async throws {
+        let fixture = try await SSHFixture.start()
+        let connection = try await fixture.connect()
+        defer { Task { await connection.close() } }
+
+        // All 256 byte values (quotes, backslashes, NUL, newlines): through the shell. One byte over the
+        // limit, from a file: over SFTP. An empty file: through the shell.
+        let small = Array(0...255).map(UInt8.init) + Array("it's \\ \"$HOME\" `id`\n".utf8)
+        let large = (0..<(ShellUpload.limit + 1)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        #expect(try ShellUpload.smallContents(of: .bytes(Sensitive(small)), host: "h") != nil)
+        #expect(try ShellUpload.smallContents(of: .bytes(Sensitive(large)), host: "h") == nil)
+        let largePath = try fixture.files.write("large.bin", String(decoding: [], as: UTF8.self), mode: 0o600)
+        try Data(large).write(to: URL(fileURLWithPath: largePath))
+        #expect(try ShellUpload.smallContents(of: .file(path: largePath), host: "h") == nil, "a file over the limit goes over SFTP")
+
+        _ = try await connection.run("echo old > /tmp/small.bin")
+        try await connection.upload(.bytes(Sensitive(small)), to: "/tmp/small.bin", mode: 0o640)
+        try await connection.upload(.file(path: largePath), to: "/tmp/large.bin", mode: 0o600)
+        try await connection.upload(.bytes(Sensitive([])), to: "/tmp/empty.bin", mode: 0o644)
+        let check = try await connection.run(
+            "sha256sum /tmp/small.bin /tmp/large.bin /tmp/empty.bin | cut -c1-64; stat -c %a /tmp/small.bin /tmp/large.bin /tmp/empty.bin; ls -a /tmp")
+        let lines = check.stdoutText.split(separator: "\n").map(String.init)
+        #expect(Array(lines.prefix(3)) == [small.sha256Hex, large.sha256Hex, [UInt8]().sha256Hex])
+        #expect(Array(lines.dropFirst(3).prefix(3)) == ["640", "600", "644"])
+        #expect(!check.stdoutText.contains(".skiff-"), "no temporary file is left behind")
+    }
+
+    @Test func anUploadOntoADirectoryIsRefusedOnBothPaths() async throws {
+        let fixture = try await SSHFixture.start()
+        let connection = try await fixture.connect()
+        defer { Task { await connection.close() } }
+
+        // The destination is a directory: refused (not moved into it) on both paths; nothing stays.
+        _ = try await connection.run("mkdir -p /tmp/taken/inside")
+        for size in [3, ShellUpload.limit + 1] {
+            let error = await sshError {
+                try await connection.upload(.bytes(Sensitive(Array(repeating: 65, count: size))), to: "/tmp/taken", mode: 0o644)
+            }
+            #expect(error?.kind == .transferFailed)
+            #expect(error?.message.contains("/tmp/taken") == true && error?.message.contains("directory") == true,
+                "message: \(error?.message ?? "")")
+            let listing = try await connection.run("ls -a /tmp /tmp/taken")
+            #expect(!listing.stdoutText.contains(".skiff-"), "no temporary file is left behind: \(listing.stdoutText)")
+            #expect(listing.stdoutText.contains("inside"))
+        }
+    }
+}
+
+extension [UInt8] {
+    var sha256Hex: String { SHA256.hash(data: self).map { String(format: "%02x", $0) }.joined() }
 }

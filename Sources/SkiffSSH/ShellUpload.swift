@@ -1,0 +1,64 @@
+import SkiffCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Small uploads (a compose file, a rendered template, an edited config) go through the connection's
+/// long-lived shell: one command that writes the bytes to a temporary name beside the destination,
+/// sets the mode and renames it into place. Over SFTP the same file costs a subsystem channel, a
+/// server process and about nine round trips per host. The bytes travel as the command's stdin
+/// (`printf` octal escapes, a shell builtin: they appear on no command line). Larger files and
+/// everything that is not known to be small go over SFTP (`SFTPUpload`).
+enum ShellUpload {
+    /// Uploads up to this size go through the shell (the script carries four bytes per byte).
+    static let limit = 64 * 1024
+
+    /// The bytes to upload when the source is small enough, or nil to use SFTP.
+    static func smallContents(of source: UploadSource, host: String) throws -> Sensitive<[UInt8]>? {
+        switch source {
+        case .bytes(let bytes):
+            return bytes.revealed.count <= limit ? bytes : nil
+        case .file(let path):
+            var status = stat()
+            guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) <= limit else {
+                return nil  // SFTPUpload reports a file it cannot read
+            }
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            defer { close(fd) }
+            var bytes: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    throw SSHError(.localFile, host: host, "cannot read \(path): \(SocketConnector.errnoText())")
+                }
+                if count == 0 { break }
+                bytes += chunk[0..<count]
+                guard bytes.count <= limit else { return nil }  // it grew since stat
+            }
+            return Sensitive(bytes)
+        }
+    }
+
+    /// The command: refuse a missing directory or a destination that is a directory (`mv` would move
+    /// the file into it), write stdin to the temporary file (created by this user only, umask 077), give it
+    /// `mode`, rename it over `destination` (rename(2) in one directory: atomic). On any failure, or
+    /// when stopped, the temporary file is removed and the destination is left as it was.
+    static func command(destination: String, mode: UInt32) -> String {
+        let temporary = ShellQuote.quote(SFTPUpload.temporaryName(for: destination))
+        let slash = destination.lastIndex(of: "/")
+        let directory = slash.map { destination[..<$0].isEmpty ? "/" : String(destination[..<$0]) } ?? "."
+        return "[ -d \(ShellQuote.quote(directory)) ] || { echo \"no such file or directory: \"\(ShellQuote.quote(directory)) >&2; exit 1; }; "
+            + "[ ! -d \(ShellQuote.quote(destination)) ] || { echo 'it is a directory' >&2; exit 1; }; "
+            + "t=\(temporary); umask 077; trap 'rm -f -- \"$t\"; exit 143' HUP INT TERM; "
+            + "cat > \"$t\" && chmod \(String(mode, radix: 8)) -- \"$t\" && mv -f -- \"$t\" \(ShellQuote.quote(destination)); "
+            + "rc=$?; [ $rc -eq 0 ] || rm -f -- \"$t\"; exit $rc"
+    }
+
+    /// The error for a failed upload command, with what the host said.
+    static func failure(_ result: CommandResult, destination: String, host: String) -> SSHError {
+        let said = result.stderrText.split(separator: "\n").last.map(String.init) ?? result.termination.description
+        return SSHError(.transferFailed, host: host, "upload of \(destination) failed: \(said)")
+    }
+}
