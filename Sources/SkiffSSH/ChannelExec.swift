@@ -151,8 +151,10 @@ struct ChannelExec {
 
     static let markerVariable = "SKIFF_COMMAND"
 
+    /// 64 random bits as 16 hex digits, from one `getrandom` call (a deploy makes several per host).
     static func newMarker() -> String {
-        (0..<8).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.joined()
+        let digits = String(UInt64.random(in: .min ... .max), radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     private func termination(of channel: OpaquePointer) -> Termination {

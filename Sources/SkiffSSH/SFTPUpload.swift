@@ -157,7 +157,7 @@ struct SFTPUpload {
         let slash = destination.lastIndex(of: "/")
         let directory = slash.map { String(destination[...$0]) } ?? ""
         let name = slash.map { String(destination[destination.index(after: $0)...]) } ?? destination
-        let random = (0..<8).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.joined()
+        let random = ChannelExec.newMarker()
         return "\(directory).\(name).skiff-\(random).tmp"
     }
 
