@@ -71,15 +71,34 @@ final class PersistentShell {
         return String(decoding: text, as: UTF8.self)
     }
 
+    /// The text written to the shell for a script it runs itself, in a subshell (no new process but
+    /// the subshell's fork): the marker reaches the programs the script starts. For Skiff's own short
+    /// scripts whose text may carry data that must not appear on a command line (`ShellUpload`).
+    static func inlineScript(_ script: String, marker: String, tag: String) -> String {
+        "( export \(ChannelExec.markerVariable)=\(marker); \(script)\n) </dev/null"
+            + "\nprintf '\\n\(tag) %d\\n' $?; printf '\\n\(tag)\\n' >&2\n"
+    }
+
     /// Runs one command; a non-zero exit is a result. Throws on a timeout (the command is stopped first),
     /// cancellation, or a lost connection.
     func run(_ session: LibSSH2Session, _ command: RemoteCommand) throws -> CommandResult {
+        try execute(session, timeout: command.timeout) { Self.script(for: command, marker: $0, tag: tag) }
+    }
+
+    /// Runs `script` in a subshell of the long-lived shell (see `inlineScript`).
+    func runInline(_ session: LibSSH2Session, script: Sensitive<String>, timeout: Duration?) throws -> CommandResult {
+        try execute(session, timeout: timeout) { Self.inlineScript(script.revealed, marker: $0, tag: tag) }
+    }
+
+    private func execute(_ session: LibSSH2Session, timeout: Duration?, text: (_ marker: String) -> String) throws
+        -> CommandResult
+    {
         let started = ContinuousClock.now
         let marker = ChannelExec.newMarker()
-        let deadline = Deadline.after(command.timeout)
+        let deadline = Deadline.after(timeout)
         var reader = Reader(tag: tag)
         do {
-            try write(session, Array(Self.script(for: command, marker: marker, tag: tag).utf8), deadline: deadline)
+            try write(session, Array(text(marker).utf8), deadline: deadline)
             try pump(session, deadline: deadline, reader: &reader)
         } catch let error as SSHError where error.kind == .commandTimedOut || error.kind == .cancelled {
             session.uninterruptible {

@@ -68,11 +68,23 @@ public final class SSHConnection: Sendable {
     /// all of a run's commands on this host, instead of one channel and one login shell per command. The
     /// command line is run by `/bin/sh`, not the login shell.
     public func runInShell(_ command: RemoteCommand) async throws -> CommandResult {
+        try await withShell(timeout: command.timeout) { shell, session in try shell.run(session, command) }
+    }
+
+    /// Runs one of Skiff's own scripts in a subshell of the connection's long-lived shell.
+    func runInlineInShell(_ script: Sensitive<String>, timeout: Duration?) async throws -> CommandResult {
+        try await withShell(timeout: timeout) { shell, session in try shell.runInline(session, script: script, timeout: timeout) }
+    }
+
+    /// The connection's long-lived shell, started when there is none or the last one ended.
+    private func withShell<T: Sendable>(
+        timeout: Duration?, _ body: @escaping @Sendable (PersistentShell, LibSSH2Session) throws -> T
+    ) async throws -> T {
         try await withSession { [state] session in
             if state.shell == nil || state.shell?.ended == true {
-                state.shell = try PersistentShell.open(session, deadline: .after(command.timeout ?? .seconds(60)))
+                state.shell = try PersistentShell.open(session, deadline: .after(timeout ?? .seconds(60)))
             }
-            return try state.shell!.run(session, command)
+            return try body(state.shell!, session)
         }
     }
 
@@ -87,8 +99,7 @@ public final class SSHConnection: Sendable {
         async throws
     {
         if let bytes = try ShellUpload.smallContents(of: source, host: target.description) {
-            let command = RemoteCommand(ShellUpload.command(destination: path, mode: mode), stdin: bytes, timeout: timeout)
-            let result = try await runInShell(command)
+            let result = try await runInlineInShell(ShellUpload.script(destination: path, mode: mode, bytes: bytes), timeout: timeout)
             guard result.succeeded else {
                 throw ShellUpload.failure(result, destination: path, host: target.description)
             }

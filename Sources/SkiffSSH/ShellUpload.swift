@@ -4,11 +4,11 @@ import Glibc
 #endif
 
 /// Small uploads (a compose file, a rendered template, an edited config) go through the connection's
-/// long-lived shell: one command that writes the bytes to a temporary name beside the destination,
-/// sets the mode and renames it into place. Over SFTP the same file costs a subsystem channel, a
-/// server process and about nine round trips per host. The bytes travel as the command's stdin
-/// (`printf` octal escapes, a shell builtin: they appear on no command line). Larger files and
-/// everything that is not known to be small go over SFTP (`SFTPUpload`).
+/// long-lived shell: one script, run by that shell in a subshell, writes the bytes to a temporary name
+/// beside the destination with their mode and renames it into place: one round trip and one `mv`.
+/// Over SFTP the same file costs a subsystem channel, an sftp-server process and about nine round trips
+/// per host. The bytes travel inside the script as `printf` octal escapes (a shell builtin: they appear
+/// on no command line). Larger files, and files not known to be small, go over SFTP (`SFTPUpload`).
 enum ShellUpload {
     /// Uploads up to this size go through the shell (the script carries four bytes per byte).
     static let limit = 64 * 1024
@@ -41,19 +41,27 @@ enum ShellUpload {
         }
     }
 
-    /// The command: refuse a missing directory or a destination that is a directory (`mv` would move
-    /// the file into it), write stdin to the temporary file (created by this user only, umask 077), give it
-    /// `mode`, rename it over `destination` (rename(2) in one directory: atomic). On any failure, or
-    /// when stopped, the temporary file is removed and the destination is left as it was.
-    static func command(destination: String, mode: UInt32) -> String {
-        let temporary = ShellQuote.quote(SFTPUpload.temporaryName(for: destination))
+    /// The script the host's shell runs in a subshell: refuse a missing directory or a destination that
+    /// is a directory (`mv` would move the file into it); write the bytes with the shell's own `printf`
+    /// into a temporary name beside the destination, created with `mode` (through the umask, or `chmod`
+    /// for execute and special bits); rename it into place (rename(2) in one directory: atomic). On any
+    /// failure, or when stopped, the temporary file is removed and the destination is left as it was.
+    /// The bytes are in the script text, which the shell reads from its stdin: on no command line.
+    static func script(destination: String, mode: UInt32, bytes: Sensitive<[UInt8]>) -> Sensitive<String> {
         let slash = destination.lastIndex(of: "/")
         let directory = slash.map { destination[..<$0].isEmpty ? "/" : String(destination[..<$0]) } ?? "."
-        return "[ -d \(ShellQuote.quote(directory)) ] || { echo \"no such file or directory: \"\(ShellQuote.quote(directory)) >&2; exit 1; }; "
-            + "[ ! -d \(ShellQuote.quote(destination)) ] || { echo 'it is a directory' >&2; exit 1; }; "
-            + "t=\(temporary); umask 077; trap 'rm -f -- \"$t\"; exit 143' HUP INT TERM; "
-            + "cat > \"$t\" && chmod \(String(mode, radix: 8)) -- \"$t\" && mv -f -- \"$t\" \(ShellQuote.quote(destination)); "
-            + "rc=$?; [ $rc -eq 0 ] || rm -f -- \"$t\"; exit $rc"
+        let target = ShellQuote.quote(destination)
+        let permissions = mode & 0o777
+        let createsWithMode = mode & 0o7111 == 0
+        let umask = createsWithMode ? ~permissions & 0o777 : 0o077
+        var script = "[ -d \(ShellQuote.quote(directory)) ] || { echo \"no such file or directory: \"\(ShellQuote.quote(directory)) >&2; exit 1; }\n"
+        script += "[ ! -d \(target) ] || { echo 'it is a directory' >&2; exit 1; }\n"
+        script += "t=\(ShellQuote.quote(SFTPUpload.temporaryName(for: destination))); umask \(String(umask, radix: 8))\n"
+        script += "trap 'rm -f -- \"$t\"; exit 143' HUP INT TERM\n"
+        script += "printf '" + PersistentShell.octal(bytes.revealed) + "' > \"$t\""
+        if !createsWithMode { script += " && chmod \(String(mode, radix: 8)) -- \"$t\"" }
+        script += " && mv -f -- \"$t\" \(target)\nrc=$?; [ $rc -eq 0 ] || rm -f -- \"$t\"; exit $rc"
+        return Sensitive(script)
     }
 
     /// The error for a failed upload command, with what the host said.

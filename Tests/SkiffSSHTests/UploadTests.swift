@@ -117,6 +117,11 @@ struct UploadTests {
         #expect(Array(lines.prefix(3)) == [small.sha256Hex, large.sha256Hex, [UInt8]().sha256Hex])
         #expect(Array(lines.dropFirst(3).prefix(3)) == ["640", "600", "644"])
         #expect(!check.stdoutText.contains(".skiff-"), "no temporary file is left behind")
+
+        // Execute bits cannot come from the umask at creation: they are set with chmod.
+        try await connection.upload(.bytes(Sensitive(Array("#!/bin/sh\necho ran\n".utf8))), to: "/tmp/run.sh", mode: 0o750)
+        let ran = try await connection.run("/tmp/run.sh; stat -c %a /tmp/run.sh")
+        #expect(ran.stdoutText == "ran\n750\n")
     }
 
     @Test func anUploadOntoADirectoryIsRefusedOnBothPaths() async throws {
