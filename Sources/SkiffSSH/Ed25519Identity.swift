@@ -19,15 +19,10 @@ struct Ed25519Identity: Sendable {
     /// The key in `armored` (`-----BEGIN OPENSSH PRIVATE KEY-----` …), or nil when it is some other
     /// kind, encrypted or malformed; such keys go to libssh2 as they are.
     init?(armored: String) {
-        guard armored.contains("BEGIN OPENSSH PRIVATE KEY") else { return nil }
-        let body = String(armored.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined().filter { !$0.isWhitespace })
-        let magic = Array("openssh-key-v1".utf8) + [0]
-        guard let blob = Data(base64Encoded: body).map(Array.init), blob.starts(with: magic) else { return nil }
-        var reader = SSHWireReader(Array(blob.dropFirst(magic.count)))
-        guard let cipher = reader.readString(), cipher == Array("none".utf8),
-            reader.readString() != nil, reader.readString() != nil, reader.readUInt32() == 1,
-            let publicKeyBlob = reader.readString(), let privateSection = reader.readString()
+        guard armored.contains("BEGIN OPENSSH PRIVATE KEY"), let container = OpenSSHKeyContainer(armored: armored),
+            !container.isEncrypted, container.keyCount == 1, let privateSection = container.privateSection
         else { return nil }
+        let publicKeyBlob = container.publicKey
 
         var secret = SSHWireReader(privateSection)
         guard let check = secret.readUInt32(), secret.readUInt32() == check,

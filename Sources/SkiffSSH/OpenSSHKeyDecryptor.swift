@@ -17,29 +17,21 @@ enum OpenSSHKeyDecryptor {
         case malformed
     }
 
-    static let magic = Array("openssh-key-v1".utf8) + [0]
-
     /// Returns the key as an unencrypted `-----BEGIN OPENSSH PRIVATE KEY-----` file.
     static func decrypt(pem: String, passphrase: String) throws -> String {
-        let body = pem.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
-        guard let blob = Data(base64Encoded: body).map(Array.init), blob.starts(with: magic) else {
-            throw Failure.notOpenSSHFormat
-        }
-        var reader = SSHWireReader(Array(blob.dropFirst(magic.count)))
-        guard let cipherName = reader.readString().map({ String(decoding: $0, as: UTF8.self) }),
-            let kdfName = reader.readString().map({ String(decoding: $0, as: UTF8.self) }),
-            let kdfOptions = reader.readString(), let keyCount = reader.readUInt32(), keyCount == 1,
-            let publicKey = reader.readString(), let encrypted = reader.readString()
+        guard let blob = OpenSSHKeyContainer.blob(armored: pem) else { throw Failure.notOpenSSHFormat }
+        guard let container = OpenSSHKeyContainer(blob: blob), container.keyCount == 1,
+            let encrypted = container.privateSection
         else { throw Failure.malformed }
-        guard kdfName == "bcrypt" else { throw Failure.unsupported("key derivation \(kdfName)") }
+        guard container.kdfName == "bcrypt" else { throw Failure.unsupported("key derivation \(container.kdfName)") }
         let keyLength: Int
-        switch cipherName {
+        switch container.cipherName {
         case "aes128-ctr": keyLength = 16
         case "aes192-ctr": keyLength = 24
         case "aes256-ctr": keyLength = 32
-        default: throw Failure.unsupported("cipher \(cipherName)")
+        default: throw Failure.unsupported("cipher \(container.cipherName)")
         }
-        var options = SSHWireReader(kdfOptions)
+        var options = SSHWireReader(container.kdfOptions)
         guard let salt = options.readString(), let rounds = options.readUInt32() else { throw Failure.malformed }
         guard encrypted.count % 16 == 0 else { throw Failure.malformed }
 
@@ -55,8 +47,8 @@ enum OpenSSHKeyDecryptor {
         }
 
         // The same key, with cipher "none", KDF "none", no KDF options, one key.
-        let unencrypted = magic + wireString(Array("none".utf8)) + wireString(Array("none".utf8)) + wireString([])
-            + [0, 0, 0, 1] + wireString(publicKey) + wireString(plain)
+        let unencrypted = OpenSSHKeyContainer.magic + wireString(Array("none".utf8)) + wireString(Array("none".utf8)) + wireString([])
+            + [0, 0, 0, 1] + wireString(container.publicKey) + wireString(plain)
         return armor(unencrypted)
     }
 

@@ -55,7 +55,12 @@ final class PersistentShell {
         let body = "( export \(ChannelExec.markerVariable)=\(marker); exec /bin/sh -c \(ShellQuote.quote(command.commandLine)) )"
         let stdin = command.stdin?.revealed ?? []
         let run = stdin.isEmpty ? body + " </dev/null" : "printf '" + octal(stdin) + "' | " + body
-        return run + "\nprintf '\\n\(tag) %d\\n' $?; printf '\\n\(tag)\\n' >&2\n"
+        return run + endLines(tag: tag)
+    }
+
+    /// After each command: its exit status and the tag on stdout, the tag on stderr (see `Reader`).
+    private static func endLines(tag: String) -> String {
+        "\nprintf '\\n\(tag) %d\\n' $?; printf '\\n\(tag)\\n' >&2\n"
     }
 
     /// Every byte as a `\ooo` escape for printf's format: no byte is special then.
@@ -75,8 +80,7 @@ final class PersistentShell {
     /// the subshell's fork): the marker reaches the programs the script starts. For Skiff's own short
     /// scripts whose text may carry data that must not appear on a command line (`ShellUpload`).
     static func inlineScript(_ script: String, marker: String, tag: String) -> String {
-        "( export \(ChannelExec.markerVariable)=\(marker); \(script)\n) </dev/null"
-            + "\nprintf '\\n\(tag) %d\\n' $?; printf '\\n\(tag)\\n' >&2\n"
+        "( export \(ChannelExec.markerVariable)=\(marker); \(script)\n) </dev/null" + endLines(tag: tag)
     }
 
     /// Runs one command; a non-zero exit is a result. Throws on a timeout (the command is stopped first),

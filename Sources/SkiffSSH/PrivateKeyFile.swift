@@ -61,22 +61,10 @@ public struct PrivateKeyFile: Sendable {
         if text.contains("BEGIN EC PRIVATE KEY") { return ("ecdsa", text.contains("ENCRYPTED")) }
         if text.contains("BEGIN DSA PRIVATE KEY") { return ("ssh-dss", text.contains("ENCRYPTED")) }
         if text.contains("BEGIN ENCRYPTED PRIVATE KEY") { return (nil, true) }
-        guard text.contains("BEGIN OPENSSH PRIVATE KEY") else { return (nil, false) }
-        let body = text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
-        guard let blob = Data(base64Encoded: body).map(Array.init) else { return (nil, false) }
-        return describeOpenSSH(blob)
-    }
-
-    /// `openssh-key-v1\0`, cipher name, KDF name, KDF options, key count, then the first public key.
-    private static func describeOpenSSH(_ blob: [UInt8]) -> (type: String?, encrypted: Bool) {
-        let magic = Array("openssh-key-v1".utf8) + [0]
-        guard blob.starts(with: magic) else { return (nil, false) }
-        var reader = SSHWireReader(Array(blob.dropFirst(magic.count)))
-        guard let cipher = reader.readString(), reader.readString() != nil, reader.readString() != nil,
-            reader.readUInt32() != nil, let publicKey = reader.readString()
-        else { return (nil, false) }
-        let encrypted = String(decoding: cipher, as: UTF8.self) != "none"
-        return (HostKey(blob: publicKey)?.type, encrypted)
+        guard text.contains("BEGIN OPENSSH PRIVATE KEY"), let container = OpenSSHKeyContainer(armored: text) else {
+            return (nil, false)
+        }
+        return (HostKey(blob: container.publicKey)?.type, container.isEncrypted)
     }
 }
 

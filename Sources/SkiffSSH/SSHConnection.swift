@@ -98,7 +98,7 @@ public final class SSHConnection: Sendable {
     public func upload(_ source: UploadSource, to path: String, mode: UInt32 = 0o644, timeout: Duration? = nil)
         async throws
     {
-        if let bytes = try ShellUpload.smallContents(of: source, host: target.description) {
+        if let bytes = ShellUpload.smallContents(of: source) {
             let result = try await runInlineInShell(ShellUpload.script(destination: path, mode: mode, bytes: bytes), timeout: timeout)
             guard result.succeeded else {
                 throw ShellUpload.failure(result, destination: path, host: target.description)

@@ -13,30 +13,17 @@ enum ShellUpload {
     /// Uploads up to this size go through the shell (the script carries four bytes per byte).
     static let limit = 64 * 1024
 
-    /// The bytes to upload when the source is small enough, or nil to use SFTP.
-    static func smallContents(of source: UploadSource, host: String) throws -> Sensitive<[UInt8]>? {
+    /// The bytes to upload when the source is small enough, or nil to use SFTP (which also reports a
+    /// file that cannot be read).
+    static func smallContents(of source: UploadSource) -> Sensitive<[UInt8]>? {
         switch source {
         case .bytes(let bytes):
             return bytes.revealed.count <= limit ? bytes : nil
         case .file(let path):
             var status = stat()
-            guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) <= limit else {
-                return nil  // SFTPUpload reports a file it cannot read
-            }
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { return nil }
-            defer { close(fd) }
-            var bytes: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-            while true {
-                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count < 0 {
-                    throw SSHError(.localFile, host: host, "cannot read \(path): \(SocketConnector.errnoText())")
-                }
-                if count == 0 { break }
-                bytes += chunk[0..<count]
-                guard bytes.count <= limit else { return nil }  // it grew since stat
-            }
+            guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) <= limit,
+                let bytes = FileContents.read(path), bytes.count <= limit  // it may have grown since stat
+            else { return nil }
             return Sensitive(bytes)
         }
     }
