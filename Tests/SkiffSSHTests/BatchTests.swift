@@ -50,7 +50,7 @@ struct BatchTests {
               any_errors_fatal: true
               tasks:
                 - name: app1 fails at once, the others are still busy
-                  shell: if [ {{ inventory_hostname }} = app1 ]; then exit 1; fi; sleep 3
+                  shell: if [ {{ inventory_hostname }} = app1 ]; then exit 1; fi; sleep 6
                 - name: Never reached
                   shell: touch /tmp/after
             """, hosts: 3)

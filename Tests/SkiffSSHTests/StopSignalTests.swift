@@ -13,8 +13,8 @@ struct StopSignalTests {
                 - block:
                     - name: Mark started
                       shell: touch /tmp/started
-                    - name: Long step
-                      shell: sleep 8
+                    - name: Long step, held until the test lets it end
+                      shell: while [ ! -e /tmp/release ]; do sleep 0.05; done
                     - name: Never reached after the signal
                       shell: touch /tmp/after
                   always:
@@ -29,11 +29,18 @@ struct StopSignalTests {
             environment: ["SKIFF_AUDIT_LOG": fleet.files.file("audit.jsonl")])
         close(output)
         let hosts = fleet.hosts
-        let allStarted = try await eventually(within: 10) {
+        let allStarted = try await eventually(within: 60) {
             hosts.allSatisfy { FileManager.default.fileExists(atPath: $0.pathInside("/tmp/started")) }
         }
         #expect(allStarted, "every host started before the signal")
         kill(pid, SIGTERM)
+        // The long step ends only once the controller has taken the signal, so no host can reach the
+        // next task before it, however slowly the hosts started.
+        let signalTaken = try await eventually(within: 60) {
+            ((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "").contains("no new task will start")
+        }
+        #expect(signalTaken, "the controller says it is stopping")
+        for host in hosts { FileManager.default.createFile(atPath: host.pathInside("/tmp/release"), contents: Data()) }
         let status = try await offPool { Shell.wait(for: pid) }
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         #expect(status == 99, "output: \(text)")
