@@ -80,6 +80,9 @@ struct PlaybookOptions: ParsableArguments {
     @Option(name: .long, help: "Skip tasks with these tags (comma-separated).")
     var skipTags: [String] = []
 
+    @Option(name: .long, help: "Begin at the first task with this name (wildcards * ? [] allowed; 'role : name' for a role's task).")
+    var startAtTask: String?
+
     @Flag(name: .long, help: "Check the playbooks and exit.")
     var syntaxCheck = false
 
@@ -116,7 +119,8 @@ struct PlaybookOptions: ParsableArguments {
                 extra["version"] = .string(versionOverride)
                 extra["VERSION"] = .string(versionOverride)
             }
-            let loaded = try playbooks.map { try PlaybookLoader().load($0) }
+            var loaded = try playbooks.map { try PlaybookLoader().load($0) }
+            if let startAtTask { loaded = try StartAtTask(startAtTask, tags: tagFilter).apply(to: loaded) }
             if syntaxCheck && !listHosts && !listTasks {
                 for playbook in loaded { Console.out("\nplaybook: \(playbook.path)") }
                 return

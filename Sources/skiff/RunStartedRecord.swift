@@ -6,8 +6,9 @@ import SkiffCore
 import SkiffPlaybook
 
 /// What `run_started` says about a run: who (user@host), from which CI job, the command line, the
-/// playbooks and inventory files with their SHA-256, extra vars, limit, tags, check mode. Secret values
-/// (extra vars whose names look secret) appear only as fingerprints, in the command line too.
+/// playbooks and inventory files with their SHA-256, extra vars, limit, tags, check mode, the task it
+/// started at. Secret values (extra vars whose names look secret) appear only as fingerprints, in the
+/// command line too.
 enum RunStartedRecord {
     static func fields(
         recorder: AuditRecorder, playbooks: [Playbook], sources: [String], extra: OrderedDictionary<String, Value>,
@@ -28,6 +29,7 @@ enum RunStartedRecord {
             "skip_tags": .list(options.skipTags.map(Value.string)),
             "check_mode": .bool(options.check),
         ]
+        if let start = options.startAtTask { fields["start_at_task"] = .string(start) }
         if let rollbackOf { fields["rollback_of"] = .string(rollbackOf) }
         return fields
     }

@@ -5,12 +5,17 @@ import Testing
 /// Runner behaviour on real hosts: facts, loops, until, when/register, rescue, serial.
 @Suite("runner features")
 struct RunnerFeatureTests {
-    static func run(_ playbook: String, hosts count: Int = 1, extra: [String] = []) async throws -> (status: Int32, output: String, fleet: DeployEndToEndTests.Fleet) {
+    /// Runs the playbook on new hosts; with `ownAuditLog`, the run's audit log is the fleet's `audit.jsonl`.
+    static func run(
+        _ playbook: String, hosts count: Int = 1, extra: [String] = [], ownAuditLog: Bool = false
+    ) async throws -> (status: Int32, output: String, fleet: DeployEndToEndTests.Fleet) {
         let fleet = try await DeployEndToEndTests.fleet(count)
         let path = try fleet.files.write("playbook.yml", playbook)
+        var environment = ["NO_COLOR": "1"]
+        if ownAuditLog { environment["SKIFF_AUDIT_LOG"] = fleet.files.file("audit.jsonl") }
         let (status, output) = try await ExecCommandTests.skiff(
             ["-i", fleet.inventory, path, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent", "-v"] + extra,
-            environment: ["NO_COLOR": "1"])
+            environment: environment)
         return (status, output, fleet)
     }
 
@@ -66,6 +71,47 @@ struct RunnerFeatureTests {
         #expect(status == 2, "\(output)")
         let ran = fleet.hosts.map { FileManager.default.fileExists(atPath: $0.pathInside("/tmp/ran")) }
         #expect(ran == [true, true, false, false], "later batches never start: \(ran)")
+    }
+
+    @Test func startAtTaskResumesADeployHalfWay() async throws {
+        let playbook = """
+            - name: Prepare
+              hosts: app
+              gather_facts: false
+              tasks:
+                - name: Log in
+                  shell: touch /tmp/login
+            - name: Deploy
+              hosts: app
+              tasks:
+                - block:
+                    - name: Copy the compose file
+                      shell: touch /tmp/copied
+                    - name: Start the stack
+                      shell: echo "{{ ansible_system }}" > /tmp/up
+                  always:
+                    - name: Clean up
+                      shell: touch /tmp/cleaned
+                - name: Check health
+                  shell: touch /tmp/health
+            """
+        let (status, output, fleet) = try await Self.run(playbook, hosts: 2, extra: ["--start-at-task", "Start the*"], ownAuditLog: true)
+        #expect(status == 0, "\(output)")
+        for host in fleet.hosts {
+            #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/login")), "the earlier play is left out")
+            #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/copied")), "the earlier task is left out")
+            #expect(try String(contentsOfFile: host.pathInside("/tmp/up"), encoding: .utf8) == "Linux\n", "facts were gathered")
+            #expect(FileManager.default.fileExists(atPath: host.pathInside("/tmp/cleaned")))
+            #expect(FileManager.default.fileExists(atPath: host.pathInside("/tmp/health")))
+        }
+        #expect(!output.contains("Copy the compose file"))
+        let audit = try String(contentsOfFile: fleet.files.file("audit.jsonl"), encoding: .utf8)
+        #expect(audit.contains("\"start_at_task\": \"Start the*\""), "the audit log says where the run began")
+
+        let missing = try await Self.run(playbook, extra: ["--start-at-task", "Start teh stack"])
+        #expect(missing.status == 5, "\(missing.output)")
+        #expect(missing.output.contains("--start-at-task 'Start teh stack': no task of"))
+        #expect(!FileManager.default.fileExists(atPath: missing.fleet.hosts[0].pathInside("/tmp/login")), "no host is contacted")
     }
 }
 
