@@ -84,6 +84,7 @@ public final class AuditRecorder: Sendable {
                 "status": .string(result.status.rawValue),
             ]
             if let item = result.item { fields["item"] = .string(item) }
+            if let count = result.loopItems { fields["loop_items"] = .int(count) }
             if let rc = result.rc { fields["rc"] = .int(rc) }
             fields["duration_ms"] = .int(Self.milliseconds(result.duration))
             if !commands.isEmpty { fields["commands"] = .list(commands.map(Value.string)) }

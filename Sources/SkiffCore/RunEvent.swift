@@ -29,8 +29,10 @@ public struct HostResult: Sendable {
     public var rc: Int?
     public var stdout: String?
     public var stderr: String?
-    /// The item, for a loop iteration.
+    /// The item, for a loop iteration (the loop's overall result follows its items, with `loopItems`).
     public var item: String?
+    /// For a looped task's overall result: how many items it ran. The recap counts this result, not the items'.
+    public var loopItems: Int?
     /// Under `--diff`: how the task changed a file (unified diff).
     public var diff: String?
     public var duration: Duration

@@ -186,11 +186,16 @@ final class LoadSession {
         return items
     }
 
+    /// `import_tasks`/`include_tasks`: the file's tasks, read before the run. An `include_tasks` with
+    /// `vars:` or a loop becomes a block holding them, which the runner runs once per item.
     private func parseInclude(
         _ keyword: String, _ fields: Node.Mapping, node: Node, file: String, inherited: OrderedDictionary<String, Value>
     ) -> [TaskItem] {
         var inheritedHere = inherited
         var target: String?
+        var name: String?
+        var blockKeywords = OrderedDictionary<String, Value>()
+        let loops = !keyword.hasSuffix("import_tasks")
         for (keyNode, value) in fields {
             let key = keyNode.string ?? ""
             if key == keyword {
@@ -199,14 +204,21 @@ final class LoadSession {
                 checkTemplates(in: value, file: file, conditions: key == "when")
                 let parsed = (try? YAMLValue.value(of: value, file: file)) ?? .null
                 inheritedHere[key] = Self.combine(inheritedHere[key], parsed)
-            } else if key == "name" || key == "vars" {
-                continue
+            } else if key == "name" {
+                name = value.string
+            } else if key == "vars" || (loops && (TaskLoops.keywords.contains(key) || key == "loop_control")) {
+                checkTemplates(in: value, file: file, conditions: false)
+                blockKeywords[key] = (try? YAMLValue.value(of: value, file: file)) ?? .null
+            } else if loops && TaskLoops.unsupported[key] != nil {
+                continue  // checkLoop says what to write instead
             } else if key.hasPrefix("loop") || key.hasPrefix("with_") {
-                report("'\(key)' on \(keyword) is not supported by Skiff (includes are read before the run)", at: location(keyNode, file))
+                report(loops ? "'\(key)' is not a valid keyword for \(keyword)" : "\(keyword) cannot loop: it is read before the run",
+                       at: location(keyNode, file), hint: loops ? nil : "use include_tasks")
             } else {
                 report("'\(key)' is not a valid keyword for \(keyword)", at: location(keyNode, file))
             }
         }
+        if loops { checkLoop(fields, file: file) }
         guard let target else {
             report("\(keyword) needs a file name", at: location(node, file))
             return []
@@ -219,7 +231,26 @@ final class LoadSession {
         guard enter(path, at: location(node, file)) else { return [] }
         defer { leave() }
         guard let root = readYAML(path, from: location(node, file)) else { return [] }
-        return taskList(root, file: path, inherited: inheritedHere)
+        let tasks = taskList(root, file: path, inherited: inheritedHere)
+        guard !blockKeywords.isEmpty else { return tasks }
+        if case .dict? = blockKeywords["vars"] {} else if blockKeywords["vars"] != nil {
+            report("'vars' on \(keyword) must be a mapping", at: location(node, file))
+        }
+        return [.block(Block(name: name ?? "\(keyword) \(target)", block: tasks, rescue: [], always: [], keywords: blockKeywords,
+                             location: location(node, file)))]
+    }
+
+    /// At most one loop keyword on a task or include, and no `with_*` form Skiff cannot run.
+    private func checkLoop(_ fields: Node.Mapping, file: String) {
+        let loopKeys = fields.map(\.key).filter { TaskLoops.keywords.contains($0.string ?? "") }
+        if loopKeys.count > 1 {
+            report("one loop per task: \(loopKeys.compactMap(\.string).joined(separator: ", "))", at: location(loopKeys[1], file))
+        }
+        for (keyNode, _) in fields {
+            if let key = keyNode.string, let hint = TaskLoops.unsupported[key] {
+                report("'\(key)' is not supported by Skiff", at: location(keyNode, file), hint: hint)
+            }
+        }
     }
 
     /// `import_role`/`include_role: name: X [tasks_from: Y]`: the role's tasks, read statically, at this point.
@@ -311,6 +342,7 @@ final class LoadSession {
         for (key, value) in inherited {
             keywords[key] = key == "when" || key == "tags" ? Self.combine(value, keywords[key]) : keywords[key] ?? value
         }
+        checkLoop(fields, file: file)
         guard moduleKeys.count == 1, let (rawKey, keyNode, value) = moduleKeys.first else {
             if moduleKeys.isEmpty {
                 report("this task has no module", at: at, hint: "add one, such as 'shell: …' or 'ansible.builtin.copy: …'")

@@ -126,6 +126,9 @@ final class HostPlayRun: @unchecked Sendable {
     private func runBlock(_ block: Block, blockVars: [OrderedDictionary<String, Value>], always inAlways: Bool) async -> Bool {
         var vars = blockVars
         if case .dict(let own)? = block.keywords["vars"] { vars.append(own) }
+        if block.keywords.keys.contains(where: TaskLoops.keywords.contains) {
+            return await runIncludeLoop(block, blockVars: vars, always: inAlways)
+        }
         if !block.rescue.isEmpty { rescueDepth += 1 }
         var ok = await runItems(block.block, blockVars: vars, always: inAlways)
         if !block.rescue.isEmpty { rescueDepth -= 1 }
@@ -136,6 +139,34 @@ final class HostPlayRun: @unchecked Sendable {
         // `always` runs whatever happened, also after a failure or a stop request.
         let always = await runItems(block.always, blockVars: vars, always: true)
         return ok && always
+    }
+
+    /// An `include_tasks` with a loop: its tasks, in order, once per item, shown as ansible-playbook shows
+    /// an include (`included: … => (item=…)`). A failed item stops the host, as a failed task does.
+    private func runIncludeLoop(_ block: Block, blockVars: [OrderedDictionary<String, Value>], always: Bool) async -> Bool {
+        let name = block.name ?? "include_tasks"
+        let started = ContinuousClock.now
+        emit(.taskStarted(name: name))
+        let base = context(for: nil, blockVars: blockVars)
+        taskMask = secretMask(base)
+        let loop: LoopItems
+        do {
+            guard let resolved = try LoopItems.resolve(block.keywords, base, at: block.location) else { return true }
+            loop = resolved
+        } catch {
+            emit(.hostResult(HostResult(host: host, task: name, status: .failed, message: taskMask.apply("\(error)"), duration: .now - started)))
+            return false
+        }
+        for index in loop.items.indices {
+            emit(.hostResult(HostResult(host: host, task: name, status: .ok, item: taskMask.apply(loop.items[index].text))))
+        }
+        var result = HostResult(host: host, task: name, status: loop.items.isEmpty ? .skipped : .ok, duration: .now - started)
+        result.loopItems = loop.items.count
+        emit(.hostResult(result))
+        for index in loop.items.indices {
+            if !(await runItems(block.block, blockVars: blockVars + [loop.variables(index)], always: always)) { return false }
+        }
+        return true
     }
 
     private func context(for task: Task?, blockVars: [OrderedDictionary<String, Value>], extra: OrderedDictionary<String, Value> = [:]) -> TemplateContext {
@@ -175,54 +206,46 @@ final class HostPlayRun: @unchecked Sendable {
         await locks?.heartbeatIfDue(host)
         let started = ContinuousClock.now
         taskMask = secretMask(base)
-        let items: [Value]?
+        let loop: LoopItems?
         do {
-            items = try loopItems(task, base)
+            loop = try LoopItems.resolve(task.keywords, base, at: task.location)
         } catch {
             return report(task, name: name, TaskResult(status: .failed, outcome: ModuleOutcome(failed: true, message: "\(error)")), started: started)
         }
-        let loopVariable = (task.keywords["loop_control"]?.dictValue?["loop_var"]?.text).flatMap { $0.isEmpty ? nil : $0 } ?? "item"
+        guard let loop else {
+            let result = await runOnce(task, context: base)
+            register(task, result.outcome.registered, base)
+            if result.status == .changed { notify(task, base) }
+            return report(task, name: name, result, started: started)
+        }
         var results: [Value] = []
-        var allOK = true
-        var anyChanged = false
-        var anyFailed = false
-        for item in items ?? [.null] {
-            let itemContext = items == nil ? base : context(for: task, blockVars: blockVars, extra: [loopVariable: item])
+        var statuses: [TaskStatus] = []
+        var unreachableMessage: String?
+        for index in loop.items.indices {
+            let itemContext = context(for: task, blockVars: blockVars, extra: loop.variables(index))
             let result = await runOnce(task, context: itemContext)
-            if items != nil {
-                var registered = result.outcome.registered.dictValue ?? [:]
-                registered[loopVariable] = item
-                results.append(.dict(registered))
-                _ = report(task, name: name, result, started: started, item: item)
+            var registered = result.outcome.registered.dictValue ?? [:]
+            registered.merge(loop.variables(index)) { $1 }
+            results.append(.dict(registered))
+            _ = report(task, name: name, result, started: started, item: loop.items[index])
+            statuses.append(result.status)
+            if result.status == .unreachable {
+                unreachableMessage = result.outcome.message
+                break
             }
-            anyChanged = anyChanged || result.status == .changed
-            anyFailed = anyFailed || result.failed
-            if result.failed { allOK = false }
-            if items == nil {
-                register(task, result.outcome.registered, itemContext)
-                if result.status == .changed { notify(task, itemContext) }
-                return report(task, name: name, result, started: started)
-            }
-            if result.status == .unreachable { break }
         }
-        let summary = ModuleOutcome(changed: anyChanged, failed: anyFailed, message: anyFailed ? "One or more items failed" : nil, result: ["results": .list(results)])
+        // The task's own result, counted once in the recap as ansible-playbook counts a loop.
+        let status: TaskStatus = statuses.contains(.unreachable) ? .unreachable : statuses.contains(.failed) ? .failed
+            : statuses.contains(.ignored) ? .ignored : statuses.contains(.changed) ? .changed
+            : statuses.allSatisfy { $0 == .skipped } ? .skipped : .ok
+        let failed = status == .failed || status == .ignored
+        let message = failed ? "One or more items failed" : status == .unreachable ? unreachableMessage
+            : loop.items.isEmpty ? "No items in the list" : nil
+        let summary = ModuleOutcome(changed: status == .changed, failed: failed, skipped: status == .skipped, message: message,
+                                    result: ["results": .list(results)])
         register(task, summary.registered, base)
-        if anyChanged { notify(task, base) }
-        if anyFailed && ignoreErrors(task, base) { return true }
-        return allOK
-    }
-
-    private func loopItems(_ task: Task, _ context: TemplateContext) throws -> [Value]? {
-        let loop = task.keywords["loop"] ?? task.keywords["with_items"] ?? task.keywords["with_list"]
-        guard let loop else { return nil }
-        let rendered = try ValueRendering.render(loop, context, at: task.location)
-        guard case .list(let items) = rendered else {
-            throw TemplateError("loop must be a list, not \(rendered.text)", at: task.location)
-        }
-        if task.keywords["with_items"] != nil {
-            return items.flatMap { item -> [Value] in if case .list(let inner) = item { return inner } else { return [item] } }
-        }
-        return items
+        if status == .changed { notify(task, base) }
+        return report(task, name: name, TaskResult(status: status, outcome: summary), started: started, loopItems: loop.items.count)
     }
 
     private func register(_ task: Task, _ value: Value, _ context: TemplateContext) {
@@ -387,7 +410,10 @@ final class HostPlayRun: @unchecked Sendable {
     }
 
     /// Emits the host's result and says whether the host may go on.
-    private func report(_ task: Task, name: String, _ result: TaskResult, started: ContinuousClock.Instant, item: Value? = nil) -> Bool {
+    /// Emits one result: a task's, a loop item's (`item`), or a loop's overall result (`loopItems`).
+    private func report(
+        _ task: Task, name: String, _ result: TaskResult, started: ContinuousClock.Instant, item: Value? = nil, loopItems: Int? = nil
+    ) -> Bool {
         let hidden = task.keywords["no_log"]?.isTrue ?? false
         let outcome = result.outcome
         let message = hidden ? (outcome.failed ? "the output has been hidden due to the fact that 'no_log: true' was specified for this result" : nil) : outcome.message
@@ -398,6 +424,7 @@ final class HostPlayRun: @unchecked Sendable {
             stderr: hidden ? nil : outcome.result["stderr"].map { mask.apply($0.text) }, item: hidden ? nil : item.map { mask.apply($0.text) },
             diff: hidden ? nil : outcome.diff.map(mask.apply), duration: .now - started)
         hostResult.deployment = result.deployment
+        hostResult.loopItems = loopItems
         if hidden {
             let output = [outcome.message, outcome.result["stdout"]?.text, outcome.result["stderr"]?.text].compactMap { $0 }.joined(separator: "\n")
             hostResult.hiddenOutput = Sensitive(output)

@@ -121,7 +121,8 @@ final class RecapRecorder: Sendable {
             }
             return
         }
-        guard case .hostResult(let result) = event else { return }
+        // A loop's items are shown one by one; the loop's overall result is what counts.
+        guard case .hostResult(let result) = event, result.item == nil else { return }
         state.withLock { state in
             if state.recaps[result.host] == nil {
                 state.order.append(result.host)

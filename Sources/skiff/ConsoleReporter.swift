@@ -42,6 +42,12 @@ final class ConsoleReporter: Sendable {
             }
             if let line { Console.write(line) }
         case .hostResult(let result):
+            // A loop's items were shown (an unreachable one too); its overall result shows only when it says
+            // more: that items failed, or that there were none.
+            if let count = result.loopItems, count > 0, ![.failed, .ignored].contains(result.status) {
+                state.withLock { state in _ = state.finished[result.task, default: []].insert(result.host) }
+                break
+            }
             // One write for header and line, so a result never lands under another task's header.
             let text = state.withLock { state -> String in
                 let header = state.lastTask == result.task ? nil : result.task
@@ -107,7 +113,10 @@ final class ConsoleReporter: Sendable {
         case .changed: return paint("changed: [\(result.host)]\(item)", "33") + detail(result)
         case .skipped: return paint("skipping: [\(result.host)]\(item)", "36")
         case .ignored: return paint("fatal: [\(result.host)]: FAILED! => \(failure(result))", "31") + "\n" + paint("...ignoring", "36")
-        case .failed, .rescued: return paint("fatal: [\(result.host)]: FAILED! => \(failure(result))", "31")
+        case .failed, .rescued:
+            // As ansible-playbook: `failed: [host] (item=x) => {…}` for an item, `fatal: [host]: FAILED! => {…}` otherwise.
+            if let item = result.item { return paint("failed: [\(result.host)] (item=\(item)) => \(failure(result))", "31") }
+            return paint("fatal: [\(result.host)]: FAILED! => \(failure(result))", "31")
         case .unreachable: return paint("fatal: [\(result.host)]: UNREACHABLE! => \(result.message ?? "")", "31")
         }
     }

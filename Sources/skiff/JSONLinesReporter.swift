@@ -21,6 +21,7 @@ struct JSONLinesReporter: Sendable {
             fields["task"] = .string(result.task)
             fields["status"] = .string(result.status.rawValue)
             if let item = result.item { fields["item"] = .string(item) }
+            if let count = result.loopItems { fields["loop_items"] = .int(count) }
             if let rc = result.rc { fields["rc"] = .int(rc) }
             if let message = result.message { fields["msg"] = .string(message) }
             if let stdout = result.stdout { fields["stdout"] = .string(stdout) }

@@ -13,7 +13,8 @@ final class JUnitReporter: Sendable {
     }
 
     func handle(_ event: RunEvent) {
-        guard case .hostResult(let result) = event else { return }
+        // One testcase per host and task: a loop's overall result, not each item's.
+        guard case .hostResult(let result) = event, result.item == nil else { return }
         results.withLock { $0.append(result) }
     }
 
@@ -26,7 +27,7 @@ final class JUnitReporter: Sendable {
         xml += #"<testsuites><testsuite name="skiff" tests="\#(all.count)" failures="\#(failures)" skipped="\#(skipped)" time="\#(String(format: "%.3f", seconds))">"# + "\n"
         for result in all {
             let time = Double(result.duration.components.seconds) + Double(result.duration.components.attoseconds) / 1e18
-            let name = result.item.map { "\(result.task) (item=\($0))" } ?? result.task
+            let name = result.task
             xml += #"  <testcase classname="\#(escape(result.host))" name="\#(escape(name))" time="\#(String(format: "%.3f", time))">"#
             switch result.status {
             case .failed, .unreachable:

@@ -138,3 +138,23 @@ struct TagFilterTests {
         #expect(!TagFilter(skip: ["deploy"]).selects(plain, in: play), "play tags count")
     }
 }
+
+@Suite("include_tasks with vars and loops")
+struct IncludeLoopTests {
+    @Test func aLoopedOrVarsIncludeIsABlockTheRunnerRunsPerItem() throws {
+        let play = try #require(try PlaybookLoader().load("\(PlaybookLoaderTests.fixtures)/valid-include-loop.yml").plays.first)
+        guard case .block(let looped) = play.tasks[0], case .block(let withVars) = play.tasks[1], case .task(let imported) = play.tasks[2] else {
+            Issue.record("expected two blocks and a task: \(play.tasks)")
+            return
+        }
+        #expect(looped.name == "Each service")
+        #expect(looped.keywords["loop"] == .list([.string("web"), .string("worker")]))
+        #expect(looped.keywords["loop_control"] == .dict(["loop_var": .string("service")]))
+        #expect(looped.keywords["vars"] == .dict(["registry": .string("registry.example.com")]))
+        #expect(looped.block.flatMap(\.flattened).map(\.displayName) == ["Pull {{ service }}"])
+        #expect(looped.block.flatMap(\.flattened).first?.tags == ["pull"], "the include's tags reach its tasks")
+        #expect(withVars.keywords["vars"] == .dict(["greeting": .string("hello")]), "vars on include_tasks are kept, not dropped")
+        #expect(withVars.name == "ansible.builtin.include_tasks tasks/common.yml")
+        #expect(imported.displayName == "Included task", "a plain import stays inline")
+    }
+}

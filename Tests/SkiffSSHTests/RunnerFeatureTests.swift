@@ -73,6 +73,49 @@ struct RunnerFeatureTests {
         #expect(ran == [true, true, false, false], "later batches never start: \(ran)")
     }
 
+    @Test func includeTasksLoopsWithVarsAndTheRecapCountsALoopOnce() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        try fleet.files.write("per-service.yml", """
+            - name: Start {{ service }}
+              shell: echo "{{ service }} {{ n }} {{ registry }}" >> /tmp/started
+            - name: Fail on {{ service }}
+              shell: "false"
+              when: service == fail_on
+            """)
+        let playbook = try fleet.files.write("playbook.yml", """
+            - hosts: app
+              gather_facts: false
+              vars:
+                fail_on: none
+              tasks:
+                - name: Each service
+                  include_tasks: per-service.yml
+                  loop: [web, worker]
+                  loop_control: {loop_var: service, index_var: n}
+                  vars:
+                    registry: registry.example.com
+                - name: Ports
+                  shell: echo "{{ item.key }}={{ item.value }}" >> /tmp/ports
+                  with_dict: {http: 80, https: 443}
+            """)
+        let arguments = ["-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"]
+        let (status, output) = try await ExecCommandTests.skiff(arguments, environment: ["NO_COLOR": "1"])
+        #expect(status == 0, "\(output)")
+        let host = fleet.hosts[0]
+        #expect(try String(contentsOfFile: host.pathInside("/tmp/started"), encoding: .utf8)
+                == "web 0 registry.example.com\nworker 1 registry.example.com\n", "each item ran the included tasks in order, with the include's vars")
+        #expect(try String(contentsOfFile: host.pathInside("/tmp/ports"), encoding: .utf8) == "http=80\nhttps=443\n")
+        #expect(output.contains("ok: [app1] => (item=web)"), "\(output)")
+        #expect(output.contains("changed: [app1] => (item={\"key\": \"https\", \"value\": 443})"), "\(output)")
+        // ok: the include (1), Start ×2, Ports (1, its two items not counted apart); skipped: Fail ×2.
+        #expect(output.contains("app1                       : ok=4     changed=3   unreachable=0   failed=0   skipped=2"), "\(output)")
+
+        let failing = try await ExecCommandTests.skiff(arguments + ["-e", "fail_on=web"], environment: ["NO_COLOR": "1"])
+        #expect(failing.status == 2, "\(failing.output)")
+        #expect(try String(contentsOfFile: host.pathInside("/tmp/started"), encoding: .utf8).components(separatedBy: "\n").count == 4,
+                "the failed item stopped the host: worker never started")
+    }
+
     @Test func startAtTaskResumesADeployHalfWay() async throws {
         let playbook = """
             - name: Prepare
