@@ -1,10 +1,11 @@
 import Foundation
 import SkiffCore
 import SkiffModules
+import Synchronization
 
 /// Runs steps on the controller itself: for `delegate_to: localhost`, `local_action` and hosts with
 /// `ansible_connection=local`. Commands run through `/bin/sh -c`, as over SSH; uploads are written to a
-/// temporary name and renamed into place.
+/// temporary name and renamed into place. A command over its timeout is stopped (TERM, then KILL).
 public struct LocalConnection: HostConnection {
     public init() {}
 
@@ -20,17 +21,44 @@ public struct LocalConnection: HostConnection {
         process.standardError = stderr
         process.standardInput = stdin
         try process.run()
-        if let input = step.stdin { stdin.fileHandleForWriting.write(Data(input.revealed)) }
-        try stdin.fileHandleForWriting.close()
-        async let out = Task.detached { stdout.fileHandleForReading.readDataToEndOfFile() }.value
-        async let err = Task.detached { stderr.fileHandleForReading.readDataToEndOfFile() }.value
-        let (outData, errData) = await (out, err)
-        let status = await Task.detached { () -> Int32 in
+        // A command over its timeout is stopped as over SSH: TERM, then KILL if it is still there. The
+        // shell leads its own process group (Process starts it so), and the whole group is signalled:
+        // `sleep` in `sh -c 'sleep 60; …'` would otherwise keep the output pipes open.
+        let pid = process.processIdentifier
+        let state = Watchdog()
+        let watchdog = timeout.map { limit in
+            Task.detached {
+                try await Task.sleep(for: limit)
+                guard state.stop(pid, SIGTERM) else { return }
+                try await Task.sleep(for: .seconds(2))
+                _ = state.stop(pid, SIGKILL)
+            }
+        }
+        defer { watchdog?.cancel() }
+        // The blocking reads and the wait run on threads of their own, never on Swift's cooperative pool
+        // (as many threads as cores, which the watchdog and every other host need).
+        let input = step.stdin
+        async let written: Void = Self.offPool {
+            if let input { try? stdin.fileHandleForWriting.write(contentsOf: Data(input.revealed)) }
+            try? stdin.fileHandleForWriting.close()
+        }
+        async let out = Self.offPool { stdout.fileHandleForReading.readDataToEndOfFile() }
+        async let err = Self.offPool { stderr.fileHandleForReading.readDataToEndOfFile() }
+        let (_, outData, errData) = await (written, out, err)
+        let status = await Self.offPool { () -> Int32 in
             process.waitUntilExit()
             return process.terminationStatus
-        }.value
+        }
+        state.finish()
+        if state.stopped, let timeout { throw ModuleError("command timed out after \(timeout) and was stopped") }
         let termination: Termination = process.terminationReason == .uncaughtSignal ? .signaled(String(status)) : .exited(status)
         return CommandResult(termination: termination, stdout: Array(outData), stderr: Array(errData), duration: .now - started)
+    }
+
+    private static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: body()) }
+        }
     }
 
     public func upload(_ step: UploadStep) async throws {
@@ -52,4 +80,24 @@ public struct LocalConnection: HostConnection {
     }
 
     public func close() async {}
+}
+
+/// Signals the process group of a local command that ran over its timeout, and stops doing so once the
+/// command was waited for (its pid may then be reused).
+private final class Watchdog: Sendable {
+    private let state = Mutex((finished: false, stopped: false))
+
+    /// Sends `signal` unless the command has finished; true when it was sent.
+    func stop(_ pid: pid_t, _ signal: Int32) -> Bool {
+        state.withLock { state in
+            guard !state.finished else { return false }
+            state.stopped = true
+            kill(-pid, signal)
+            return true
+        }
+    }
+
+    func finish() { state.withLock { $0.finished = true } }
+
+    var stopped: Bool { state.withLock { $0.stopped } }
 }

@@ -29,7 +29,8 @@ final class SSHConnectionFactory: ConnectionFactory {
         } catch {
             throw UnreachableError("\(error)")
         }
-        if settings.kind == .local { throw UnreachableError("ansible_connection=local is not supported yet; use ssh to localhost") }
+        // The controller itself (`ansible_connection=local`): commands run through /bin/sh here, no SSH.
+        if settings.kind == .local { return LocalConnection() }
         if settings.proxyJump != nil { throw UnreachableError("ProxyJump (\(settings.proxyJump!)) is not supported yet") }
         var credentials = baseCredentials
         if let path = settings.privateKeyFile {

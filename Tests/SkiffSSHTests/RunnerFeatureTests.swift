@@ -177,6 +177,36 @@ struct DelegationTests {
         #expect(try String(contentsOfFile: marker, encoding: .utf8) == "app1\n", "ran on the controller with the host's variables")
         #expect(FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/on-host")))
     }
+
+    @Test func anInventoryHostWithALocalConnectionRunsOnTheController() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        // The test hosts have a private /tmp: the same path names a file on the controller and one on the host.
+        let marker = "/tmp/skiff-local-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let inventory = try fleet.files.write("with-local.ini", (try String(contentsOfFile: fleet.inventory, encoding: .utf8))
+            + "\n[ci]\nrunner ansible_connection=local\n")
+        let playbook = try fleet.files.write("local.yml", """
+            - hosts: app:ci
+              gather_facts: false
+              tasks:
+                - shell: echo {{ inventory_hostname }} >> \(marker)
+                - name: Over its timeout on the controller
+                  shell: sleep 31.5; echo never
+                  timeout: 1
+                  ignore_errors: true
+                  when: inventory_hostname == 'runner'
+            """)
+        let began = ContinuousClock.now
+        let (status, output) = try await ExecCommandTests.skiff(
+            ["-i", inventory, playbook, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent", "--no-lock"])
+        #expect(ContinuousClock.now - began < .seconds(20), "the 1 s timeout stopped the 31.5 s command")
+        #expect(status == 0, "\(output)")
+        #expect(try String(contentsOfFile: marker, encoding: .utf8) == "runner\n", "only the local host wrote on the controller")
+        #expect(try String(contentsOfFile: fleet.hosts[0].pathInside(marker), encoding: .utf8) == "app1\n", "the SSH host wrote on the host")
+        #expect(output.contains("timed out after 1"), "\(output)")
+        let left = try await offPool { (try? Shell.run(["pgrep", "-f", "sleep 31.5"])) ?? "" }
+        #expect(left.isEmpty, "the command's children were stopped too: \(left)")
+    }
 }
 
 @Suite("inspection on a real host")

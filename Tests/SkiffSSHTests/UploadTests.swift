@@ -52,7 +52,9 @@ struct UploadTests {
         // Polled on a thread of its own: sleeping here must not hold a cooperative thread the upload needs.
         let host = fixture.host
         let growing = try await offPool { () -> Bool in
-            for _ in 0..<5000 {
+            // Up to 60 s: under a loaded machine (the whole suite at once) the upload may start late.
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline {
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []
                 let started = names.contains { name in
                     name.hasPrefix(".big.bin.skiff-")
