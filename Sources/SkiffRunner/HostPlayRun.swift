@@ -185,6 +185,10 @@ final class HostPlayRun: @unchecked Sendable {
     /// A `run_once` task runs on the first host of the batch that reaches it; the others take its result.
     func runTask(_ task: Task, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
         guard settings.tags.selects(task, in: play) else { return true }
+        if let step = settings.step {
+            let name = (try? Template.parsed(task.displayName).render(context(for: task, blockVars: blockVars))) ?? task.displayName
+            guard await step.shouldRun(task, name: name) else { return true }
+        }
         guard task.keywords["run_once"]?.isTrue == true else { return await runEachItem(task, blockVars: blockVars) }
         let before = runtime
         let (shared, ranHere) = await coordination.once("\(task.location)") { [self] in

@@ -31,6 +31,8 @@ public struct RunSettings: Sendable {
     public var diff: Bool
     /// The deploy lock each host is taken under (nil: `--no-lock`).
     public var lock: LockSettings?
+    /// `--step`: asked before each task first starts (nil: every task runs).
+    public var step: StepConfirmation?
     /// Awaited before each task starts on a host (the audit log: earlier records are on disk first).
     public var beforeTask: (@Sendable () async -> Void)?
     /// What a secret value becomes in output and events (`********`, or the audit log's fingerprint).

@@ -83,6 +83,9 @@ struct PlaybookOptions: ParsableArguments {
     @Option(name: .long, help: "Begin at the first task with this name (wildcards * ? [] allowed; 'role : name' for a role's task).")
     var startAtTask: String?
 
+    @Flag(name: .long, help: "Ask before each task: (N)o/(y)es/(c)ontinue (needs a terminal).")
+    var step = false
+
     @Flag(name: .long, help: "Check the playbooks and exit.")
     var syntaxCheck = false
 
@@ -124,6 +127,10 @@ struct PlaybookOptions: ParsableArguments {
             if syntaxCheck && !listHosts && !listTasks {
                 for playbook in loaded { Console.out("\nplaybook: \(playbook.path)") }
                 return
+            }
+            if step && !syntaxCheck && !listHosts && !listTasks && !TerminalQuestion.available {
+                Console.error("--step asks before each task and needs a terminal (/dev/tty)")
+                throw ExitCode(5)
             }
             let sources = inventory.isEmpty ? ConfiguredDefaults.current.inventory : inventory
             let hosts = try InventoryLoader().load(sources: sources, playbookDirectory: playbooks.first.map(Self.directory))
@@ -180,6 +187,7 @@ struct PlaybookOptions: ParsableArguments {
             forks: forks, checkMode: check, extraVars: extra, limit: limit, tags: tagFilter, runID: runID, stop: stop,
             become: become, becomeAs: becomeAs, diff: diff)
         settings.secretReplacement = { recorder.fingerprint($0) }
+        if step { settings.step = StepConfirmation(ask: TerminalQuestion.ask) }
         // A host's next task starts once its earlier results are on disk.
         settings.beforeTask = { await recorder.durable() }
         if !noLock {

@@ -30,6 +30,7 @@ enum RunStartedRecord {
             "check_mode": .bool(options.check),
         ]
         if let start = options.startAtTask { fields["start_at_task"] = .string(start) }
+        if options.step { fields["step"] = .bool(true) }
         if let rollbackOf { fields["rollback_of"] = .string(rollbackOf) }
         return fields
     }

@@ -46,4 +46,37 @@ struct ConsoleOutputTests {
         #expect(output.contains("\r\u{1B}[K"), "the progress line is erased before the next output")
         #expect(output.contains("PLAY RECAP"))
     }
+
+    @Test func stepAsksOncePerTaskForAllHosts() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(2)
+        let playbook = try fleet.files.write("step.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - name: One
+                  shell: echo 1 >> /tmp/steps
+                - name: Two
+                  shell: echo 2 >> /tmp/steps
+                - name: Three
+                  shell: echo 3 >> /tmp/steps
+                - name: Four
+                  shell: echo 4 >> /tmp/steps
+            """)
+        let command = [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath,
+                       "--known-hosts", fleet.knownHosts, "--no-agent", "--step"].map { "'\($0)'" }.joined(separator: " ")
+        // The answers are typed ahead into the terminal `script` gives the run: yes, no, continue.
+        let output = try await offPool {
+            try Shell.run(["script", "-qfec", command, "/dev/null"], stdin: "y\nn\nc\n",
+                          environment: ["NO_COLOR": "1", "SKIFF_AUDIT_LOG": ExecCommandTests.sharedAuditLog])
+        }
+        #expect(output.components(separatedBy: "Perform task:").count - 1 == 3, "asked for One, Two and Three only: \(output)")
+        #expect(output.contains("Perform task: Two (N)o/(y)es/(c)ontinue:"))
+        for host in fleet.hosts {
+            #expect(try String(contentsOfFile: host.pathInside("/tmp/steps"), encoding: .utf8) == "1\n3\n4\n", "Two was skipped on every host: \(output)")
+        }
+
+        let (status, refused) = try await ExecCommandTests.skiff(
+            ["-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent", "--step"])
+        #expect(status == 5 && refused.contains("--step asks before each task and needs a terminal"), "without a terminal: \(refused)")
+    }
 }
