@@ -141,8 +141,9 @@ final class HostPlayRun: @unchecked Sendable {
         return ok && always
     }
 
-    /// An `include_tasks` with a loop: its tasks, in order, once per item, shown as ansible-playbook shows
-    /// an include (`included: … => (item=…)`). A failed item stops the host, as a failed task does.
+    /// An `include_tasks` with a loop: its items are shown first (`ok: [host] => (item=…)`, one result in
+    /// the recap, as ansible-playbook counts an include), then its tasks run, in order, once per item. A
+    /// failed item stops the host, as a failed task does.
     private func runIncludeLoop(_ block: Block, blockVars: [OrderedDictionary<String, Value>], always: Bool) async -> Bool {
         let name = block.name ?? "include_tasks"
         let started = ContinuousClock.now
@@ -413,8 +414,8 @@ final class HostPlayRun: @unchecked Sendable {
         return taskCounter
     }
 
-    /// Emits the host's result and says whether the host may go on.
-    /// Emits one result: a task's, a loop item's (`item`), or a loop's overall result (`loopItems`).
+    /// Emits one result — a task's, a loop item's (`item`), or a loop's overall result (`loopItems`) — and
+    /// says whether the host may go on.
     private func report(
         _ task: Task, name: String, _ result: TaskResult, started: ContinuousClock.Instant, item: Value? = nil, loopItems: Int? = nil
     ) -> Bool {
