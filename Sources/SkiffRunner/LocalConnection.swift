@@ -35,17 +35,16 @@ public struct LocalConnection: HostConnection {
             }
         }
         defer { watchdog?.cancel() }
-        // The blocking reads and the wait run on threads of their own, never on Swift's cooperative pool
-        // (as many threads as cores, which the watchdog and every other host need).
+        // The blocking reads and the wait run off the cooperative pool, which the watchdog needs.
         let input = step.stdin
-        async let written: Void = Self.offPool {
+        async let written: Void = BlockingWork.run {
             if let input { try? stdin.fileHandleForWriting.write(contentsOf: Data(input.revealed)) }
             try? stdin.fileHandleForWriting.close()
         }
-        async let out = Self.offPool { stdout.fileHandleForReading.readDataToEndOfFile() }
-        async let err = Self.offPool { stderr.fileHandleForReading.readDataToEndOfFile() }
+        async let out = BlockingWork.run { stdout.fileHandleForReading.readDataToEndOfFile() }
+        async let err = BlockingWork.run { stderr.fileHandleForReading.readDataToEndOfFile() }
         let (_, outData, errData) = await (written, out, err)
-        let status = await Self.offPool { () -> Int32 in
+        let status = await BlockingWork.run { () -> Int32 in
             process.waitUntilExit()
             return process.terminationStatus
         }
@@ -53,12 +52,6 @@ public struct LocalConnection: HostConnection {
         if state.stopped, let timeout { throw ModuleError("command timed out after \(timeout) and was stopped") }
         let termination: Termination = process.terminationReason == .uncaughtSignal ? .signaled(String(status)) : .exited(status)
         return CommandResult(termination: termination, stdout: Array(outData), stderr: Array(errData), duration: .now - started)
-    }
-
-    private static func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: body()) }
-        }
     }
 
     public func upload(_ step: UploadStep) async throws {

@@ -9,7 +9,7 @@ import Synchronization
 public final class StepConfirmation: Sendable {
     private let ask: @Sendable (String) -> String?
     private let state = Mutex<(answers: [String: Bool], continueAll: Bool)>(([:], false))
-    /// Held while a question is on the terminal (taken on a thread of its own, never on the cooperative pool).
+    /// Held while a question is on the terminal (taken in `BlockingWork`, never on the cooperative pool).
     private let asking = NSLock()
 
     /// `ask` shows the prompt and returns the line typed, or nil at the end of input.
@@ -20,19 +20,17 @@ public final class StepConfirmation: Sendable {
     func shouldRun(_ task: Task, name: String) async -> Bool {
         let key = "\(task.location)#\(task.displayName)"
         if let known = known(key) { return known }
-        return await withCheckedContinuation { continuation in
-            Thread.detachNewThread { [self] in
-                asking.lock()
-                defer { asking.unlock() }
-                if let known = known(key) { return continuation.resume(returning: known) }
-                let reply = ask("Perform task: \(name) (N)o/(y)es/(c)ontinue: ")?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-                let run = ["y", "yes", "c", "continue"].contains(reply)
-                state.withLock { state in
-                    state.answers[key] = run
-                    if reply.hasPrefix("c") { state.continueAll = true }
-                }
-                continuation.resume(returning: run)
+        return await BlockingWork.run { [self] in
+            asking.lock()
+            defer { asking.unlock() }
+            if let known = known(key) { return known }
+            let reply = ask("Perform task: \(name) (N)o/(y)es/(c)ontinue: ")?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            let run = ["y", "yes", "c", "continue"].contains(reply)
+            state.withLock { state in
+                state.answers[key] = run
+                if reply.hasPrefix("c") { state.continueAll = true }
             }
+            return run
         }
     }
 
