@@ -187,8 +187,7 @@ final class HostPlayRun: @unchecked Sendable {
     func runTask(_ task: Task, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
         guard settings.tags.selects(task, in: play) else { return true }
         if let step = settings.step {
-            let name = (try? Template.parsed(task.displayName).render(context(for: task, blockVars: blockVars))) ?? task.displayName
-            guard await step.shouldRun(task, name: name) else { return true }
+            guard await step.shouldRun(task, name: shownName(task, context(for: task, blockVars: blockVars))) else { return true }
         }
         guard task.keywords["run_once"]?.isTrue == true else { return await runEachItem(task, blockVars: blockVars) }
         let before = runtime
@@ -205,8 +204,7 @@ final class HostPlayRun: @unchecked Sendable {
 
     private func runEachItem(_ task: Task, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
         let base = context(for: task, blockVars: blockVars)
-        let name = Template.isTemplated(task.displayName)
-            ? (try? Template.parsed(task.displayName).render(base)) ?? task.displayName : task.displayName
+        let name = shownName(task, base)
         emit(.taskStarted(name: name))
         await locks?.heartbeatIfDue(host)
         let started = ContinuousClock.now
@@ -251,6 +249,12 @@ final class HostPlayRun: @unchecked Sendable {
         register(task, summary.registered, base)
         if status == .changed { notify(task, base) }
         return report(task, name: name, TaskResult(status: status, outcome: summary), started: started, loopItems: loop.items.count)
+    }
+
+    /// The task's name as output shows it: its templates rendered (the context is built only when it has some).
+    private func shownName(_ task: Task, _ context: @autoclosure () -> TemplateContext) -> String {
+        guard Template.isTemplated(task.displayName) else { return task.displayName }
+        return (try? Template.parsed(task.displayName).render(context())) ?? task.displayName
     }
 
     private func register(_ task: Task, _ value: Value, _ context: TemplateContext) {

@@ -25,25 +25,10 @@ enum SecretInput {
 
     /// Asks on /dev/tty with echo turned off.
     private static func promptTerminal(_ prompt: String) throws -> Sensitive<String> {
-        let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
-        guard tty >= 0 else {
+        guard TerminalQuestion.available else {
             throw ValidationError("\(prompt.trimmingCharacters()) is needed, but there is no terminal to ask on")
         }
-        defer { close(tty) }
-        _ = prompt.withCString { write(tty, $0, strlen($0)) }
-        var original = termios()
-        tcgetattr(tty, &original)
-        var silent = original
-        silent.c_lflag &= ~tcflag_t(ECHO)
-        tcsetattr(tty, TCSAFLUSH, &silent)
-        defer {
-            tcsetattr(tty, TCSAFLUSH, &original)
-            _ = write(tty, "\n", 1)
-        }
-        var bytes: [UInt8] = []
-        var byte: UInt8 = 0
-        while Glibc.read(tty, &byte, 1) == 1 && byte != UInt8(ascii: "\n") { bytes.append(byte) }
-        return Sensitive(String(decoding: bytes, as: UTF8.self))
+        return Sensitive(TerminalQuestion.ask(prompt, echo: false) ?? "")
     }
 }
 
