@@ -29,6 +29,20 @@ public enum ShellQuote {
         argv.map(quote).joined(separator: " ")
     }
 
+    /// Every byte as a `\ooo` escape for a `printf` format (a shell builtin: the bytes then appear on no
+    /// command line, and no byte is special to the shell or to printf).
+    public static func octalEscapes(_ bytes: [UInt8]) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count * 4)
+        for byte in bytes {
+            text.append(UInt8(ascii: "\\"))
+            text.append(UInt8(ascii: "0") + byte >> 6)
+            text.append(UInt8(ascii: "0") + (byte >> 3) & 7)
+            text.append(UInt8(ascii: "0") + byte & 7)
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
     private static func isSafe(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),

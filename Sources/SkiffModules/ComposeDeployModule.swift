@@ -9,7 +9,8 @@ import SkiffCore
 public enum ComposeDeployModule {
     /// - Parameters:
     ///   - files: the compose files, resolved on the controller.
-    ///   - runDirectory: a fresh, unpredictable path for this run and task (e.g. `/tmp/skiff-<uuid>`).
+    ///   - runDirectory: a fresh, unpredictable path for this run and task (`/tmp/skiff-<128 random bits>`),
+    ///     made here with `mkdir` (mode 0700), which refuses a name that exists.
     public static func plan(
         _ arguments: ModuleArguments, files: [String], runDirectory: String, environment: OrderedDictionary<String, String>
     ) throws -> ModulePlan {
@@ -19,7 +20,10 @@ public enum ComposeDeployModule {
         let registry = arguments.string("registry_url", aliases: ["registry"])
         let dockerConfig = "\(runDirectory)/docker"
         var env = environment
-        for (key, value) in arguments.values["env"]?.dictValue ?? [:] { env[key] = value.text }
+        for (key, value) in arguments.values["env"]?.dictValue ?? [:] {
+            guard EnvironmentExports.isName(key) else { throw ModuleError("skiff.compose_deploy: env: '\(key)' is not a valid variable name") }
+            env[key] = value.text
+        }
         env["VERSION"] = version
         env["DOCKER_CONFIG"] = dockerConfig
         let remoteFiles = files.enumerated().map { "\(runDirectory)/\($0.offset)-\(basename($0.element))" }
@@ -32,7 +36,10 @@ public enum ComposeDeployModule {
         }
 
         // The steps of the deploy proper, each only when the previous one succeeded.
-        var steps: [Deploy] = [.run(RemoteStep(.argv(["mkdir", "-m", "700", "-p", "--", runDirectory, dockerConfig])), "create \(runDirectory)")]
+        // Created exclusively (no -p): an existing directory, or a symlink planted at its name, is refused.
+        let create = RemoteStep(.shell(
+            ShellQuote.join(["mkdir", "-m", "700", "--", runDirectory]) + " && " + ShellQuote.join(["mkdir", "-m", "700", "--", dockerConfig])))
+        var steps: [Deploy] = []
         for (local, remote) in zip(files, remoteFiles) {
             steps.append(.upload(UploadStep(.localFile(local), to: remote, mode: 0o600)))
         }
@@ -57,7 +64,18 @@ public enum ComposeDeployModule {
         steps.append(.capture(images, "after"))
 
         let fields: OrderedDictionary<String, Value> = ["project": .string(project), "version": .string(version)]
-        return ModulePlan(program(steps[...], cleanup: cleanup[...], fields: fields, failure: nil), abortCleanup: cleanup)
+        // When the directory could not be made, nothing of this run is on the host to clean up (and what
+        // is at that name is not ours to remove).
+        let (deploySteps, cleanupSteps) = (steps, cleanup)
+        let deploy = ModuleProgram.run(create) { result in
+            guard result.succeeded else {
+                return .finish(ModuleOutcome(
+                    failed: true, message: "cannot create the private directory \(runDirectory): \(result.stderrText.trimmingTrailingNewlines)",
+                    result: fields))
+            }
+            return program(deploySteps[...], cleanup: cleanupSteps[...], fields: fields, failure: nil)
+        }
+        return ModulePlan(deploy, abortCleanup: cleanup)
     }
 
     enum Deploy: Sendable {

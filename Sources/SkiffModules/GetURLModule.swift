@@ -2,7 +2,8 @@ import OrderedCollections
 import SkiffCore
 
 /// `get_url`: downloads a file on the host with curl (or wget when curl is missing) to a temporary name
-/// beside `dest`, checks `checksum` (`sha256:…`) when given, and moves it into place only when its content
+/// beside `dest` (random, created exclusively and private: see `StagedWrite`; its mode set through the
+/// open file, never a path), checks `checksum` (`sha256:…`) when given, and moves it into place only when its content
 /// differs from what is there. As Ansible, an existing `dest` is not downloaded again unless `force: true`
 /// or a given checksum does not match it.
 public enum GetURLModule {
@@ -19,16 +20,13 @@ public enum GetURLModule {
             }
             expected = parts[1].lowercased()
         }
-        var curl = ["curl", "-fsSL", "--max-time", String(timeout), "-o", "$tmp"]
-        var wget = ["wget", "-q", "--timeout=\(timeout)", "-O", "$tmp"]
-        if case .dict(let headers)? = arguments.values["headers"] {
-            for (name, value) in headers {
-                curl += ["-H", "\(name): \(value.text)"]
-                wget.append("--header=\(name): \(value.text)")
-            }
-        }
+        let headers = try HTTPHeaders.lines(arguments)
+        let curl = ["curl", "-fsSL", "--max-time", String(timeout)] + (headers != nil ? HTTPHeaders.curlArguments : [])
+        let wget = ["wget"] + (headers != nil ? HTTPHeaders.wgetArguments : []) + ["-q", "--timeout=\(timeout)", "-O", "-"]
+        /// The download, written to stdout, which is the temporary file.
         func words(_ argv: [String]) -> String {
-            argv.map { $0 == "$tmp" ? "\"$tmp\"" : ShellQuote.quote($0) }.joined(separator: " ") + " " + ShellQuote.quote(url)
+            let command = ShellQuote.join(argv + [url])
+            return (headers == nil ? command : HTTPHeaders.feeding(command, wgetrc: argv[0] == "wget")) + " >&3"
         }
         let d = ShellQuote.quote(dest)
         let force = arguments.bool("force")
@@ -43,21 +41,23 @@ public enum GetURLModule {
             fi
             if [ $keep = 1 ]; then echo "ok $current"; exit 0; fi
             \(arguments.checkMode ? "echo would-change; exit 0" : ":")
-            tmp="$dest.skiff-download.$$"
-            trap 'rm -f "$tmp"' EXIT
+            tmp=\(ShellQuote.quote(StagedWrite.temporaryName(for: dest))); um=$(umask); umask 077; set -C
+            exec 3>"$tmp" || exit 1
+            trap 'rm -f -- "$tmp"' EXIT
             if command -v curl >/dev/null 2>&1; then \(words(curl)) || exit 4
             elif command -v wget >/dev/null 2>&1; then \(words(wget)) || exit 4
             else echo "get_url needs curl or wget on the host" >&2; exit 127; fi
-            new=$(sha256sum -- "$tmp" | cut -d' ' -f1)
+            new=$(sha256sum /proc/self/fd/3 | cut -d' ' -f1)
             if [ -n "$expected" ] && [ "$new" != "$expected" ]; then
                 echo "The checksum for $dest did not match $expected; it was $new." >&2; exit 3
             fi
             if [ "$new" = "$current" ]; then echo "ok $new"; exit 0; fi
-            \(mode.map { "chmod \(String($0, radix: 8)) \"$tmp\" &&" } ?? "[ -z \"$current\" ] || chmod --reference=\"$dest\" \"$tmp\" &&") mv -f "$tmp" "$dest" && echo "changed $new"
+            \(mode.map { "chmod \(String($0, radix: 8)) /proc/self/fd/3" } ?? "if [ -n \"$current\" ]; then chmod --reference=\"$dest\" /proc/self/fd/3; else chmod \"$(printf '%o' $(( 0666 & ~um )))\" /proc/self/fd/3; fi") && exec 3>&- && mv -f -- "$tmp" "$dest" && echo "changed $new"
             """
         let fields: OrderedDictionary<String, Value> = ["url": .string(url), "dest": .string(dest)]
         let ownership = FileModule.ownershipChecks(arguments, quotedPath: d)
-        return ModulePlan(.run(RemoteStep(.shell(script))) { result in
+        let environment: OrderedDictionary<String, String> = headers.map { [HTTPHeaders.variable: $0] } ?? [:]
+        return ModulePlan(.run(RemoteStep(.shell(script), environment: environment)) { result in
             guard result.succeeded else {
                 let reason = result.exitStatus == 4 ? "Request failed: \(url)" : "get_url failed"
                 return .finish(ModuleOutcome(failed: true, message: "\(reason): \(result.stderrText.trimmingTrailingNewlines)", result: fields))

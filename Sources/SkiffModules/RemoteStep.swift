@@ -14,7 +14,7 @@ public struct RemoteStep: Sendable, Equatable {
     }
 
     public var command: Command
-    /// Exported for the command; values are quoted, never interpreted.
+    /// Exported for the command; values are quoted, never interpreted, and never on a command line.
     public var environment: OrderedDictionary<String, String>
     public var chdir: String?
     /// Bytes fed to stdin (a password for `docker login --password-stdin`), never on a command line.
@@ -27,20 +27,33 @@ public struct RemoteStep: Sendable, Equatable {
         self.stdin = stdin
     }
 
-    /// The command line sent to the host.
-    public var commandLine: String {
+    /// The command line, without the environment: `cd DIR && COMMAND`.
+    public var commandLine: String { line(assignments: []) }
+
+    /// The command as `-vvv` shows it: the environment as `NAME=value` assignments before the command
+    /// (what the command runs with, though the values travel on stdin: see `wire`).
+    public var shownLine: String { line(assignments: environment.map { "\($0.key)=\(ShellQuote.quote($0.value))" }) }
+
+    private func line(assignments: [String]) -> String {
         var parts: [String] = []
         if let chdir { parts.append("cd \(ShellQuote.quote(chdir)) &&") }
-        let assignments = environment.map { "\($0.key)=\(ShellQuote.quote($0.value))" }
+        parts += assignments
         switch command {
-        case .argv(let words):
-            parts += assignments + [ShellQuote.join(words)]
-        case .shell(let text):
-            parts += assignments + ["/bin/sh", "-c", ShellQuote.quote(text)]
-        case .raw(let text):
-            parts += assignments.map { "export \($0);" } + [text]
+        case .argv(let words): parts.append(ShellQuote.join(words))
+        case .shell(let text): parts += ["/bin/sh", "-c", ShellQuote.quote(text)]
+        case .raw(let text): parts.append(text)
         }
         return parts.joined(separator: " ")
+    }
+
+    /// What a connection sends to the host's shell: the command line and the bytes for its stdin. The
+    /// environment is never on the command line (world-readable in `/proc/PID/cmdline`, also through
+    /// `sudo`): it is one line of exports on stdin, read and evaluated by the command's shell first
+    /// (see `EnvironmentExports`), followed by the step's own stdin.
+    public var wire: (commandLine: String, stdin: Sensitive<[UInt8]>?) {
+        guard !environment.isEmpty else { return (commandLine, stdin) }
+        let input = Array(EnvironmentExports.line(environment).utf8) + [0x0A] + (stdin?.revealed ?? [])
+        return (EnvironmentExports.prologue + commandLine, Sensitive(input))
     }
 }
 

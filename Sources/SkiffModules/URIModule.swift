@@ -22,9 +22,8 @@ public enum URIModule {
         var curl = ["curl", "-sS", "-X", method, "--max-time", String(timeout), "-w", "\n\(marker)%{http_code}"]
         if !arguments.bool("validate_certs", default: true) { curl.append("-k") }
         if arguments.string("follow_redirects") != "none" { curl.append("-L") }
-        if case .dict(let headers)? = arguments.values["headers"] {
-            for (name, value) in headers { curl += ["-H", "\(name): \(value.text)"] }
-        }
+        let headers = try HTTPHeaders.lines(arguments)
+        if headers != nil { curl += HTTPHeaders.curlArguments }
         var stdin: Sensitive<[UInt8]>?
         if let body = arguments.values["body"] {
             let text = arguments.string("body_format") == "json" ? body.json : body.text
@@ -33,10 +32,18 @@ public enum URIModule {
             if arguments.string("body_format") == "json" { curl += ["-H", "Content-Type: application/json"] }
         }
         curl.append(url)
-        let wget = ["wget", "-q", "-S", "-O", "-", "--timeout=\(timeout)", url]
-        let script = "if command -v curl >/dev/null 2>&1; then \(ShellQuote.join(curl)); "
-            + "else \(ShellQuote.join(wget)) 2>&1 | awk '/^  HTTP\\// { code = $2 } { print } END { print \"\\n\(marker)\" code }'; fi"
-        return ModulePlan(.run(RemoteStep(.shell(script), stdin: stdin)) { result in
+        let wget = ["wget"] + (headers != nil ? HTTPHeaders.wgetArguments : []) + ["-q", "-S", "-O", "-", "--timeout=\(timeout)", url]
+        var curlCommand = ShellQuote.join(curl)
+        var wgetCommand = ShellQuote.join(wget) + " 2>&1"
+        var environment: OrderedDictionary<String, String> = [:]
+        if let headers {
+            environment[HTTPHeaders.variable] = headers
+            curlCommand = HTTPHeaders.feeding(curlCommand, wgetrc: false)
+            wgetCommand = HTTPHeaders.feeding(wgetCommand, wgetrc: true)
+        }
+        let script = "if command -v curl >/dev/null 2>&1; then \(curlCommand); "
+            + "else \(wgetCommand) | awk '/^  HTTP\\// { code = $2 } { print } END { print \"\\n\(marker)\" code }'; fi"
+        return ModulePlan(.run(RemoteStep(.shell(script), environment: environment, stdin: stdin)) { result in
             let output = result.stdoutText
             guard let range = output.range(of: marker, options: .backwards) else {
                 return .finish(ModuleOutcome(failed: true, message: "request to \(url) failed: \(result.stderrText.trimmingTrailingNewlines)", result: ["url": .string(url), "status": .int(-1)]))

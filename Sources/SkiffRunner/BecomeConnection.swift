@@ -37,20 +37,22 @@ struct BecomeConnection: HostConnection {
     static let passwordRequired = "sudo: a password is required"
 
     func run(_ step: RemoteStep, timeout: Duration?) async throws -> CommandResult {
-        try await runAsUser(shellText: step.commandLine, stdin: step.stdin?.revealed ?? [], timeout: timeout)
+        let wire = step.wire
+        return try await runAsUser(shellText: wire.commandLine, stdin: wire.stdin?.revealed ?? [], timeout: timeout)
     }
 
     /// The file goes to a private temporary file as the login user, then the become user writes it into
-    /// place from that file on its stdin — so no other user ever needs to read the temporary file.
+    /// place from that file on its stdin — so no other user ever needs to read the temporary file. The
+    /// become user's write is `StagedWrite`'s: a random temporary name created exclusively, never through a
+    /// symlink that the owner of the destination's directory could plant, then renamed into place.
     func upload(_ step: UploadStep) async throws {
-        let temporary = "/tmp/.skiff-become-\(UInt64.random(in: 0...UInt64.max).hexString)"
+        let temporary = "/tmp/.skiff-become-\(RandomToken.hex64())"
         var staged = step
         staged.destination = temporary
         staged.mode = 0o600
         try await base.upload(staged)
-        let dest = ShellQuote.quote(step.destination)
-        let partial = ShellQuote.quote(step.destination + ".skiff-tmp")
-        let install = "umask 077 && cat > \(partial) && chmod \(String(step.mode, radix: 8)) \(partial) && mv -f \(partial) \(dest)"
+        let install = StagedWrite.script(
+            destination: step.destination, mode: step.mode, temporary: StagedWrite.temporaryName(for: step.destination), producer: "cat")
         let result: CommandResult
         do {
             result = try await runAsUser(shellText: install, stdin: [], timeout: nil, stdinFile: temporary)
@@ -92,8 +94,4 @@ struct BecomeConnection: HostConnection {
         }
         return result
     }
-}
-
-extension UInt64 {
-    var hexString: String { String(self, radix: 16) }
 }

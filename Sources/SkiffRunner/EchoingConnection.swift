@@ -11,7 +11,7 @@ struct EchoingConnection: HostConnection {
     let emit: @Sendable (RunEvent) -> Void
 
     func run(_ step: RemoteStep, timeout: Duration?) async throws -> CommandResult {
-        emit(.command(host: host, line: hidden ? "(command hidden: no_log)" : mask.apply(step.commandLine)))
+        emit(.command(host: host, line: hidden ? "(command hidden: no_log)" : mask.apply(step.shownLine)))
         return try await base.run(step, timeout: timeout)
     }
 

@@ -23,7 +23,6 @@ final class HostPlayRun: @unchecked Sendable {
     private var facts = OrderedDictionary<String, Value>()
     private var notified: [String] = []
     private(set) var unreachable = false
-    private var taskCounter = 0
     /// How many enclosing blocks have a `rescue` (a failure inside one is not fatal to the batch yet).
     private var rescueDepth = 0
     /// The secret values the current task can see, masked in everything it reports.
@@ -315,7 +314,7 @@ final class HostPlayRun: @unchecked Sendable {
                 return TaskResult(status: ignoreErrors(task, context) ? .ignored : .failed, outcome: outcome)
             }
             let deployment = settings.checkMode ? nil : DeploymentDetector.detect(
-                task, arguments: arguments, environment: (try? ModuleDispatch.environment(task, context: context)) ?? [:], outcome: outcome)
+                task, arguments: arguments, environment: (try? ModuleDispatch.environment(task, play: play, context: context)) ?? [:], outcome: outcome)
             return TaskResult(status: outcome.skipped ? .skipped : outcome.changed ? .changed : .ok, outcome: outcome, deployment: deployment)
         } catch let error as UnreachableError {
             // ignore_unreachable: the host stays in the play (Ansible counts it ok and ignored).
@@ -347,9 +346,9 @@ final class HostPlayRun: @unchecked Sendable {
         if checking && !ModuleDispatch.supportsCheckMode(task.module) {
             return ModuleOutcome(skipped: true, message: "skipped in check mode")
         }
-        let environment = try ModuleDispatch.environment(task, context: context)
+        let environment = try ModuleDispatch.environment(task, play: play, context: context)
         let plan = try ModuleDispatch.plan(
-            task, arguments: arguments, environment: environment, context: context, runID: settings.runID, counter: nextCounter(),
+            task, arguments: arguments, environment: environment, context: context,
             checkMode: checking, diff: (settings.diff || task.keywords["diff"]?.isTrue == true) && task.keywords["diff"]?.isTrue != false)
         let connection = try await connection(for: task, context: context)
         let timeout = task.keywords["timeout"]?.intValue.map { Duration.seconds($0) }
@@ -411,11 +410,6 @@ final class HostPlayRun: @unchecked Sendable {
         if let user = variable("become_user") ?? userKeyword, !user.text.isEmpty { become.user = user.text }
         if let password = variable("become_password") ?? variable("become_pass") { become.password = Sensitive(password.text) }
         return become
-    }
-
-    private func nextCounter() -> Int {
-        taskCounter += 1
-        return taskCounter
     }
 
     /// Emits one result — a task's, a loop item's (`item`), or a loop's overall result (`loopItems`) — and

@@ -13,7 +13,8 @@ public struct LocalConnection: HostConnection {
         let started = ContinuousClock.now
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", step.commandLine]
+        let wire = step.wire
+        process.arguments = ["-c", wire.commandLine]
         let stdout = Pipe()
         let stderr = Pipe()
         let stdin = Pipe()
@@ -36,7 +37,7 @@ public struct LocalConnection: HostConnection {
         }
         defer { watchdog?.cancel() }
         // The blocking reads and the wait run off the cooperative pool, which the watchdog needs.
-        let input = step.stdin
+        let input = wire.stdin
         async let written: Void = BlockingWork.run {
             if let input { try? stdin.fileHandleForWriting.write(contentsOf: Data(input.revealed)) }
             try? stdin.fileHandleForWriting.close()

@@ -14,19 +14,25 @@ enum ModuleDispatch {
          "ansible.builtin.slurp", "ansible.builtin.wait_for", "ansible.builtin.lineinfile", "ansible.builtin.get_url"].contains(module)
     }
 
-    static func environment(_ task: Task, context: TemplateContext) throws -> OrderedDictionary<String, String> {
-        guard let value = task.keywords["environment"] else { return [:] }
-        guard case .dict(let dict) = try ValueRendering.render(value, context, at: task.location) else {
-            throw ModuleError("environment must be a mapping of names to values")
-        }
+    /// The task's `environment` over the play's, as in Ansible (the task's value wins for a name both set).
+    static func environment(_ task: Task, play: Play, context: TemplateContext) throws -> OrderedDictionary<String, String> {
         var result = OrderedDictionary<String, String>()
-        for (key, item) in dict { result[key] = item.text }
+        for (value, location) in [(play.keywords["environment"], play.location), (task.keywords["environment"], task.location)] {
+            guard let value else { continue }
+            guard case .dict(let dict) = try ValueRendering.render(value, context, at: location) else {
+                throw ModuleError("environment must be a mapping of names to values")
+            }
+            for (key, item) in dict {
+                guard EnvironmentExports.isName(key) else { throw ModuleError("environment: '\(key)' is not a valid variable name") }
+                result[key] = item.text
+            }
+        }
         return result
     }
 
     static func plan(
         _ task: Task, arguments: OrderedDictionary<String, Value>, environment: OrderedDictionary<String, String>,
-        context: TemplateContext, runID: String, counter: Int, checkMode: Bool = false, diff: Bool = false
+        context: TemplateContext, checkMode: Bool = false, diff: Bool = false
     ) throws -> ModulePlan {
         let args = ModuleArguments(arguments, module: String(task.module.split(separator: ".").last ?? ""), checkMode: checkMode, diff: diff)
         switch task.module {
@@ -57,7 +63,7 @@ enum ModuleDispatch {
         case "community.docker.docker_compose_v2": return try DockerComposeModule.plan(args, environment: environment)
         case "skiff.compose_deploy":
             let files = try args.list("files", aliases: ["compose_files"]).map { try locate($0, kind: "files", task: task, context: context) }
-            return try ComposeDeployModule.plan(args, files: files, runDirectory: "/tmp/skiff-\(runID)-\(counter)", environment: environment)
+            return try ComposeDeployModule.plan(args, files: files, runDirectory: "/tmp/skiff-\(RandomToken.hex128())", environment: environment)
         default:
             throw ModuleError("the module \(task.module) cannot run yet in this version of Skiff")
         }

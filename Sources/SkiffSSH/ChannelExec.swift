@@ -7,7 +7,7 @@ struct ChannelExec {
     let session: LibSSH2Session
     let command: RemoteCommand
     let onOutput: OutputHandler?
-    private let marker = ChannelExec.newMarker()
+    private let marker = RandomToken.hex64()
 
     init(session: LibSSH2Session, command: RemoteCommand, onOutput: OutputHandler?) {
         self.session = session
@@ -150,12 +150,6 @@ struct ChannelExec {
     }
 
     static let markerVariable = "SKIFF_COMMAND"
-
-    /// 64 random bits as 16 hex digits, from one `getrandom` call (a deploy makes several per host).
-    static func newMarker() -> String {
-        let digits = String(UInt64.random(in: .min ... .max), radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
 
     private func termination(of channel: OpaquePointer) -> Termination {
         var signal: UnsafeMutablePointer<CChar>?

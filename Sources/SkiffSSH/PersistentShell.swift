@@ -35,7 +35,7 @@ final class PersistentShell {
             libssh2_channel_free(channel)
             throw error
         }
-        return PersistentShell(channel: channel, tag: "__skiff_end_" + ChannelExec.newMarker() + ChannelExec.newMarker())
+        return PersistentShell(channel: channel, tag: "__skiff_end_" + RandomToken.hex64() + RandomToken.hex64())
     }
 
     func close(_ session: LibSSH2Session) {
@@ -54,26 +54,13 @@ final class PersistentShell {
         // /proc/PID/environ would not show it), so that stopping the command stops all of it.
         let body = "( export \(ChannelExec.markerVariable)=\(marker); exec /bin/sh -c \(ShellQuote.quote(command.commandLine)) )"
         let stdin = command.stdin?.revealed ?? []
-        let run = stdin.isEmpty ? body + " </dev/null" : "printf '" + octal(stdin) + "' | " + body
+        let run = stdin.isEmpty ? body + " </dev/null" : "printf '" + ShellQuote.octalEscapes(stdin) + "' | " + body
         return run + endLines(tag: tag)
     }
 
     /// After each command: its exit status and the tag on stdout, the tag on stderr (see `Reader`).
     private static func endLines(tag: String) -> String {
         "\nprintf '\\n\(tag) %d\\n' $?; printf '\\n\(tag)\\n' >&2\n"
-    }
-
-    /// Every byte as a `\ooo` escape for printf's format: no byte is special then.
-    static func octal(_ bytes: [UInt8]) -> String {
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 4)
-        for byte in bytes {
-            text.append(UInt8(ascii: "\\"))
-            text.append(UInt8(ascii: "0") + byte >> 6)
-            text.append(UInt8(ascii: "0") + (byte >> 3) & 7)
-            text.append(UInt8(ascii: "0") + byte & 7)
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 
     /// The text written to the shell for a script it runs itself, in a subshell (no new process but
@@ -98,7 +85,7 @@ final class PersistentShell {
         -> CommandResult
     {
         let started = ContinuousClock.now
-        let marker = ChannelExec.newMarker()
+        let marker = RandomToken.hex64()
         let deadline = Deadline.after(timeout)
         var reader = Reader(tag: tag)
         do {

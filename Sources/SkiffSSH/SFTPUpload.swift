@@ -18,7 +18,7 @@ struct SFTPUpload {
     static let chunkSize = 4 * 1024 * 1024
 
     func run() throws {
-        let temporary = Self.temporaryName(for: destination)
+        let temporary = StagedWrite.temporaryName(for: destination)
         let sftp = try session.drivePointer(deadline, what: "starting SFTP", onTimeout: timedOut) {
             libssh2_sftp_init(session.raw)
         }
@@ -150,15 +150,6 @@ struct SFTPUpload {
     private func removeTemporary(_ path: String) {
         let command = RemoteCommand(ShellQuote.join(["rm", "-f", "--", path]), timeout: .seconds(5))
         _ = try? ChannelExec(session: session, command: command, onOutput: nil).run()
-    }
-
-    /// `.NAME.skiff-RANDOM.tmp` beside the destination, so the final rename stays in one file system.
-    static func temporaryName(for destination: String) -> String {
-        let slash = destination.lastIndex(of: "/")
-        let directory = slash.map { String(destination[...$0]) } ?? ""
-        let name = slash.map { String(destination[destination.index(after: $0)...]) } ?? destination
-        let random = ChannelExec.newMarker()
-        return "\(directory).\(name).skiff-\(random).tmp"
     }
 
     static func statusText(_ status: UInt) -> String {

@@ -28,27 +28,13 @@ enum ShellUpload {
         }
     }
 
-    /// The script the host's shell runs in a subshell: refuse a missing directory or a destination that
-    /// is a directory (`mv` would move the file into it); write the bytes with the shell's own `printf`
-    /// into a temporary name beside the destination, created with `mode` (through the umask, or `chmod`
-    /// for execute and special bits); rename it into place (rename(2) in one directory: atomic). On any
-    /// failure, or when stopped, the temporary file is removed and the destination is left as it was.
-    /// The bytes are in the script text, which the shell reads from its stdin: on no command line.
+    /// The script the host's shell runs in a subshell (see `StagedWrite`): the bytes are written by the
+    /// shell's own `printf`, and travel in the script text, which the shell reads from its stdin: on no
+    /// command line.
     static func script(destination: String, mode: UInt32, bytes: Sensitive<[UInt8]>) -> Sensitive<String> {
-        let slash = destination.lastIndex(of: "/")
-        let directory = slash.map { destination[..<$0].isEmpty ? "/" : String(destination[..<$0]) } ?? "."
-        let target = ShellQuote.quote(destination)
-        let permissions = mode & 0o777
-        let createsWithMode = mode & 0o7111 == 0
-        let umask = createsWithMode ? ~permissions & 0o777 : 0o077
-        var script = "[ -d \(ShellQuote.quote(directory)) ] || { echo \"no such file or directory: \"\(ShellQuote.quote(directory)) >&2; exit 1; }\n"
-        script += "[ ! -d \(target) ] || { echo 'it is a directory' >&2; exit 1; }\n"
-        script += "t=\(ShellQuote.quote(SFTPUpload.temporaryName(for: destination))); umask \(String(umask, radix: 8))\n"
-        script += "trap 'rm -f -- \"$t\"; exit 143' HUP INT TERM\n"
-        script += "printf '" + PersistentShell.octal(bytes.revealed) + "' > \"$t\""
-        if !createsWithMode { script += " && chmod \(String(mode, radix: 8)) -- \"$t\"" }
-        script += " && mv -f -- \"$t\" \(target)\nrc=$?; [ $rc -eq 0 ] || rm -f -- \"$t\"; exit $rc"
-        return Sensitive(script)
+        Sensitive(StagedWrite.script(
+            destination: destination, mode: mode, temporary: StagedWrite.temporaryName(for: destination),
+            producer: "printf '" + ShellQuote.octalEscapes(bytes.revealed) + "'"))
     }
 
     /// The error for a failed upload command, with what the host said.

@@ -68,7 +68,8 @@ struct SSHHostConnection: HostConnection {
 
     func run(_ step: RemoteStep, timeout: Duration?) async throws -> CommandResult {
         do {
-            let command = RemoteCommand(step.commandLine, stdin: step.stdin, timeout: timeout)
+            let wire = step.wire
+            let command = RemoteCommand(wire.commandLine, stdin: wire.stdin, timeout: timeout)
             // `raw` is for the login shell as it is; everything else shares the host's one long-lived shell.
             if case .raw = step.command { return try await connection.run(command) }
             return try await connection.runInShell(command)

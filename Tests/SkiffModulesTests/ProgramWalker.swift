@@ -22,7 +22,7 @@ struct ProgramWalker {
         while true {
             switch program {
             case .run(let step, let next):
-                let line = step.commandLine
+                let line = step.shownLine
                 actions.append(.run(line, stdin: step.stdin.map { String(decoding: $0.revealed, as: UTF8.self) }))
                 program = next(answers.first { line.contains($0.contains) }?.result ?? Self.result())
             case .upload(let upload, let next):
@@ -30,6 +30,21 @@ struct ProgramWalker {
                 program = next()
             case .finish(let outcome):
                 return (actions, outcome)
+            }
+        }
+    }
+
+    /// The steps run, as the module built them.
+    func steps(_ plan: ModulePlan) -> [RemoteStep] {
+        var steps: [RemoteStep] = []
+        var program = plan.program
+        while true {
+            switch program {
+            case .run(let step, let next):
+                steps.append(step)
+                program = next(answers.first { step.shownLine.contains($0.contains) }?.result ?? Self.result())
+            case .upload(_, let next): program = next()
+            case .finish: return steps
             }
         }
     }

@@ -40,7 +40,7 @@ struct StopSignalTests {
             ((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "").contains("no new task will start")
         }
         #expect(signalTaken, "the controller says it is stopping")
-        for host in hosts { FileManager.default.createFile(atPath: host.pathInside("/tmp/release"), contents: Data()) }
+        for host in hosts { _ = FileManager.default.createFile(atPath: host.pathInside("/tmp/release"), contents: Data()) }
         let status = try await offPool { Shell.wait(for: pid) }
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         #expect(status == 99, "output: \(text)")
