@@ -47,6 +47,10 @@ struct FileModulesTests {
                     dest: /tmp/other.tar
                     checksum: "sha256:\(String(repeating: "0", count: 64))"
                   ignore_errors: true
+                - name: Download with the login's umask
+                  get_url:
+                    url: http://127.0.0.1:\(port)/app.tar
+                    dest: /tmp/umask.tar
             """
         let (status, output, fleet) = try await RunnerFeatureTests.run(playbook, extra: ["--diff"])
         #expect(status == 0, "\(output)")
@@ -55,6 +59,10 @@ struct FileModulesTests {
         #expect(try String(contentsOfFile: host.pathInside("/tmp/app.tar"), encoding: .utf8) == "release-bytes\n")
         let mode = try FileManager.default.attributesOfItem(atPath: host.pathInside("/tmp/app.tar"))[.posixPermissions] as? Int
         #expect(mode == 0o600)
+        let umaskMode = try FileManager.default.attributesOfItem(atPath: host.pathInside("/tmp/umask.tar"))[.posixPermissions] as? Int
+        #expect(umaskMode == 0o644, "no mode: the file gets the login shell's umask (022), as a plain download would")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: host.pathInside("/tmp")).filter { $0.contains("skiff-") }
+        #expect(leftovers.isEmpty, "no download is left in a temporary file: \(leftovers)")
         #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/other.tar")), "a mismatching download is not kept")
         #expect(output.contains("did not match"), "\(output)")
         #expect(output.contains("--- before: /tmp/app.conf\n+++ after: /tmp/app.conf\n@@ -1,2 +1,2 @@\n-port=80\n+port=8080\n name=app\n"), "\(output)")
@@ -67,7 +75,7 @@ struct FileModulesTests {
         #expect(again.status == 0)
         #expect(again.output.contains("TASK [Download] *"), "\(again.output)")
         #expect(again.output.contains("*\nok: [app1]\n\nTASK [Wrong checksum]"), "the file with the right checksum is kept: \(again.output)")
-        #expect(again.output.contains("app1                       : ok=6     changed=3"), "\(again.output)")
+        #expect(again.output.contains("app1                       : ok=7     changed=3"), "\(again.output)")
     }
 }
 
