@@ -251,9 +251,13 @@ final class HostPlayRun: @unchecked Sendable {
     }
 
     /// The task's name as output shows it: its templates rendered (the context is built only when it has some).
+    /// The task's name as shown and recorded; a templated name is rendered, with the secrets it can
+    /// see masked (a name is reported everywhere: console, JSON, JUnit, the audit log).
     private func shownName(_ task: Task, _ context: @autoclosure () -> TemplateContext) -> String {
         guard Template.isTemplated(task.displayName) else { return task.displayName }
-        return (try? Template.parsed(task.displayName).render(context())) ?? task.displayName
+        let context = context()
+        guard let rendered = try? Template.parsed(task.displayName).render(context) else { return task.displayName }
+        return secretMask(context).apply(rendered)
     }
 
     private func register(_ task: Task, _ value: Value, _ context: TemplateContext) {

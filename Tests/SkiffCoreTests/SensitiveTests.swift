@@ -1,4 +1,6 @@
-import SkiffCore
+import Foundation
+@testable import SkiffCore
+import Synchronization
 import Testing
 
 @Suite("secrets never print")
@@ -46,5 +48,41 @@ struct SecretNamesTests {
         let values = SecretMask.values(in: variables)
         #expect(Set(values) == ["p4ssw0rd", "tok-123"])
         #expect(SecretMask(values).apply("login p4ssw0rd tok-123 1.0") == "login ******** ******** 1.0")
+    }
+}
+
+@Suite("secret masking forms")
+struct SecretMaskFormTests {
+    static let key = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nk3f9ZQ2xLw8hT0a1bYkq\n-----END PRIVATE KEY-----\n"
+
+    @Test func aMultiLineSecretIsMaskedLineByLineAndWithoutItsNewline() {
+        let mask = SecretMask([Self.key])
+        #expect(mask.apply("key: " + Self.key) == "key: ********")
+        #expect(mask.apply(String(Self.key.dropLast())) == "********", "the value without its trailing newline")
+        let lines = Self.key.split(separator: "\n").map { "\"\($0)\"," }.joined(separator: "\n")
+        #expect(!mask.apply(lines).contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7"), "stdout_lines shows it a line at a time")
+        #expect(!mask.apply(lines).contains("k3f9ZQ2xLw8hT0a1bYkq"))
+        let json = "{\"msg\": " + Value.jsonString(Self.key) + "}"
+        #expect(json.contains("\\n") && !mask.apply(json).contains("MIIEvQ"), "escaped inside JSON: \(mask.apply(json))")
+    }
+
+    @Test func derivedFormsAreMaskedAndStandForTheSecret() {
+        let secret = "p4ss-W0rd/x+y"
+        let asked = Mutex<Set<String>>([])
+        let mask = SecretMask([secret]) { value in
+            asked.withLock { _ = $0.insert(value) }
+            return "[\(value.count)]"
+        }
+        for form in ["P4SS-W0RD/X+Y", "p4ss-w0rd/x+y", "cDRzcy1XMHJkL3greQ==", "p4ss-W0rd/x%2By", secret + "\n"] {
+            #expect(mask.apply("value=\(form)!").hasPrefix("value=[13]"), "\(form) -> \(mask.apply("value=\(form)!"))")
+        }
+        #expect(asked.withLock { $0 } == [secret], "every form is replaced with what the secret itself is replaced with")
+        #expect(mask.apply("nothing here") == "nothing here")
+    }
+
+    @Test func base64MatchesTheStandardEncoding() {
+        for text in ["", "a", "ab", "abc", "abcd", "hello world", "\u{00e9}t\u{00e9}"] {
+            #expect(Base64.encode(Array(text.utf8)) == Data(text.utf8).base64EncodedString(), "\(text)")
+        }
     }
 }

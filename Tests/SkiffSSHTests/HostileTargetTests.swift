@@ -171,3 +171,52 @@ final class SlowHTTPServer: @unchecked Sendable {
         Shell.wait(for: pid)
     }
 }
+
+extension HostileTargetTests {
+    /// A secret in a templated task name, a multi-line secret with its trailing newline, and values derived
+    /// from a secret never reach the console, JSON lines, JUnit or the audit log.
+    @Test func secretsAreMaskedInNamesLinesAndDerivedForms() async throws {
+        let password = "Zq8-\(UInt64.random(in: 0 ... .max))"
+        let keyLine = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\(UInt64.random(in: 0 ... .max))"
+        let playbook = """
+            - hosts: app
+              gather_facts: false
+              vars:
+                db_password: "\(password)"
+                tls_private_key: "-----BEGIN PRIVATE KEY-----\\n\(keyLine)\\n-----END PRIVATE KEY-----\\n"
+              tasks:
+                - name: Connect with {{ db_password }}
+                  command: "true"
+                - name: Derived
+                  debug:
+                    msg: "{{ db_password | upper }} {{ db_password | b64encode }}"
+                - name: The key, as a command prints it
+                  command: printf '%s' "{{ tls_private_key }}"
+                  register: printed
+                - name: Its lines
+                  debug:
+                    var: printed.stdout_lines
+            """
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let path = try fleet.files.write("playbook.yml", playbook)
+        let junit = fleet.files.file("junit.xml")
+        var outputs: [String] = []
+        for format in ["human", "json"] {
+            let (status, output) = try await ExecCommandTests.skiff(
+                ["-i", fleet.inventory, path, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent",
+                 "-v", "--output", format, "--junit", junit],
+                environment: ["NO_COLOR": "1", "SKIFF_AUDIT_LOG": fleet.files.file("audit.jsonl")])
+            #expect(status == 0, "\(output)")
+            outputs.append(output)
+            outputs.append(try String(contentsOfFile: junit, encoding: .utf8))
+        }
+        outputs.append(try String(contentsOfFile: fleet.files.file("audit.jsonl"), encoding: .utf8))
+        #expect(outputs[0].contains("TASK [Connect with hmac-sha256:"), "the secret shows as its fingerprint: \(outputs[0])")
+        let derived = [password, password.uppercased(), Data(password.utf8).base64EncodedString(), keyLine]
+        for (index, text) in outputs.enumerated() {
+            for form in derived {
+                #expect(!text.contains(form), "output \(index) shows \(form): \(text)")
+            }
+        }
+    }
+}
