@@ -46,4 +46,38 @@ struct LockRaceTests {
         }
         #expect(try await AuditEndToEndTests.audit(["verify"], log: log).status == 0)
     }
+
+    @Test func concurrentRunsBreakingOneStaleLockLetOnlyOneOfThemIn() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let host = fleet.hosts[0]
+        let playbook = try fleet.files.write("mark.yml", Self.marking)
+        let lock = host.pathInside("/root/.skiff/lock")
+        for attempt in 1...5 {
+            // A lock left by a controller that died long ago.
+            try FileManager.default.createDirectory(atPath: lock, withIntermediateDirectories: true)
+            try #"{"run": "dead-run", "operator": "gone@old-ci"}"#.write(toFile: lock + "/info.json", atomically: false, encoding: .utf8)
+            _ = try Shell.run(["touch", "-d", "2 hours ago", lock + "/info.json"])
+            let log = fleet.files.file("audit-\(attempt).jsonl")
+            let runs = try await withThrowingTaskGroup(of: (status: Int32, output: String).self) { group in
+                for index in 1...6 {
+                    group.addTask {
+                        try await AuditEndToEndTests.skiff(fleet, [playbook, "--break-stale-locks", "-e", "run_name=\(attempt).\(index)"], log: log)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let records = try String(contentsOfFile: log, encoding: .utf8)
+            let breaks = records.components(separatedBy: "\"type\": \"lock_broken\"").count - 1
+            #expect(breaks == 1, "try \(attempt): one run broke the stale lock, not \(breaks)")
+            #expect(runs.contains { $0.status == 0 }, "try \(attempt): \(runs.map(\.output))")
+            for run in runs where run.status != 0 {
+                #expect(run.output.contains("the deploy lock is held by run ") && !run.output.contains("dead-run"),
+                        "refused, naming the run that broke it: \(run.output)")
+            }
+            #expect(Self.runsOneAtATime(Self.marks(on: host)), "try \(attempt): never two runs at once: \(Self.marks(on: host))")
+            #expect(!FileManager.default.fileExists(atPath: lock), "released at the end")
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: host.pathInside("/root/.skiff"))
+            #expect(leftovers.isEmpty, "nothing is left beside the lock: \(leftovers)")
+        }
+    }
 }
