@@ -10,8 +10,14 @@ import Glibc
 /// beside the log (`LOG.key`, mode 0600), created on first use.
 public struct AuditKey: Sendable {
     private let key: SymmetricKey
+    /// Authenticates records and the head (`chainMAC`): derived from the key, so that no fingerprint of a
+    /// secret (which a run's input chooses) can ever be a record's MAC.
+    private let chainKey: SymmetricKey
 
-    public init(bytes: [UInt8]) { key = SymmetricKey(data: bytes) }
+    public init(bytes: [UInt8]) {
+        key = SymmetricKey(data: bytes)
+        chainKey = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array("skiff audit chain v1".utf8), using: key)))
+    }
 
     public static func path(forLog log: String) -> String { log + ".key" }
 
@@ -31,6 +37,11 @@ public struct AuditKey: Sendable {
         guard errno == EEXIST else { throw AuditError("cannot create the audit key \(path): \(FileIO.errorText())") }
         if let existing = try read(path) { return existing }
         return try replaceEmpty(path, with: temporary, bytes: bytes)
+    }
+
+    /// The key beside `log`, without creating one: nil when there is none (or it is empty).
+    public static func load(forLog log: String) throws(AuditError) -> AuditKey? {
+        try read(path(forLog: log))
     }
 
     /// The key at `path`; nil when there is none or it is empty; an error when it is not a key.
@@ -77,6 +88,11 @@ public struct AuditKey: Sendable {
     public func fingerprint(_ secret: String) -> String {
         "hmac-sha256:" + Hex.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: key)))
     }
+
+    /// The MAC of a record's bytes (or of the head's text), lowercase hex: writing one needs the key.
+    public func chainMAC(_ bytes: some DataProtocol) -> String {
+        Hex.encode(Array(HMAC<SHA256>.authenticationCode(for: bytes, using: chainKey)))
+    }
 }
 
 /// Lowercase hex.
@@ -105,4 +121,7 @@ enum Hex {
     }
 
     static func sha256(_ bytes: ArraySlice<UInt8>) -> String { encode(SHA256.hash(data: bytes)) }
+
+    /// A lowercase hex digit.
+    static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte) }
 }

@@ -5,10 +5,11 @@ import Synchronization
 import Glibc
 #endif
 
-/// The append-only audit log: one JSON object per line, each carrying its sequence number and `prev`, the
-/// SHA-256 of the previous line's exact bytes, so that any edit, deletion, reordering or insertion breaks
-/// the chain (`AuditVerifier`). Beside it, `LOG.head` holds the last record's number and hash (a change to
-/// the last line, or its removal, shows there) and `LOG.key` the fingerprint key.
+/// The append-only audit log: one JSON object per line, each carrying its sequence number, `prev` (the
+/// SHA-256 of the previous line's exact bytes) and, last, `mac` (an HMAC of the record under the log's
+/// key), so that any edit, deletion, reordering or insertion breaks the chain and no record can be forged
+/// without the key (`AuditVerifier`). Beside it, `LOG.head` holds the last record's number and hash with
+/// a MAC (a change to the last line, or its removal, shows there) and `LOG.key` the key.
 ///
 /// Records are written whole, in one `write` on an `O_APPEND` descriptor under an exclusive `flock` — runs
 /// sharing the log interleave whole records — and are `fsync`ed before `append` returns. A torn last line (power lost, the
@@ -83,13 +84,13 @@ public final class AuditLog: Sendable {
                     let record = Self.encode(seq: seq + 1, prev: hash, type: "recovered", [
                         "torn_offset": .int(Int(torn.offset)), "torn_bytes": .int(torn.bytes.count),
                         "torn_sha256": .string(Hex.sha256(torn.bytes[...])),
-                    ])
+                    ], key: key)
                     bytes = [0x0A] + record + [0x0A]
                     (seq, hash) = (seq + 1, Hex.sha256(record[...]))
                 }
             }
             for (type, fields) in records {
-                let record = Self.encode(seq: seq + 1, prev: hash, type: type, fields)
+                let record = Self.encode(seq: seq + 1, prev: hash, type: type, fields, key: key)
                 bytes += record + [0x0A]
                 (seq, hash) = (seq + 1, Hex.sha256(record[...]))
             }
@@ -102,18 +103,18 @@ public final class AuditLog: Sendable {
         }
     }
 
-    static func encode(seq: Int, prev: String, type: String, _ fields: OrderedDictionary<String, Value>) -> [UInt8] {
+    static func encode(seq: Int, prev: String, type: String, _ fields: OrderedDictionary<String, Value>, key: AuditKey) -> [UInt8] {
         var record: OrderedDictionary<String, Value> = [
             "seq": .int(seq), "prev": .string(prev), "time": .string(AuditTime.now()), "type": .string(type),
         ]
-        for (key, value) in fields where record[key] == nil { record[key] = value }
-        return Array(Value.dict(record).json.utf8)
+        for (name, value) in fields where record[name] == nil && name != "mac" { record[name] = value }
+        return AuditRecord.sealed(Array(Value.dict(record).json.utf8), key: key)
     }
 
-    /// `SEQ HASH` of the last record, rewritten in place (not fsynced: after a crash it may lag one record
-    /// behind, which `verify` tells apart from tampering).
+    /// `SEQ HASH MAC` of the last record, rewritten in place (not fsynced: after a crash it may lag behind
+    /// the log, which `verify` tells apart from tampering by the records' MACs).
     private func writeHead(seq: Int, hash: String) {
-        let text = Array("\(seq) \(hash)\n".utf8)
+        let text = Array(AuditHead.signed(seq: seq, hash: hash, key: key).text.utf8)
         _ = text.withUnsafeBytes { pwrite(headFD, $0.baseAddress, $0.count, 0) }
         _ = ftruncate(headFD, off_t(text.count))
     }
