@@ -8,8 +8,9 @@ import SkiffCore
 /// head behind the log, with keyed records after it, is a crash between the two writes and only noted).
 ///
 /// A torn line that a later writer closed and answered with a `recovered` record is part of a valid
-/// history. Records written before records were keyed (by older versions) are valid links, and counted
-/// as unkeyed.
+/// history and stays listed; but when that writer found the head naming a record that the torn bytes
+/// replaced (a whole record that was cut down, not an interrupted write), the log is broken. Records
+/// written before records were keyed (by older versions) are valid links, and counted as unkeyed.
 public enum AuditVerifier {
     public struct Report: Sendable {
         public var path: String
@@ -21,14 +22,24 @@ public enum AuditVerifier {
         /// An unfinished last line: where it starts and how many bytes it has.
         public var tornTail: (line: Int, bytes: Int)?
         /// Torn lines that later writers recovered from.
-        public var recovered = 0
+        public var recoveries: [Recovery] = []
         /// Records without a MAC (written by a version that did not key records): their links hold, but
         /// anyone able to write the log could have written them.
         public var unkeyed = 0
         /// The head names an earlier record than the log's last (keyed) one.
         public var headLag: (head: Int, last: Int)?
 
+        public var recovered: Int { recoveries.count }
         public var isIntact: Bool { broken == nil && tornTail == nil }
+    }
+
+    /// A torn line a later run closed and recorded.
+    public struct Recovery: Sendable {
+        /// The torn line and its size.
+        public var line: Int
+        public var bytes: Int
+        /// The line of the `recovered` record.
+        public var recordLine: Int
     }
 
     public static func verify(path: String) -> Report {
@@ -57,11 +68,20 @@ public enum AuditVerifier {
                     report.broken = (line.line, "line \(line.line) is not an audit record (changed, or a torn write nobody recovered)")
                     return report
                 }
-                report.recovered += 1
+                if let named = record.fields["head_seq"]?.intValue, named > chain.lastSeq {
+                    report.broken = (line.line, "line \(line.line): record \(named) had been written whole (\(path).head named it), "
+                                     + "but only \(line.bytes.count) bytes of it are left; the run that wrote line \(record.line) recovered past it")
+                    return report
+                }
+                report.recoveries.append(Recovery(line: line.line, bytes: line.bytes.count, recordLine: record.line))
                 torn = nil
             }
             if let reason = chain.link(record) {
                 report.broken = (record.line, "line \(record.line): \(reason)")
+                return report
+            }
+            if record.type == "head_mismatch" {
+                report.broken = (record.line, "line \(record.line): a run found the head not matching the log: \(record.fields["reason"]?.text ?? "?")")
                 return report
             }
             report.records += 1
@@ -75,7 +95,7 @@ public enum AuditVerifier {
         if let tail {
             report.tornTail = (records.count + 1, tail.count)
         }
-        switch chain.checkHead(path: path, torn: tail != nil) {
+        switch chain.checkHead(path: path) {
         case .success(let lag): report.headLag = lag
         case .failure(let problem): report.broken = (report.lastLine, problem.reason)
         }
@@ -139,7 +159,7 @@ private struct Chain {
     }
 
     /// Whether the log ends where the head says: the head's lag (records after it), or the problem.
-    func checkHead(path: String, torn: Bool) -> Result<(head: Int, last: Int)?, Problem> {
+    func checkHead(path: String) -> Result<(head: Int, last: Int)?, Problem> {
         let headPath = path + ".head"
         switch head {
         case .missing, .empty:
@@ -157,11 +177,9 @@ private struct Chain {
             } else {
                 return .failure(Problem(reason: "\(headPath) carries a MAC, but the log's key \(keyPath) is missing or unreadable"))
             }
-            // A torn last line may be the record the head names (its write was cut short after the fact).
-            if named.seq > lastSeq + (torn ? 1 : 0) {
+            if named.seq > lastSeq {
                 return .failure(Problem(reason: "the log ends at record \(lastSeq), but record \(named.seq) was written (\(headPath)): records were removed from the end"))
             }
-            if named.seq > lastSeq { return .success(nil) }
             if named.seq == lastSeq {
                 return named.hash == lastHash || lastSeq == 0 ? .success(nil)
                     : .failure(Problem(reason: "line \(lastLine): the last record differs from the one written (\(headPath))"))

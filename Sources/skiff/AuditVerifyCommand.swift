@@ -2,9 +2,10 @@ import ArgumentParser
 import SkiffAudit
 
 /// `skiff audit verify`: walks each log's chain and checks each record's MAC and the head. Exit 0 intact,
-/// 1 broken (a record was changed, forged, removed, reordered or inserted, or the head is missing,
-/// garbled or forged), 3 intact up to a torn last line (an interrupted write, which the next run recovers
-/// from). Records written without a MAC by older versions and a head left behind by a crash are listed.
+/// 1 broken (a record was changed, forged, removed, reordered or inserted, the head is missing, garbled
+/// or forged, or a run recovered past a record that had been cut down), 3 intact up to a torn last line
+/// (an interrupted write, which the next run recovers from). Recovered torn writes, records written
+/// without a MAC by older versions and a head left behind by a crash are listed every time.
 struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify", abstract: "Check the audit log's hash chain, MACs and head; report the first broken link with its line number.")
@@ -26,6 +27,9 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             } else {
                 let recovered = report.recovered > 0 ? ", \(report.recovered) torn write(s) recovered" : ""
                 Console.out("\(path): intact, \(report.records) records\(recovered)")
+            }
+            for recovery in report.recoveries {
+                Console.out("  line \(recovery.line): \(recovery.bytes) bytes of a torn write, discarded (recorded at line \(recovery.recordLine))")
             }
             if report.unkeyed > 0 {
                 Console.out("  \(report.unkeyed) record(s) carry no MAC (written by an older version): their chain holds, "

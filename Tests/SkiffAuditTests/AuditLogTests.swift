@@ -118,23 +118,25 @@ struct AuditLogTests {
     @Test func aTornTailIsReportedAndTheNextWriterRecovers() async throws {
         let (path, lines, scratch) = try await Self.threeRuns()
         defer { withExtendedLifetime(scratch) {} }
-        // Power lost in the middle of writing the last record.
-        let torn = lines.dropLast().joined(separator: "\n") + "\n" + String(lines.last!.prefix(40))
-        try torn.write(toFile: path, atomically: false, encoding: .utf8)
+        // Power lost in the middle of writing the next record: its first 40 bytes reached the disk, the head
+        // still names the last whole record.
+        let partial = "{\"seq\": \(lines.count + 1), \"prev\": \"0123456789"
+        try (lines.joined(separator: "\n") + "\n" + partial).write(toFile: path, atomically: false, encoding: .utf8)
         let report = AuditVerifier.verify(path: path)
         #expect(report.broken == nil, "everything before the torn line holds")
-        #expect(report.tornTail?.line == lines.count)
-        #expect(report.records == lines.count - 1)
+        #expect(report.tornTail?.line == lines.count + 1)
+        #expect(report.records == lines.count)
 
         let log = try AuditLog(path: path)
         try log.append("run_started", ["run": "next"])
         let after = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(after[lines.count - 1] == String(lines.last!.prefix(40)), "the torn bytes are left as they were")
-        #expect(after[lines.count].contains("\"type\": \"recovered\""))
-        #expect(after[lines.count].contains("\"torn_bytes\": 40"))
+        #expect(after[lines.count] == partial, "the torn bytes are left as they were")
+        #expect(after[lines.count + 1].contains("\"type\": \"recovered\""))
+        #expect(after[lines.count + 1].contains("\"torn_bytes\": \(partial.utf8.count)"))
         let recovered = AuditVerifier.verify(path: path)
         #expect(recovered.isIntact, "\(String(describing: recovered.broken))")
         #expect(recovered.recovered == 1)
+        #expect(recovered.recoveries.first?.line == lines.count + 1 && recovered.recoveries.first?.bytes == partial.utf8.count)
     }
 
     @Test func concurrentWritersInterleaveWholeRecords() async throws {

@@ -60,6 +60,33 @@ struct AuditTamperTests {
         }
     }
 
+    @Test func aLastRecordCutDownIsNotLaunderedAsATornWrite() async throws {
+        let (path, lines, scratch) = try await AuditLogTests.threeRuns()
+        defer { withExtendedLifetime(scratch) {} }
+        // The last record (whole, named by the head) replaced by a few bytes.
+        try (lines.dropLast().joined(separator: "\n") + "\n{\"seq").write(toFile: path, atomically: false, encoding: .utf8)
+        let before = AuditVerifier.verify(path: path)
+        #expect(before.broken?.reason.contains("records were removed from the end") == true, "\(String(describing: before.broken))")
+
+        try AuditLog(path: path).append("run_started", ["run": "next"])
+        let after = AuditVerifier.verify(path: path)
+        #expect(after.broken?.line == lines.count, "the next run's recovery does not make it valid: \(String(describing: after.broken))")
+        #expect(after.broken?.reason.contains("had been written whole") == true)
+        let recovered = try Self.lines(path)[lines.count]
+        #expect(recovered.contains("\"type\": \"recovered\"") && recovered.contains("\"torn_text\": \"{\\\"seq\""), "what was discarded is recorded: \(recovered)")
+        #expect(recovered.contains("\"head_seq\": \(lines.count)"))
+    }
+
+    @Test func recordsRemovedFromTheEndStayReportedAfterTheNextRun() async throws {
+        let (path, lines, scratch) = try await AuditLogTests.threeRuns()
+        defer { withExtendedLifetime(scratch) {} }
+        try AuditLogTests.rewrite(path, Array(lines.dropLast(2)))
+        try AuditLog(path: path).append("run_started", ["run": "next"])
+        let report = AuditVerifier.verify(path: path)
+        #expect(report.broken?.line == lines.count - 1, "\(String(describing: report.broken))")
+        #expect(report.broken?.reason.contains("the head not matching the log") == true)
+    }
+
     @Test func aHeadLeftBehindByACrashIsNotedNotFailed() async throws {
         let (log, scratch) = try AuditLogTests.log()
         defer { withExtendedLifetime(scratch) {} }
