@@ -1,0 +1,41 @@
+import Crypto
+import Foundation
+import SkiffTestSupport
+import Testing
+
+/// `skiff lock release`, `--junit` and `skiff rollback` refusing what they cannot do, before any host is
+/// contacted.
+@Suite("lock and audit commands")
+struct LockAndAuditCommandTests {
+    /// An inventory whose hosts listen nowhere (port 1 on loopback).
+    static func unreachableInventory(_ files: ScratchDirectory) throws -> String {
+        try files.write("hosts.ini", "[app]\napp1 ansible_host=127.0.0.1 ansible_port=1 ansible_user=root\napp2 ansible_host=127.0.0.1 ansible_port=1\n")
+    }
+
+    @Test func rollbackRefusesHistoryThatDoesNotVerify() async throws {
+        let files = try ScratchDirectory("rollback")
+        let inventory = try Self.unreachableInventory(files)
+        let log = files.file("audit.jsonl")
+        // A real, keyed log: an operator's release attempt (the host cannot be reached).
+        let release = try await ExecCommandTests.skiff(["lock", "release", "--host", "app1", "-i", inventory, "--audit-log", log])
+        #expect(release.status != 0 && FileManager.default.fileExists(atPath: log), "\(release.output)")
+        #expect(try await AuditEndToEndTests.audit(["verify"], log: log).status == 0)
+
+        // Two deploys nobody ran, correctly chained, appended by someone without the log's key.
+        var lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        for version in ["0.0.1-evil", "0.0.2-evil"] {
+            let previous = SHA256.hash(data: Array(lines.last!.utf8)).map { String(format: "%02x", $0) }.joined()
+            lines.append("{\"seq\": \(lines.count + 1), \"prev\": \"\(previous)\", \"time\": \"2026-01-01T00:00:00.000Z\", \"type\": \"deployed\", "
+                         + "\"run\": \"forged-\(version)\", \"host\": \"app1\", \"project\": \"app\", \"version\": \"\(version)\"}")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: log, atomically: false, encoding: .utf8)
+        let verify = try await AuditEndToEndTests.audit(["verify"], log: log)
+        #expect(verify.status == 1 && verify.output.contains("has no MAC"), "\(verify.output)")
+
+        let rollback = try await ExecCommandTests.skiff(
+            ["rollback", "\(DeployEndToEndTests.repository)/playbooks/deploy.yml", "-i", inventory, "--audit-log", log], environment: ["NO_COLOR": "1"])
+        #expect(rollback.status == 1, "\(rollback.output)")
+        #expect(rollback.output.contains("rollback refused: the audit log \(log) does not verify"), "\(rollback.output)")
+        #expect(!rollback.output.contains("0.0.1-evil"), "nothing was chosen from the forged history")
+    }
+}
