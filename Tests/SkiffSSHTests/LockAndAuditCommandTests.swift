@@ -12,6 +12,20 @@ struct LockAndAuditCommandTests {
         try files.write("hosts.ini", "[app]\napp1 ansible_host=127.0.0.1 ansible_port=1 ansible_user=root\napp2 ansible_host=127.0.0.1 ansible_port=1\n")
     }
 
+    @Test func releasingAGroupOrAnUnknownHostIsAnErrorAndReleasesNothing() async throws {
+        let files = try ScratchDirectory("lock-release")
+        let inventory = try Self.unreachableInventory(files)
+        let log = files.file("audit.jsonl")
+        for (name, reason) in [("all", "is a group"), ("app", "is a group"), ("web9", "is not a host in the inventory")] {
+            let run = try await ExecCommandTests.skiff(["lock", "release", "--host", name, "-i", inventory, "--audit-log", log])
+            #expect(run.status == 5, "\(name): \(run.output)")
+            #expect(run.output.contains("\(name) \(reason)") && run.output.contains("nothing was released"), "\(run.output)")
+        }
+        let limited = try await ExecCommandTests.skiff(["lock", "release", "--host", "app1", "--limit", "app2", "-i", inventory, "--audit-log", log])
+        #expect(limited.status == 5 && limited.output.contains("app1 is not selected by --limit"), "\(limited.output)")
+        #expect(!FileManager.default.fileExists(atPath: log), "nothing was recorded: nothing was done")
+    }
+
     @Test func rollbackRefusesHistoryThatDoesNotVerify() async throws {
         let files = try ScratchDirectory("rollback")
         let inventory = try Self.unreachableInventory(files)
