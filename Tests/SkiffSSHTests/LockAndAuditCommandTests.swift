@@ -26,6 +26,21 @@ struct LockAndAuditCommandTests {
         #expect(!FileManager.default.fileExists(atPath: log), "nothing was recorded: nothing was done")
     }
 
+    @Test func anUnwritableJUnitPathFailsTheRunBeforeAnyHostIsContacted() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let playbook = try fleet.files.write("touch.yml", "- hosts: app\n  gather_facts: false\n  tasks:\n    - shell: touch /tmp/ran\n")
+        let existing = try fleet.files.write("existing.xml", "<old/>")
+        for path in [fleet.files.file("no-such-directory/junit.xml"), fleet.files.path] {
+            let run = try await AuditEndToEndTests.skiff(fleet, [playbook, "--junit", path], log: fleet.files.file("audit.jsonl"))
+            #expect(run.status == 5, "\(run.output)")
+            #expect(run.output.contains("--junit \(path) cannot be written"), "\(run.output)")
+            #expect(!FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/ran")), "no host was contacted")
+        }
+        let fine = try await AuditEndToEndTests.skiff(fleet, [playbook, "--junit", existing], log: fleet.files.file("audit.jsonl"))
+        #expect(fine.status == 0, "\(fine.output)")
+        #expect(try String(contentsOfFile: existing, encoding: .utf8).contains("<testsuites>"))
+    }
+
     @Test func rollbackRefusesHistoryThatDoesNotVerify() async throws {
         let files = try ScratchDirectory("rollback")
         let inventory = try Self.unreachableInventory(files)
