@@ -7,16 +7,30 @@ import Testing
 /// The log's fingerprint key: one key per log, whoever creates it, and never a partial one.
 @Suite("audit key")
 struct AuditKeyTests {
+    /// Runs `body` on `count` threads that start it at the same moment; returns each one's result.
+    static func atOnce(_ count: Int, _ body: @escaping @Sendable () throws(AuditError) -> String) -> [Result<String, AuditError>] {
+        let ready = Atomic<Int>(0)
+        let outcomes = Mutex<[Result<String, AuditError>]>([])
+        let done = DispatchSemaphore(value: 0)
+        for _ in 0..<count {
+            Thread.detachNewThread {
+                ready.add(1, ordering: .sequentiallyConsistent)
+                while ready.load(ordering: .sequentiallyConsistent) < count {}
+                let outcome = Result(catching: body)
+                outcomes.withLock { $0.append(outcome) }
+                done.signal()
+            }
+        }
+        for _ in 0..<count { done.wait() }
+        return outcomes.withLock { $0 }
+    }
+
     @Test func runsCreatingTheKeyOfAFreshLogAtOnceAllGetTheSameKey() throws {
         let directory = try ScratchDirectory("audit-key")
-        for attempt in 0..<40 {
+        for attempt in 0..<200 {
             let log = directory.file("log-\(attempt).jsonl")
-            let outcomes = Mutex<[Result<String, AuditError>]>([])
-            DispatchQueue.concurrentPerform(iterations: 8) { _ in
-                let outcome = Result { () throws(AuditError) -> String in try AuditKey.loadOrCreate(forLog: log).fingerprint("probe") }
-                outcomes.withLock { $0.append(outcome) }
-            }
-            let fingerprints = try outcomes.withLock { try $0.map { try $0.get() } }
+            let outcomes = Self.atOnce(4) { () throws(AuditError) -> String in try AuditKey.loadOrCreate(forLog: log).fingerprint("probe") }
+            let fingerprints = try outcomes.map { try $0.get() }
             #expect(Set(fingerprints).count == 1, "attempt \(attempt): one key for all")
             #expect(try AuditKey.loadOrCreate(forLog: log).fingerprint("probe") == fingerprints.first)
             let key = try String(contentsOfFile: AuditKey.path(forLog: log), encoding: .utf8)
@@ -30,12 +44,8 @@ struct AuditKeyTests {
         let directory = try ScratchDirectory("audit-key")
         let log = directory.file("audit.jsonl")
         try directory.write("audit.jsonl.key", "", mode: 0o600)
-        let outcomes = Mutex<[Result<String, AuditError>]>([])
-        DispatchQueue.concurrentPerform(iterations: 8) { _ in
-            let outcome = Result { () throws(AuditError) -> String in try AuditKey.loadOrCreate(forLog: log).fingerprint("probe") }
-            outcomes.withLock { $0.append(outcome) }
-        }
-        let fingerprints = try outcomes.withLock { try $0.map { try $0.get() } }
+        let outcomes = Self.atOnce(4) { () throws(AuditError) -> String in try AuditKey.loadOrCreate(forLog: log).fingerprint("probe") }
+        let fingerprints = try outcomes.map { try $0.get() }
         #expect(Set(fingerprints).count == 1)
         let key = try String(contentsOfFile: AuditKey.path(forLog: log), encoding: .utf8)
         #expect(key.utf8.count == 64)
