@@ -26,6 +26,9 @@ public enum AuditVerifier {
         /// Records without a MAC (written by a version that did not key records): their links hold, but
         /// anyone able to write the log could have written them.
         public var unkeyed = 0
+        /// The line of the last record without a MAC: they are the records on lines 1 to it (a record
+        /// without a MAC after one with a MAC breaks the log).
+        public var lastUnkeyedLine = 0
         /// The head names an earlier record than the log's last (keyed) one.
         public var headLag: (head: Int, last: Int)?
 
@@ -88,6 +91,7 @@ public enum AuditVerifier {
             report.lastLine = record.line
         }
         report.unkeyed = chain.unkeyed
+        report.lastUnkeyedLine = chain.lastUnkeyedLine
         if let line = torn {
             report.broken = (line.line, "line \(line.line) is not an audit record")
             return report
@@ -114,6 +118,7 @@ private struct Chain {
     var lastSeq = 0
     var lastLine = 0
     var unkeyed = 0
+    var lastUnkeyedLine = 0
     var keyedSince: Int?
     /// The chain hash of the record the head names, and whether a record after it has no MAC.
     var hashAtHead: String?
@@ -149,6 +154,7 @@ private struct Chain {
                 return "the record has no MAC, but the records since line \(since) have: it was written without the log's key"
             }
             unkeyed += 1
+            lastUnkeyedLine = record.line
             if case .head(let named) = head, seq > named.seq { unkeyedAfterHead = true }
         }
         lastHash = Hex.sha256(record.bytes)

@@ -32,7 +32,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
                 Console.out("  line \(recovery.line): \(recovery.bytes) bytes of a torn write, discarded (recorded at line \(recovery.recordLine))")
             }
             if report.unkeyed > 0 {
-                Console.out("  \(report.unkeyed) record(s) carry no MAC (written by an older version): their chain holds, "
+                Console.out("  lines 1–\(report.lastUnkeyedLine): \(report.unkeyed) record(s) carry no MAC (written by an older version): their chain holds, "
                             + "but anyone able to write the log could have written them")
             }
             if let lag = report.headLag {

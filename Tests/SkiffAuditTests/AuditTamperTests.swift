@@ -118,6 +118,7 @@ struct AuditTamperTests {
         try AuditLog(path: path).append("run_started", ["run": "new"])
         let upgraded = AuditVerifier.verify(path: path)
         #expect(upgraded.isIntact && upgraded.records == 4 && upgraded.unkeyed == 3, "\(String(describing: upgraded.broken))")
+        #expect(upgraded.lastUnkeyedLine == 3, "the unkeyed records are lines 1–3")
         let all = try Self.lines(path)
         #expect(all[3].contains("\"mac\": \""))
 
