@@ -10,32 +10,88 @@ import Glibc
 /// beside the log (`LOG.key`, mode 0600), created on first use.
 public struct AuditKey: Sendable {
     private let key: SymmetricKey
+    /// Authenticates records and the head (`chainMAC`): derived from the key, so that no fingerprint of a
+    /// secret (which a run's input chooses) can ever be a record's MAC.
+    private let chainKey: SymmetricKey
 
-    public init(bytes: [UInt8]) { key = SymmetricKey(data: bytes) }
+    public init(bytes: [UInt8]) {
+        key = SymmetricKey(data: bytes)
+        chainKey = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array("skiff audit chain v1".utf8), using: key)))
+    }
 
     public static func path(forLog log: String) -> String { log + ".key" }
 
-    /// Reads the key beside `log`, creating it (32 random bytes, hex, 0600) when there is none.
+    /// Reads the key beside `log`, creating it (32 random bytes, hex, 0600) when there is none. The key is
+    /// written whole to a file of its own, synced, and only then linked into place (`link` fails when a key
+    /// is already there), so that runs starting at once on a fresh log agree on one key and a full disk
+    /// leaves no partial key behind. An empty key (left by an older version when the disk was full) counts
+    /// as none and is replaced, once, under a lock beside it.
     public static func loadOrCreate(forLog log: String) throws(AuditError) -> AuditKey {
         let path = path(forLog: log)
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd >= 0 {
-            var generator = SystemRandomNumberGenerator()
-            let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let ok = FileIO.writeAll(fd, Array(Hex.encode(bytes).utf8)) && fsync(fd) == 0
-            close(fd)
-            guard ok else { throw AuditError("cannot write the audit key \(path): \(FileIO.errorText())") }
-            return AuditKey(bytes: bytes)
-        }
+        if let existing = try read(path) { return existing }
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let temporary = try writeTemporary(bytes, beside: path)
+        defer { unlink(temporary) }
+        if link(temporary, path) == 0 { return AuditKey(bytes: bytes) }
         guard errno == EEXIST else { throw AuditError("cannot create the audit key \(path): \(FileIO.errorText())") }
-        guard let text = FileContents.read(path), let bytes = Hex.decode(String(decoding: text, as: UTF8.self)), bytes.count >= 16 else {
+        if let existing = try read(path) { return existing }
+        return try replaceEmpty(path, with: temporary, bytes: bytes)
+    }
+
+    /// The key beside `log`, without creating one: nil when there is none (or it is empty).
+    public static func load(forLog log: String) throws(AuditError) -> AuditKey? {
+        try read(path(forLog: log))
+    }
+
+    /// The key at `path`; nil when there is none or it is empty; an error when it is not a key.
+    private static func read(_ path: String) throws(AuditError) -> AuditKey? {
+        guard let text = FileContents.read(path) else {
+            guard errno == ENOENT else { throw AuditError("cannot read the audit key \(path): \(FileIO.errorText())") }
+            return nil
+        }
+        if text.isEmpty { return nil }
+        guard let bytes = Hex.decode(String(decoding: text, as: UTF8.self)), bytes.count >= 16 else {
             throw AuditError("cannot read the audit key \(path) (it should hold 64 hex digits)")
         }
         return AuditKey(bytes: bytes)
     }
 
+    /// A new file beside `path` holding the key in hex, synced.
+    private static func writeTemporary(_ bytes: [UInt8], beside path: String) throws(AuditError) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let temporary = path + ".new-" + Hex.encode((0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw AuditError("cannot create the audit key \(path): \(FileIO.errorText())") }
+        let ok = FileIO.writeAll(fd, Array(Hex.encode(bytes).utf8)) && fsync(fd) == 0
+        let code = errno
+        close(fd)
+        guard ok else {
+            unlink(temporary)
+            throw AuditError("cannot write the audit key \(path): \(FileIO.errorText(code))")
+        }
+        return temporary
+    }
+
+    /// Replaces an empty key with the new one, unless another run did first (then that key is used).
+    private static func replaceEmpty(_ path: String, with temporary: String, bytes: [UInt8]) throws(AuditError) -> AuditKey {
+        let guardFD = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard guardFD >= 0 else { throw AuditError("cannot lock the audit key \(path): \(FileIO.errorText())") }
+        defer { close(guardFD) }
+        guard flock(guardFD, LOCK_EX) == 0 else { throw AuditError("cannot lock the audit key \(path): \(FileIO.errorText())") }
+        defer { flock(guardFD, LOCK_UN) }
+        if let existing = try read(path) { return existing }
+        guard rename(temporary, path) == 0 else { throw AuditError("cannot replace the empty audit key \(path): \(FileIO.errorText())") }
+        return AuditKey(bytes: bytes)
+    }
+
     public func fingerprint(_ secret: String) -> String {
         "hmac-sha256:" + Hex.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: key)))
+    }
+
+    /// The MAC of a record's bytes (or of the head's text), lowercase hex: writing one needs the key.
+    public func chainMAC(_ bytes: some DataProtocol) -> String {
+        Hex.encode(Array(HMAC<SHA256>.authenticationCode(for: bytes, using: chainKey)))
     }
 }
 
@@ -65,4 +121,7 @@ enum Hex {
     }
 
     static func sha256(_ bytes: ArraySlice<UInt8>) -> String { encode(SHA256.hash(data: bytes)) }
+
+    /// A lowercase hex digit.
+    static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte) }
 }

@@ -5,15 +5,18 @@ import Synchronization
 import Glibc
 #endif
 
-/// The append-only audit log: one JSON object per line, each carrying its sequence number and `prev`, the
-/// SHA-256 of the previous line's exact bytes, so that any edit, deletion, reordering or insertion breaks
-/// the chain (`AuditVerifier`). Beside it, `LOG.head` holds the last record's number and hash (a change to
-/// the last line, or its removal, shows there) and `LOG.key` the fingerprint key.
+/// The append-only audit log: one JSON object per line, each carrying its sequence number, `prev` (the
+/// SHA-256 of the previous line's exact bytes) and, last, `mac` (an HMAC of the record under the log's
+/// key), so that any edit, deletion, reordering or insertion breaks the chain and no record can be forged
+/// without the key (`AuditVerifier`). Beside it, `LOG.head` holds the last record's number and hash with
+/// a MAC (a change to the last line, or its removal, shows there) and `LOG.key` the key.
 ///
 /// Records are written whole, in one `write` on an `O_APPEND` descriptor under an exclusive `flock` — runs
 /// sharing the log interleave whole records — and are `fsync`ed before `append` returns. A torn last line (power lost, the
 /// disk filled mid-write) is never appended to: the next writer ends it with a newline and records
-/// `recovered` (offset, size and hash of the torn bytes), chaining on from the last whole record.
+/// `recovered` (offset, size, hash and text of the torn bytes, and the record the head named), chaining
+/// on from the last whole record. A head that does not match the log's end is recorded (`head_mismatch`)
+/// before the next record, so that rewriting the head cannot hide what was there.
 public final class AuditLog: Sendable {
     public static let genesis = String(repeating: "0", count: 64)
 
@@ -78,18 +81,26 @@ public final class AuditLog: Sendable {
             } else {
                 let found = try readTail(size: Int64(info.st_size))
                 (seq, hash) = (found.seq, found.hash)
+                let head = readHead()
                 if let torn = found.torn {
                     // End the torn line, then say what was there; the chain goes on from the last whole record.
-                    let record = Self.encode(seq: seq + 1, prev: hash, type: "recovered", [
+                    var fields: OrderedDictionary<String, Value> = [
                         "torn_offset": .int(Int(torn.offset)), "torn_bytes": .int(torn.bytes.count),
                         "torn_sha256": .string(Hex.sha256(torn.bytes[...])),
-                    ])
+                        "torn_text": .string(String(decoding: torn.bytes.prefix(Self.tornTextLimit), as: UTF8.self)),
+                    ]
+                    if case .head(let named) = head, named.mac == nil || named.isAuthentic(key: key) { fields["head_seq"] = .int(named.seq) }
+                    let record = Self.encode(seq: seq + 1, prev: hash, type: "recovered", fields, key: key)
                     bytes = [0x0A] + record + [0x0A]
+                    (seq, hash) = (seq + 1, Hex.sha256(record[...]))
+                } else if let mismatch = Self.mismatch(head, seq: seq, hash: hash, key: key) {
+                    let record = Self.encode(seq: seq + 1, prev: hash, type: "head_mismatch", ["reason": .string(mismatch)], key: key)
+                    bytes = record + [0x0A]
                     (seq, hash) = (seq + 1, Hex.sha256(record[...]))
                 }
             }
             for (type, fields) in records {
-                let record = Self.encode(seq: seq + 1, prev: hash, type: type, fields)
+                let record = Self.encode(seq: seq + 1, prev: hash, type: type, fields, key: key)
                 bytes += record + [0x0A]
                 (seq, hash) = (seq + 1, Hex.sha256(record[...]))
             }
@@ -102,20 +113,45 @@ public final class AuditLog: Sendable {
         }
     }
 
-    static func encode(seq: Int, prev: String, type: String, _ fields: OrderedDictionary<String, Value>) -> [UInt8] {
+    /// How much of a torn line `recovered` keeps as text.
+    static let tornTextLimit = 4096
+
+    static func encode(seq: Int, prev: String, type: String, _ fields: OrderedDictionary<String, Value>, key: AuditKey) -> [UInt8] {
         var record: OrderedDictionary<String, Value> = [
             "seq": .int(seq), "prev": .string(prev), "time": .string(AuditTime.now()), "type": .string(type),
         ]
-        for (key, value) in fields where record[key] == nil { record[key] = value }
-        return Array(Value.dict(record).json.utf8)
+        for (name, value) in fields where record[name] == nil && name != "mac" { record[name] = value }
+        return AuditRecord.sealed(Array(Value.dict(record).json.utf8), key: key)
     }
 
-    /// `SEQ HASH` of the last record, rewritten in place (not fsynced: after a crash it may lag one record
-    /// behind, which `verify` tells apart from tampering).
+    /// `SEQ HASH MAC` of the last record, rewritten in place (not fsynced: after a crash it may lag behind
+    /// the log, which `verify` tells apart from tampering by the records' MACs).
     private func writeHead(seq: Int, hash: String) {
-        let text = Array("\(seq) \(hash)\n".utf8)
+        let text = Array(AuditHead.signed(seq: seq, hash: hash, key: key).text.utf8)
         _ = text.withUnsafeBytes { pwrite(headFD, $0.baseAddress, $0.count, 0) }
         _ = ftruncate(headFD, off_t(text.count))
+    }
+
+    private func readHead() -> AuditHead.Reading {
+        var info = stat()
+        guard fstat(headFD, &info) == 0 else { return .missing }
+        return AuditHead.parse(FileIO.read(headFD, at: 0, count: Int(info.st_size)))
+    }
+
+    /// Why the head does not fit a log that ends (whole) at record `seq` with chain hash `hash`, if it does
+    /// not. A head behind the log is no mismatch (a crash between writing the log and the head).
+    static func mismatch(_ head: AuditHead.Reading, seq: Int, hash: String, key: AuditKey) -> String? {
+        switch head {
+        case .missing, .empty:
+            return seq == 0 ? nil : "the head was empty or missing while the log ended at record \(seq)"
+        case .garbled(let text):
+            return "the head was garbled (\(text)) while the log ended at record \(seq)"
+        case .head(let named):
+            if named.mac != nil && !named.isAuthentic(key: key) { return "the head's MAC did not match (head: record \(named.seq))" }
+            if named.seq > seq { return "the head named record \(named.seq), but the log ended at record \(seq): records were removed from the end" }
+            if named.seq == seq && named.hash != hash { return "the head's hash of record \(seq) did not match the log's last record" }
+            return nil
+        }
     }
 
     /// The last whole record's number and hash, and the torn bytes after it, if any.

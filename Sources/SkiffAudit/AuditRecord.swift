@@ -14,6 +14,25 @@ public struct AuditRecord: Sendable {
     public var time: String? { Self.string(after: Self.timeKey, in: bytes) }
     public var prev: String? { Self.string(after: Self.prevKey, in: bytes) }
 
+    /// The record's MAC (its last field, `"mac": HEX`) and the bytes it covers: the record without it.
+    /// Nil for records written before records were keyed.
+    public var mac: (covered: [UInt8], mac: String)? {
+        let suffix = Self.macKey.count + 64 + 2
+        guard bytes.count > suffix + 1, bytes.last == UInt8(ascii: "}") else { return nil }
+        let start = bytes.endIndex - suffix
+        guard bytes[start..<(start + Self.macKey.count)].elementsEqual(Self.macKey),
+              bytes[bytes.endIndex - 2] == UInt8(ascii: "\"") else { return nil }
+        let hex = bytes[(start + Self.macKey.count)..<(bytes.endIndex - 2)]
+        guard hex.allSatisfy(Hex.isDigit) else { return nil }
+        return (Array(bytes[..<start]) + [UInt8(ascii: "}")], String(decoding: hex, as: UTF8.self))
+    }
+
+    /// A record's bytes with its MAC as the last field.
+    static func sealed(_ record: [UInt8], key: AuditKey) -> [UInt8] {
+        let mac = key.chainMAC(record)
+        return record.dropLast() + macKey + Array(mac.utf8) + Array("\"}".utf8)
+    }
+
     public var fields: OrderedDictionary<String, Value> {
         (try? JSONParser.parse(Array(bytes)))?.dictValue ?? [:]
     }
@@ -27,6 +46,7 @@ public struct AuditRecord: Sendable {
     static let prevKey = Array(#""prev": ""#.utf8)
     static let timeKey = Array(#""time": ""#.utf8)
     static let typeKey = Array(#""type": ""#.utf8)
+    static let macKey = Array(#", "mac": ""#.utf8)
 
     static func sequence(in line: ArraySlice<UInt8>) -> Int? {
         guard line.starts(with: seqKey) else { return nil }

@@ -31,18 +31,40 @@ public enum DeployLock {
 
     static let lock = "\"$HOME/.skiff/lock\""
 
-    /// Takes the lock unless someone holds it; with `breakStale`, removes a lock older than `ttl` first.
+    /// Takes the lock unless someone holds it; with `breakStale`, breaks a lock older than `ttl` first.
     /// The holder's information arrives on stdin.
+    ///
+    /// Breaking is safe against other breakers: a run claims the stale lock by creating `breaking` inside
+    /// it (`mkdir`, atomic: one run wins per lock), checks again under its claim that the lock is still
+    /// stale, and puts its own `info.json` in place (a rename, atomic) before giving up the claim. The lock
+    /// directory never goes away in between, so no other run can take it then; a run whose claim fails
+    /// waits a second and answers with the lock's holder by then (the breaker, as a rule). The old holder,
+    /// if it is alive after all, no longer finds its run id there, so it neither refreshes nor removes it.
     public static func acquire(info: String, ttlSeconds: Int, breakStale: Bool) -> RemoteStep {
         RemoteStep(.shell("""
             umask 077; lock=\(lock)
             mkdir -p "$HOME/.skiff" || exit 3
             info=$(cat)
             if mkdir "$lock" 2>/dev/null; then printf '%s\\n' "$info" > "$lock/info.json"; echo acquired; exit 0; fi
-            age=$(( $(date +%s) - $(stat -c %Y "$lock/info.json" 2>/dev/null || stat -c %Y "$lock" 2>/dev/null || date +%s) ))
+            beat=$(stat -c %Y "$lock/info.json" 2>/dev/null || stat -c %Y "$lock" 2>/dev/null || date +%s)
+            age=$(( $(date +%s) - beat ))
             if [ \(breakStale ? 1 : 0) = 1 ] && [ "$age" -gt \(ttlSeconds) ]; then
-                old=$(cat "$lock/info.json" 2>/dev/null)
-                rm -rf "$lock" && mkdir "$lock" 2>/dev/null && printf '%s\\n' "$info" > "$lock/info.json" && { echo "broke $age"; printf '%s\\n' "$old"; exit 0; }
+                if mkdir "$lock/breaking" 2>/dev/null; then
+                    beat=$(stat -c %Y "$lock/info.json" 2>/dev/null || echo "$beat")
+                    age=$(( $(date +%s) - beat ))
+                    if [ "$age" -gt \(ttlSeconds) ]; then
+                        old=$(cat "$lock/info.json" 2>/dev/null)
+                        if printf '%s\\n' "$info" > "$lock/info.new" && mv -f "$lock/info.new" "$lock/info.json"; then
+                            rmdir "$lock/breaking"; echo "broke $age"; printf '%s\\n' "$old"; exit 0
+                        fi
+                    fi
+                    rmdir "$lock/breaking" 2>/dev/null
+                else
+                    # Another run is breaking this lock: answer with the lock it takes.
+                    sleep 1
+                fi
+                beat=$(stat -c %Y "$lock/info.json" 2>/dev/null || date +%s)
+                age=$(( $(date +%s) - beat ))
             fi
             echo "held $age"; cat "$lock/info.json" 2>/dev/null; exit 0
             """), stdin: Sensitive(Array(info.utf8)))

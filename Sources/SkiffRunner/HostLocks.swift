@@ -38,38 +38,143 @@ actor HostLocks {
     func acquire(_ host: String, connection: any HostConnection, stop: StopRequest) async throws {
         if held[host] != nil { return }
         if let error = refused[host] { throw error }
-        var info: OrderedDictionary<String, Value> = ["run": .string(runID)]
-        info.merge(settings.info) { current, _ in current }
-        let step = DeployLock.acquire(info: Value.dict(info).json, ttlSeconds: settings.ttlSeconds, breakStale: settings.breakStale)
         let deadline = ContinuousClock.now + .seconds(settings.waitSeconds)
         var announcedWait = false
         while true {
-            switch try DeployLock.parse(try await connection.run(step, timeout: .seconds(30))) {
-            case .acquired:
-                held[host] = (connection, .now)
-                emit(.lock(host: host, action: "acquired", detail: nil))
-                return
-            case .broke(let holder):
-                held[host] = (connection, .now)
-                emit(.lock(host: host, action: "broken", detail: "stale lock of \(holder.description) broken"))
-                return
-            case .held(let holder):
-                let stale = holder.age > settings.ttlSeconds
-                if ContinuousClock.now < deadline && !stop.isRequested && !stale {
-                    if !announcedWait {
-                        emit(.lock(host: host, action: "waiting", detail: holder.description))
-                        announcedWait = true
-                    }
-                    try await _Concurrency.Task.sleep(for: .seconds(1))
-                    continue
+            let attempt = try DeployLock.parse(try await connection.run(acquireStep, timeout: .seconds(30)))
+            if take(host, attempt, connection: connection) { return }
+            guard case .held(let holder) = attempt else { return }
+            let stale = holder.age > settings.ttlSeconds
+            if ContinuousClock.now < deadline && !stop.isRequested && !stale {
+                if !announcedWait {
+                    emit(.lock(host: host, action: "waiting", detail: holder.description))
+                    announcedWait = true
                 }
-                let message = stale
-                    ? "the deploy lock is stale: \(holder.description); break it with `skiff lock release --host \(host)` or --break-stale-locks"
-                    : "the deploy lock is held by \(holder.description)" + (settings.waitSeconds > 0 ? " (waited \(settings.waitSeconds) s)" : "; wait with --lock-wait SECONDS")
-                emit(.lock(host: host, action: stale ? "stale" : "refused", detail: holder.description))
-                let error = ModuleError(message)
-                refused[host] = error
-                throw error
+                try await _Concurrency.Task.sleep(for: .seconds(1))
+                continue
+            }
+            throw refuse(host, holder)
+        }
+    }
+
+    /// Takes the locks of the hosts a run that may wait (`--lock-wait`) will touch, before its first task,
+    /// so that two such runs cannot each hold a lock the other waits for. Every free lock is tried at once
+    /// (up to `forks` hosts in parallel); when some are held, the locks taken on hosts whose names sort
+    /// after the first held one are given back, the run waits for that one, and goes on the same way with
+    /// the hosts after it. A waiting run thus holds only hosts that sort before the one it waits for, and
+    /// no two runs can wait for each other. A host refused here fails at its first task; one that cannot
+    /// be reached is reported unreachable there.
+    func acquireAll(_ hosts: [String], forks: Int, stop: StopRequest,
+                    connect: @escaping @Sendable (String) async throws -> any HostConnection) async {
+        var pending = Array(Set(hosts)).sorted().filter { held[$0] == nil && refused[$0] == nil }
+        while !pending.isEmpty && !stop.isRequested {
+            let answers = await tryOnce(pending, forks: forks, connect: connect)
+            var waitFor: (host: String, connection: any HostConnection)?
+            var takenNow: [String] = []
+            for (host, answer) in answers {
+                switch answer {
+                case .success(let (connection, attempt)):
+                    if take(host, attempt, connection: connection) {
+                        takenNow.append(host)
+                    } else if case .held(let holder) = attempt {
+                        if holder.age > settings.ttlSeconds || settings.waitSeconds <= 0 {
+                            _ = refuse(host, holder)
+                        } else if waitFor == nil {
+                            waitFor = (host, connection)
+                        }
+                    }
+                case .failure(let error as ModuleError):
+                    refused[host] = error
+                case .failure:
+                    // Unreachable: the host's first task reports it.
+                    break
+                }
+            }
+            guard let waitFor else { return }
+            await giveBack(takenNow.filter { $0 > waitFor.host }, before: waitFor.host)
+            do {
+                try await acquire(waitFor.host, connection: waitFor.connection, stop: stop)
+            } catch {
+                if refused[waitFor.host] == nil { refused[waitFor.host] = error }
+            }
+            let settled = Set(answers.filter { if case .failure = $0.1 { return true } else { return false } }.map(\.0))
+            pending = pending.filter { $0 > waitFor.host && held[$0] == nil && refused[$0] == nil && !settled.contains($0) }
+        }
+    }
+
+    private var acquireStep: RemoteStep {
+        var info: OrderedDictionary<String, Value> = ["run": .string(runID)]
+        info.merge(settings.info) { current, _ in current }
+        return DeployLock.acquire(info: Value.dict(info).json, ttlSeconds: settings.ttlSeconds, breakStale: settings.breakStale)
+    }
+
+    /// One attempt on each host (without waiting), in host-name order.
+    private func tryOnce(_ hosts: [String], forks: Int, connect: @escaping @Sendable (String) async throws -> any HostConnection)
+        async -> [(String, Result<(any HostConnection, DeployLock.Attempt), Error>)]
+    {
+        let step = acquireStep
+        return await withTaskGroup(of: (String, Result<(any HostConnection, DeployLock.Attempt), Error>).self) { group in
+            var next = 0
+            func start() {
+                guard next < hosts.count else { return }
+                let host = hosts[next]
+                next += 1
+                group.addTask {
+                    do {
+                        let connection = try await connect(host)
+                        return (host, .success((connection, try DeployLock.parse(try await connection.run(step, timeout: .seconds(30))))))
+                    } catch {
+                        return (host, .failure(error))
+                    }
+                }
+            }
+            for _ in 0..<min(max(1, forks), hosts.count) { start() }
+            var answers: [(String, Result<(any HostConnection, DeployLock.Attempt), Error>)] = []
+            while let answer = await group.next() {
+                answers.append(answer)
+                start()
+            }
+            return answers.sorted { $0.0 < $1.0 }
+        }
+    }
+
+    /// Records a taken (or broken) lock; false when another run holds it.
+    private func take(_ host: String, _ attempt: DeployLock.Attempt, connection: any HostConnection) -> Bool {
+        switch attempt {
+        case .acquired:
+            held[host] = (connection, .now)
+            emit(.lock(host: host, action: "acquired", detail: nil))
+            return true
+        case .broke(let holder):
+            held[host] = (connection, .now)
+            emit(.lock(host: host, action: "broken", detail: "stale lock of \(holder.description) broken"))
+            return true
+        case .held:
+            return false
+        }
+    }
+
+    /// Fails the host for good: its lock is held (or stale) and waiting did not help.
+    private func refuse(_ host: String, _ holder: DeployLock.Holder) -> Error {
+        let stale = holder.age > settings.ttlSeconds
+        let message = stale
+            ? "the deploy lock is stale: \(holder.description); break it with `skiff lock release --host \(host)` or --break-stale-locks"
+            : "the deploy lock is held by \(holder.description)" + (settings.waitSeconds > 0 ? " (waited \(settings.waitSeconds) s)" : "; wait with --lock-wait SECONDS")
+        emit(.lock(host: host, action: stale ? "stale" : "refused", detail: holder.description))
+        let error = ModuleError(message)
+        refused[host] = error
+        return error
+    }
+
+    /// Releases locks just taken, to take them again after `host` (host-name order).
+    private func giveBack(_ hosts: [String], before host: String) async {
+        let entries = hosts.compactMap { name in held.removeValue(forKey: name).map { (name, $0.connection) } }
+        await withTaskGroup(of: Void.self) { group in
+            for (name, connection) in entries {
+                group.addTask { [runID, emit] in
+                    _ = try? await connection.run(DeployLock.release(run: runID), timeout: .seconds(30))
+                    emit(.lock(host: name, action: "released", detail: "given back until the lock of \(host) is taken (locks are waited for in host-name order)"))
+                }
             }
         }
     }

@@ -33,6 +33,13 @@ public struct PlaybookRunner: Sendable {
         let states = HostStates(inventory: inventory)
         // Check mode changes nothing on the hosts, the lock included.
         let locks = settings.lock.flatMap { settings.checkMode ? nil : HostLocks(settings: $0, runID: settings.runID, emit: emitAndCount) }
+        if let locks, (settings.lock?.waitSeconds ?? 0) > 0, !settings.stop.isRequested {
+            // A run that may wait for locks takes them all before its first task (see `HostLocks.acquireAll`).
+            let targets = try lockTargets(playbooks, states: states)
+            await locks.acquireAll(Array(targets.keys), forks: settings.forks, stop: settings.stop) { [connections] host in
+                try await connections.connection(for: host, variables: targets[host] ?? [:])
+            }
+        }
         for playbook in playbooks {
             for play in playbook.plays {
                 if _Concurrency.Task.isCancelled || settings.stop.isRequested { break }
@@ -46,23 +53,48 @@ public struct PlaybookRunner: Sendable {
         return recaps
     }
 
-    /// Runs one play; returns the hosts that became unreachable.
-    private func run(_ play: Play, playbook: Playbook, skipping dropped: Set<String>, states: HostStates, locks: HostLocks?, emit: @escaping @Sendable (RunEvent) -> Void) async throws -> Set<String> {
+    /// The play's host pattern (rendered) and the hosts it selects, within `--limit`.
+    private func select(_ play: Play) throws -> (pattern: String, hosts: [String]) {
         var patternVariables = play.vars
         patternVariables.merge(settings.extraVars) { $1 }
         let pattern = try Template(play.hosts, location: play.location).render(TemplateContext(variables: patternVariables))
-        var hosts = try HostPattern.select(pattern, in: inventory, at: play.location).filter { !dropped.contains($0) }
+        var hosts = try HostPattern.select(pattern, in: inventory, at: play.location)
         if let limit = settings.limit { hosts = hosts.filter(limit.contains) }
+        return (pattern, hosts)
+    }
+
+    private func hostVariables(_ play: Play, playbook: Playbook, hosts: [String], states: HostStates) -> HostVariables {
+        let directory = (playbook.path as NSString).deletingLastPathComponent
+        return HostVariables(
+            inventory: inventory, play: play, extraVars: settings.extraVars, playHosts: hosts, checkMode: settings.checkMode,
+            playbookDirectory: directory.isEmpty ? "." : directory, states: states)
+    }
+
+    /// Every host the run's plays select, with the variables its first play connects with.
+    private func lockTargets(_ playbooks: [Playbook], states: HostStates) throws -> OrderedDictionary<String, OrderedDictionary<String, Value>> {
+        var targets: OrderedDictionary<String, OrderedDictionary<String, Value>> = [:]
+        for playbook in playbooks {
+            for play in playbook.plays {
+                let hosts = try select(play).hosts
+                guard hosts.contains(where: { targets[$0] == nil }) else { continue }
+                let variables = hostVariables(play, playbook: playbook, hosts: hosts, states: states)
+                for host in hosts where targets[host] == nil { targets[host] = variables.context(for: host).variables }
+            }
+        }
+        return targets
+    }
+
+    /// Runs one play; returns the hosts that became unreachable.
+    private func run(_ play: Play, playbook: Playbook, skipping dropped: Set<String>, states: HostStates, locks: HostLocks?, emit: @escaping @Sendable (RunEvent) -> Void) async throws -> Set<String> {
+        let (pattern, selected) = try select(play)
+        let hosts = selected.filter { !dropped.contains($0) }
         let name = play.name ?? pattern
         emit(.playStarted(name: name, pattern: pattern, hosts: hosts))
         guard !hosts.isEmpty else {
             emit(.warning("play '\(name)': no hosts matched '\(pattern)', skipping"))
             return []
         }
-        let variables = HostVariables(
-            inventory: inventory, play: play, extraVars: settings.extraVars, playHosts: hosts, checkMode: settings.checkMode,
-            playbookDirectory: (playbook.path as NSString).deletingLastPathComponent.isEmpty ? "." : (playbook.path as NSString).deletingLastPathComponent,
-            states: states)
+        let variables = hostVariables(play, playbook: playbook, hosts: hosts, states: states)
         var unreachable = Set<String>()
         var failedSoFar = 0
         for batch in Batches.split(hosts, serial: play.keywords["serial"]) where !settings.stop.isRequested {

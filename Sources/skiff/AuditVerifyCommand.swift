@@ -1,12 +1,14 @@
 import ArgumentParser
 import SkiffAudit
 
-/// `skiff audit verify`: walks each log's hash chain. Exit 0 intact, 1 a broken link (a record was
-/// changed, removed, reordered or inserted), 3 intact up to a torn last line (an interrupted write,
-/// which the next run recovers from).
+/// `skiff audit verify`: walks each log's chain and checks each record's MAC and the head. Exit 0 intact,
+/// 1 broken (a record was changed, forged, removed, reordered or inserted, the head is missing, garbled
+/// or forged, or a run recovered past a record that had been cut down), 3 intact up to a torn last line
+/// (an interrupted write, which the next run recovers from). Recovered torn writes, records written
+/// without a MAC by older versions and a head left behind by a crash are listed every time.
 struct AuditVerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "verify", abstract: "Check the audit log's hash chain; report the first broken link with its line number.")
+        commandName: "verify", abstract: "Check the audit log's hash chain, MACs and head; report the first broken link with its line number.")
 
     @OptionGroup var logs: AuditLogOptions
 
@@ -25,6 +27,17 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             } else {
                 let recovered = report.recovered > 0 ? ", \(report.recovered) torn write(s) recovered" : ""
                 Console.out("\(path): intact, \(report.records) records\(recovered)")
+            }
+            for recovery in report.recoveries {
+                Console.out("  line \(recovery.line): \(recovery.bytes) bytes of a torn write, discarded (recorded at line \(recovery.recordLine))")
+            }
+            if report.unkeyed > 0 {
+                Console.out("  lines 1–\(report.lastUnkeyedLine): \(report.unkeyed) record(s) carry no MAC (written by an older version): their chain holds, "
+                            + "but anyone able to write the log could have written them")
+            }
+            if let lag = report.headLag {
+                Console.out("  the head names record \(lag.head), the log goes on to record \(lag.last) (MACs valid): "
+                            + "a writer stopped between writing the log and its head")
             }
         }
         if status != 0 { throw ExitCode(status) }

@@ -24,10 +24,19 @@ struct LockTargets: ParsableArguments {
     @Option(name: [.customShort("l"), .long], help: "Only hosts matching this pattern.")
     var limit: String?
 
+    func loadInventory() throws -> Inventory {
+        try InventoryLoader().load(sources: inventory.isEmpty ? ConfiguredDefaults.current.inventory : inventory, playbookDirectory: nil)
+    }
+
+    /// The hosts `--limit` selects.
+    func selected(in loaded: Inventory) throws -> [String] {
+        try HostPattern.limit(limit ?? "all", in: loaded)
+    }
+
     /// Runs `step` on every selected host in parallel; returns each host's result or error, by host name.
     func run(_ step: RemoteStep, hosts only: [String]? = nil) async throws -> [(host: String, result: Result<CommandResult, Error>)] {
-        let loaded = try InventoryLoader().load(sources: inventory.isEmpty ? ConfiguredDefaults.current.inventory : inventory, playbookDirectory: nil)
-        var hosts = try HostPattern.limit(limit ?? "all", in: loaded)
+        let loaded = try loadInventory()
+        var hosts = try selected(in: loaded)
         if let only { hosts = hosts.filter(only.contains) }
         let factory = try connection.connectionFactory()
         return await withTaskGroup(of: (String, Result<CommandResult, Error>).self) { group in
@@ -85,6 +94,27 @@ struct LockReleaseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Every named host must be one the inventory (and --limit) selects: a name that matches nothing
+        // would release nothing, and a group or pattern (`all`) is not taken as a host.
+        let loaded: Inventory
+        let selected: Set<String>
+        do {
+            loaded = try targets.loadInventory()
+            selected = Set(try targets.selected(in: loaded))
+        } catch let error as InventoryError {
+            Console.error(error.description)
+            throw ExitCode(5)
+        }
+        let unknown = host.filter { !selected.contains($0) }
+        guard unknown.isEmpty else {
+            for name in unknown {
+                let why = loaded.hosts[name] != nil ? "is not selected by --limit"
+                    : loaded.groups[name] != nil ? "is a group: name each host with --host (see `skiff lock status`)"
+                    : "is not a host in the inventory"
+                Console.error("\(name) \(why); nothing was released")
+            }
+            throw ExitCode(5)
+        }
         let recorder: AuditRecorder
         do {
             recorder = AuditRecorder(log: try AuditLog(path: AuditLocation.resolve(option: auditLog)), runID: RunID.make()) { _ in }

@@ -161,6 +161,11 @@ struct PlaybookOptions: ParsableArguments {
         limit: Set<String>?, rollbackOf: String?
     ) async throws -> Int32 {
         let began = ContinuousClock.now
+        let junitReport = (junit ?? Environment.value("SKIFF_JUNIT")).map(JUnitReporter.init(path:))
+        if let path = junitReport?.path, let problem = OutputFile.problem(path) {
+            Console.error("--junit \(path) cannot be written: \(problem)")
+            return 5
+        }
         let runID = RunID.make()
         let stop = StopRequest()
         // Keys, passphrases and passwords are read first: a run that cannot authenticate is not recorded.
@@ -182,7 +187,6 @@ struct PlaybookOptions: ParsableArguments {
         let console = ConsoleReporter(
             verbosity: verbose, color: Console.isTerminal && Environment.value("NO_COLOR") == nil, progress: Console.isTerminal)
         let json = output == "json" ? JSONLinesReporter() : nil
-        let junitReport = (junit ?? Environment.value("SKIFF_JUNIT")).map(JUnitReporter.init(path:))
         var settings = RunSettings(
             forks: forks, checkMode: check, extraVars: extra, limit: limit, tags: tagFilter, runID: runID, stop: stop,
             become: become, becomeAs: becomeAs, diff: diff)

@@ -1,11 +1,14 @@
 import ArgumentParser
+import Foundation
 import SkiffAudit
 import SkiffCore
 import SkiffInventory
 
 /// `skiff rollback PLAYBOOK -i INV`: re-runs the deploy playbook on each host with the version it ran
 /// before its current one (from the audit log; `--to` names one), `version` and `VERSION` set to it.
-/// Refuses, naming the host and the reason, when the history does not know what to go back to.
+/// Refuses, naming the host and the reason, when the history does not know what to go back to, and
+/// refuses outright when the audit log does not verify (`skiff audit verify`): forged or cut history
+/// must not choose what runs.
 struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
@@ -17,6 +20,17 @@ struct RollbackCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logPath = AuditLocation.resolve(option: options.auditLog)
+        if FileManager.default.fileExists(atPath: logPath) {
+            let report = AuditVerifier.verify(path: logPath)
+            if let broken = report.broken {
+                Console.error("rollback refused: the audit log \(logPath) does not verify (line \(broken.line): \(broken.reason)); "
+                              + "its history cannot choose what to deploy (see `skiff audit verify`; deploy a version by name with -e version=V)")
+                throw ExitCode(1)
+            }
+            if report.unkeyed > 0 {
+                Console.warn("\(logPath): \(report.unkeyed) record(s) carry no MAC (written by an older version); rollback trusts them as they are")
+            }
+        }
         let history = try AuditHistory(logs: [logPath])
         let sources = options.inventory.isEmpty ? ConfiguredDefaults.current.inventory : options.inventory
         let inventory = try InventoryLoader().load(sources: sources, playbookDirectory: options.playbooks.first.map(PlaybookOptions.directory))

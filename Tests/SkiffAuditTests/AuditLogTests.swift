@@ -83,13 +83,13 @@ struct AuditLogTests {
         edited[5] = edited[5].replacingAll("1.0.1", with: "1.0.9")
         try Self.rewrite(path, edited)
         let report = AuditVerifier.verify(path: path)
-        #expect(report.broken?.line == 7, "the next record's link breaks: \(String(describing: report.broken))")
-        #expect(report.broken?.reason.contains("does not match line 6") == true)
+        #expect(report.broken?.line == 6, "the edited record's MAC breaks: \(String(describing: report.broken))")
+        #expect(report.broken?.reason.contains("MAC does not match") == true)
 
         var last = lines
         last[last.count - 1] = last[last.count - 1].replacingAll("\"exit_code\": 0", with: "\"exit_code\": 1")
         try Self.rewrite(path, last)
-        #expect(AuditVerifier.verify(path: path).broken?.reason.contains("last record differs") == true, "the head catches an edited last line")
+        #expect(AuditVerifier.verify(path: path).broken?.line == lines.count, "an edited last line is caught")
     }
 
     @Test func verifyFindsADeletedLineASwappedPairAndAnInsertion() async throws {
@@ -118,23 +118,25 @@ struct AuditLogTests {
     @Test func aTornTailIsReportedAndTheNextWriterRecovers() async throws {
         let (path, lines, scratch) = try await Self.threeRuns()
         defer { withExtendedLifetime(scratch) {} }
-        // Power lost in the middle of writing the last record.
-        let torn = lines.dropLast().joined(separator: "\n") + "\n" + String(lines.last!.prefix(40))
-        try torn.write(toFile: path, atomically: false, encoding: .utf8)
+        // Power lost in the middle of writing the next record: its first 40 bytes reached the disk, the head
+        // still names the last whole record.
+        let partial = "{\"seq\": \(lines.count + 1), \"prev\": \"0123456789"
+        try (lines.joined(separator: "\n") + "\n" + partial).write(toFile: path, atomically: false, encoding: .utf8)
         let report = AuditVerifier.verify(path: path)
         #expect(report.broken == nil, "everything before the torn line holds")
-        #expect(report.tornTail?.line == lines.count)
-        #expect(report.records == lines.count - 1)
+        #expect(report.tornTail?.line == lines.count + 1)
+        #expect(report.records == lines.count)
 
         let log = try AuditLog(path: path)
         try log.append("run_started", ["run": "next"])
         let after = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(after[lines.count - 1] == String(lines.last!.prefix(40)), "the torn bytes are left as they were")
-        #expect(after[lines.count].contains("\"type\": \"recovered\""))
-        #expect(after[lines.count].contains("\"torn_bytes\": 40"))
+        #expect(after[lines.count] == partial, "the torn bytes are left as they were")
+        #expect(after[lines.count + 1].contains("\"type\": \"recovered\""))
+        #expect(after[lines.count + 1].contains("\"torn_bytes\": \(partial.utf8.count)"))
         let recovered = AuditVerifier.verify(path: path)
         #expect(recovered.isIntact, "\(String(describing: recovered.broken))")
         #expect(recovered.recovered == 1)
+        #expect(recovered.recoveries.first?.line == lines.count + 1 && recovered.recoveries.first?.bytes == partial.utf8.count)
     }
 
     @Test func concurrentWritersInterleaveWholeRecords() async throws {
