@@ -33,7 +33,8 @@ public struct SecretMask: Sendable {
         return result
     }
 
-    /// The secret values in some variables: those whose names look secret, at any depth.
+    /// The secret values in some variables: those whose names look secret or are declared secret in
+    /// `skiff_secret_vars`, at any depth.
     public static func values(in variables: some Sequence<(key: String, value: Value)>) -> [String] {
         var found: [String] = []
         func collect(_ value: Value, secretName: Bool) {
@@ -44,7 +45,10 @@ public struct SecretMask: Sendable {
             default: if secretName { found.append(value.text) }
             }
         }
-        for (key, value) in variables where !SecretNames.magic.contains(key) { collect(value, secretName: SecretNames.looksSecret(key)) }
+        let declared = SecretNames.declared(in: variables)
+        for (key, value) in variables where !SecretNames.magic.contains(key) && key != SecretNames.declarations {
+            collect(value, secretName: declared.contains(key) || SecretNames.looksSecret(key))
+        }
         return found
     }
 

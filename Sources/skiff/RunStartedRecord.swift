@@ -23,7 +23,8 @@ enum RunStartedRecord {
             "command_line": .string(mask.apply(ShellQuote.join(CommandLine.arguments))),
             "playbooks": .list(playbooks.map { file($0.path) }),
             "inventory": .list(sources.map { FileManager.default.fileExists(atPath: $0) ? file($0) : .dict(["hosts": .string($0)]) }),
-            "extra_vars": fingerprinted(.dict(extra), recorder: recorder, secret: false),
+            "extra_vars": fingerprinted(.dict(extra), recorder: recorder, secret: false,
+                                        declared: SecretNames.declared(in: extra.lazy.map { ($0.key, $0.value) })),
             "limit": options.limit.map(Value.string) ?? .null,
             "tags": .list(options.tags.map(Value.string)),
             "skip_tags": .list(options.skipTags.map(Value.string)),
@@ -55,12 +56,15 @@ enum RunStartedRecord {
         return .dict(["path": .string(path), "sha256": .string(digest)])
     }
 
-    /// Values under secret-looking names become fingerprints, at any depth.
-    static func fingerprinted(_ value: Value, recorder: AuditRecorder, secret: Bool) -> Value {
+    /// Values under secret-looking names (or top-level names listed in `skiff_secret_vars`) become
+    /// fingerprints, at any depth.
+    static func fingerprinted(_ value: Value, recorder: AuditRecorder, secret: Bool, declared: Set<String> = []) -> Value {
         switch value {
         case .dict(let dict):
             var result = OrderedDictionary<String, Value>()
-            for (key, inner) in dict { result[key] = fingerprinted(inner, recorder: recorder, secret: secret || SecretNames.looksSecret(key)) }
+            for (key, inner) in dict {
+                result[key] = fingerprinted(inner, recorder: recorder, secret: secret || declared.contains(key) || SecretNames.looksSecret(key))
+            }
             return .dict(result)
         case .list(let items): return .list(items.map { fingerprinted($0, recorder: recorder, secret: secret) })
         case .null: return .null

@@ -32,12 +32,24 @@ struct SensitiveTests {
 struct SecretNamesTests {
     @Test func namesThatLookSecret() {
         for name in ["registry_password", "DB_PASSWD", "api_token", "client_secret", "deploy_key", "ansible_password", "ansible_ssh_pass",
-                     "ansible_become_pass", "ApiKey", "ssh_private_key_file"] {
+                     "ansible_become_pass", "ApiKey", "db_pass", "api_credentials", "admin_pw", "smtp_pw", "oauth_header",
+                     "gpg_private", "vault_passphrase", "Authorization"] {
             #expect(SecretNames.looksSecret(name), "\(name)")
         }
-        for name in ["version", "registry_url", "keyboard", "compose_project", "tok_path"] {
+        // Where a secret is kept is not secret: errors show key file paths.
+        for name in ["version", "registry_url", "keyboard", "compose_project", "tok_path", "ssh_private_key_file",
+                     "ansible_ssh_private_key_file", "vault_password_file", "secrets_dir"] {
             #expect(!SecretNames.looksSecret(name), "\(name)")
         }
+    }
+
+    @Test func aPlaybookDeclaresMoreSecretNames() {
+        let variables: [(key: String, value: Value)] = [
+            ("skiff_secret_vars", .list(["database_url"])), ("database_url", "postgres://app:hunter22@db/app"), ("version", "1.0"),
+        ]
+        #expect(SecretMask.values(in: variables) == ["postgres://app:hunter22@db/app"])
+        let asString: [(key: String, value: Value)] = [("skiff_secret_vars", "dsn, other"), ("dsn", "host=db password=x1y2")]
+        #expect(SecretMask.values(in: asString) == ["host=db password=x1y2"])
     }
 
     @Test func maskValuesComeFromSecretNamesAtAnyDepthButNotFromOtherHosts() {
