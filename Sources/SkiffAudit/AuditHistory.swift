@@ -12,14 +12,29 @@ public struct AuditHistory: Sendable {
         public var interrupted = false
         public var deployed: [Deployed] = []
 
-        public var operatorName: String { started["operator"]?.text ?? "-" }
+        /// Who ran it: the CI's actor with the controller's `user@host`, or `user@host` alone.
+        public var operatorName: String {
+            let user = started["operator"]?.text ?? "-"
+            guard let actor = actor else { return user }
+            return "\(actor) via \(user)"
+        }
+        /// The person a CI job ran for, when the CI says.
+        public var actor: String? { started["ci"]?.dictValue?["actor"]?.text }
+        /// A dry run (`-C`): never a deploy.
+        public var isCheck: Bool { started["check_mode"] == .bool(true) }
         public var ciLabel: String { CIContext.label(started["ci"]) }
         public var playbooks: [String] { started["playbooks"]?.listValue?.compactMap { $0.dictValue?["path"]?.text } ?? [] }
         public var hosts: [String] { finished?["hosts"]?.dictValue.map { Array($0.keys) } ?? [] }
         public var durationMilliseconds: Int? { finished?["duration_ms"]?.intValue }
         public var rollbackOf: String? { started["rollback_of"]?.text }
-        /// ok, failed, unreachable, interrupted, error, or unfinished (no end record: still running, or killed).
+        /// ok, failed, unreachable, interrupted, error, or unfinished (no end record: still running, or killed);
+        /// a dry run (`-C`) is `check`, or `check-` and how it ended when that was not ok.
         public var status: String {
+            guard isCheck else { return result }
+            return result == "ok" ? "check" : "check-\(result)"
+        }
+
+        private var result: String {
             guard let finished else { return "unfinished" }
             if interrupted { return "interrupted" }
             switch finished["exit_code"]?.intValue {
@@ -85,7 +100,7 @@ public struct AuditHistory: Sendable {
                 images: fields["images"]?.listValue?.map(\.text) ?? [], operatorName: started.operatorName, ci: started.ciLabel))
         }
         runs = byID.values.sorted { $0.time < $1.time }
-        deployments = runs.flatMap(\.deployed).sorted { $0.time < $1.time }
+        deployments = runs.filter { !$0.isCheck }.flatMap(\.deployed).sorted { $0.time < $1.time }
     }
 
     /// Every successful deployment, oldest first (sorted once, when the logs are read).

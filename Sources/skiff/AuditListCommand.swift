@@ -11,8 +11,8 @@ struct AuditListCommand: AsyncParsableCommand {
     @Option(help: "Only runs on this host.") var host: String?
     @Option(help: "Only runs that deployed this compose project.") var project: String?
     @Option(help: "Only runs of this version.") var version: String?
-    @Option(name: .customLong("operator"), help: "Only runs by this operator (user or user@host).") var operatorName: String?
-    @Option(help: "Only runs with this result: ok, failed, unreachable, interrupted, error, unfinished.") var status: String?
+    @Option(name: .customLong("operator"), help: "Only runs by this operator (user, user@host, or the CI's actor).") var operatorName: String?
+    @Option(help: "Only runs with this result: ok, failed, unreachable, interrupted, error, unfinished, check (dry runs).") var status: String?
     @Option(help: "Only runs started at or after this time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC).") var since: String?
     @Option(help: "Only runs started before this time.") var until: String?
     @Option(help: "At most this many runs.") var limit: Int?
@@ -26,8 +26,11 @@ struct AuditListCommand: AsyncParsableCommand {
             if let host, !run.hosts.contains(host), !run.deployed.contains(where: { $0.host == host }) { return false }
             if let project, !run.deployed.contains(where: { $0.project == project }) { return false }
             if let version, !run.versions.contains(version) { return false }
-            if let operatorName, run.operatorName != operatorName, !run.operatorName.hasPrefix(operatorName + "@") { return false }
-            if let status, run.status != status { return false }
+            if let operatorName {
+                let user = run.started["operator"]?.text ?? ""
+                guard user == operatorName || user.hasPrefix(operatorName + "@") || run.actor == operatorName else { return false }
+            }
+            if let status, run.status != status, !(status == "check" && run.isCheck) { return false }
             let started = AuditTime.parse(run.time) ?? 0
             if let sinceMS, started < sinceMS { return false }
             if let untilMS, started >= untilMS { return false }

@@ -220,3 +220,34 @@ extension AuditEndToEndTests {
         #expect(FileManager.default.fileExists(atPath: host.pathInside("/tmp/cleaned")), "cleanup ran")
     }
 }
+
+extension AuditEndToEndTests {
+    /// A CI run names the person it ran for; a `-C` dry run is listed as `check`, never as a deploy,
+    /// and `where` does not count it.
+    @Test func theCIActorIsTheOperatorAndADryRunIsACheckNotADeploy() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let log = fleet.files.file("audit.jsonl")
+        let playbook = "\(DeployEndToEndTests.repository)/playbooks/deploy-skiff.yml"
+        func run(_ extra: [String], actor: String) async throws -> (status: Int32, output: String) {
+            try await ExecCommandTests.skiff(
+                [playbook, "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"] + extra,
+                environment: ["SKIFF_AUDIT_LOG": log, "REGISTRY_URL": "registry.example.com", "REGISTRY_USER": "ci",
+                              "REGISTRY_PASSWORD": Self.canaries[0], "NO_COLOR": "1", "GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "7",
+                              "GITHUB_REPOSITORY": "acme/shop", "GITHUB_ACTOR": actor, "GITHUB_SHA": "abc123"])
+        }
+        #expect(try await run(["-e", "version=1.0.0"], actor: "alice").status == 0)
+        _ = try await run(["-e", "version=2.0.0", "-C"], actor: "bob")
+
+        let list = try await Self.audit(["list", "--json"], log: log)
+        let lines = list.output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(list.output)")
+        #expect(lines.contains { $0.contains("\"operator\": \"alice via ") && $0.contains("\"status\": \"ok\"") }, "\(list.output)")
+        #expect(lines.contains { $0.contains("\"operator\": \"bob via ") && $0.contains("\"status\": \"check") }, "\(list.output)")
+        let byAlice = try await Self.audit(["list", "--json", "--operator", "alice"], log: log)
+        #expect(byAlice.output.split(separator: "\n").count == 1 && byAlice.output.contains("alice"), "\(byAlice.output)")
+        let checks = try await Self.audit(["list", "--json", "--status", "check"], log: log)
+        #expect(checks.output.split(separator: "\n").count == 1 && checks.output.contains("bob"), "\(checks.output)")
+        let place = try await Self.audit(["where"], log: log)
+        #expect(place.output.contains("1.0.0") && !place.output.contains("2.0.0"), "a dry run deployed nothing: \(place.output)")
+    }
+}
