@@ -8,18 +8,54 @@ import Glibc
 /// The per-log key that turns secrets into fingerprints: `hmac-sha256:HEX`. The same secret gives the same
 /// fingerprint in every run written to this log, and the secret cannot be recovered from it. The key lives
 /// beside the log (`LOG.key`, mode 0600), created on first use.
+///
+/// A fleet whose runners are thrown away gives them one shared fingerprint key (`SKIFF_AUDIT_KEY`, 64 hex
+/// digits, or `SKIFF_AUDIT_KEY_FILE`): the same secret then has the same fingerprint in every runner's log.
+/// The chain is still keyed by the log's own key.
 public struct AuditKey: Sendable {
     private let key: SymmetricKey
+    private var fingerprintKey: SymmetricKey
+    /// True when fingerprints use the fleet's shared key rather than the log's own.
+    public private(set) var sharedFingerprints = false
     /// Authenticates records and the head (`chainMAC`): derived from the key, so that no fingerprint of a
     /// secret (which a run's input chooses) can ever be a record's MAC.
     private let chainKey: SymmetricKey
 
     public init(bytes: [UInt8]) {
         key = SymmetricKey(data: bytes)
+        fingerprintKey = key
         chainKey = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array("skiff audit chain v1".utf8), using: key)))
     }
 
     public static func path(forLog log: String) -> String { log + ".key" }
+
+    /// This key, with fingerprints made by the fleet's shared key when one is given.
+    public func sharingFingerprints(_ shared: [UInt8]?) -> AuditKey {
+        guard let shared else { return self }
+        var copy = self
+        copy.fingerprintKey = SymmetricKey(data: shared)
+        copy.sharedFingerprints = true
+        return copy
+    }
+
+    /// The fleet's shared fingerprint key from `SKIFF_AUDIT_KEY` (hex) or the file `SKIFF_AUDIT_KEY_FILE`;
+    /// nil when neither is set. At least 128 bits. The error never shows the value.
+    public static func sharedFromEnvironment(_ environment: (String) -> String? = Environment.value) throws(AuditError) -> [UInt8]? {
+        let text: String
+        let source: String
+        if let value = environment("SKIFF_AUDIT_KEY"), !value.isEmpty {
+            (text, source) = (value, "SKIFF_AUDIT_KEY")
+        } else if let file = environment("SKIFF_AUDIT_KEY_FILE"), !file.isEmpty {
+            guard let bytes = FileContents.read(file) else { throw AuditError("cannot read SKIFF_AUDIT_KEY_FILE \(file): \(FileIO.errorText())") }
+            (text, source) = (String(decoding: bytes, as: UTF8.self), "SKIFF_AUDIT_KEY_FILE \(file)")
+        } else {
+            return nil
+        }
+        guard let bytes = Hex.decode(text.trimmingCharacters(in: " \t\n\r")), bytes.count >= 16 else {
+            throw AuditError("\(source) must hold a key of at least 32 hex digits (e.g. from `openssl rand -hex 32`)")
+        }
+        return bytes
+    }
 
     /// Reads the key beside `log`, creating it (32 random bytes, hex, 0600) when there is none. The key is
     /// written whole to a file of its own, synced, and only then linked into place (`link` fails when a key
@@ -86,7 +122,7 @@ public struct AuditKey: Sendable {
     }
 
     public func fingerprint(_ secret: String) -> String {
-        "hmac-sha256:" + Hex.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: key)))
+        "hmac-sha256:" + Hex.encode(Array(HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: fingerprintKey)))
     }
 
     /// The MAC of a record's bytes (or of the head's text), lowercase hex: writing one needs the key.

@@ -45,7 +45,7 @@ public final class AuditLog: Sendable {
         self.fd = fd
         self.headFD = headFD
         do {
-            key = try AuditKey.loadOrCreate(forLog: path)
+            key = try AuditKey.loadOrCreate(forLog: path).sharingFingerprints(try AuditKey.sharedFromEnvironment())
         } catch {
             close(fd)
             close(headFD)

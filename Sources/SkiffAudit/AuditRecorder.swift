@@ -48,6 +48,8 @@ public final class AuditRecorder: Sendable {
     public var failure: AuditError? { state.withLock { $0.failure } }
 
     public func fingerprint(_ secret: String) -> String { log.key.fingerprint(secret) }
+    /// True when fingerprints use the fleet's shared key (`SKIFF_AUDIT_KEY`), false when they are this log's.
+    public var sharedFingerprints: Bool { log.key.sharedFingerprints }
 
     /// `run_started`; throws when it cannot be written (the run must not start).
     public func started(_ fields: OrderedDictionary<String, Value>) throws(AuditError) {

@@ -29,6 +29,8 @@ enum RunStartedRecord {
             "tags": .list(options.tags.map(Value.string)),
             "skip_tags": .list(options.skipTags.map(Value.string)),
             "check_mode": .bool(options.check),
+            // Whether a secret's fingerprint here matches other runners' (a shared SKIFF_AUDIT_KEY) or only this log's.
+            "fingerprints": .string(recorder.sharedFingerprints ? "shared" : "per-log"),
         ]
         if let start = options.startAtTask { fields["start_at_task"] = .string(start) }
         if options.step { fields["step"] = .bool(true) }

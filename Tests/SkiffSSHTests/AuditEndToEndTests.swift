@@ -251,3 +251,37 @@ extension AuditEndToEndTests {
         #expect(place.output.contains("1.0.0") && !place.output.contains("2.0.0"), "a dry run deployed nothing: \(place.output)")
     }
 }
+
+extension AuditEndToEndTests {
+    /// Two throwaway runners (two logs, two log keys) given the fleet's SKIFF_AUDIT_KEY fingerprint a
+    /// secret the same way; without it, each log has its own fingerprints, and run_started says which.
+    @Test func aSharedAuditKeyGivesTheSameFingerprintOnEveryRunner() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let playbook = try fleet.files.write("noop.yml", "- hosts: app\n  gather_facts: false\n  tasks:\n    - command: \"true\"\n")
+        let shared = String(repeating: "5a", count: 32)
+        func runStarted(log: String, key: String?) async throws -> String {
+            var environment = ["SKIFF_AUDIT_LOG": fleet.files.file(log), "NO_COLOR": "1"]
+            if let key { environment["SKIFF_AUDIT_KEY"] = key }
+            let run = try await ExecCommandTests.skiff(
+                [playbook, "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent",
+                 "-e", "api_token=canary-shared-4715", "--no-lock"], environment: environment)
+            #expect(run.status == 0, "\(run.output)")
+            let text = try String(contentsOfFile: fleet.files.file(log), encoding: .utf8)
+            #expect(!text.contains("canary-shared-4715") && !text.contains(shared), "neither the secret nor the key is written")
+            return try #require(text.split(separator: "\n").first { $0.contains("\"run_started\"") }.map(String.init))
+        }
+        func fingerprint(_ record: String) -> String? {
+            record.range(of: "\"api_token\": \"hmac-sha256:").map { String(record[$0.upperBound...].prefix(64)) }
+        }
+        let first = try await runStarted(log: "runner1/audit.jsonl", key: shared)
+        let second = try await runStarted(log: "runner2/audit.jsonl", key: shared)
+        let own = try await runStarted(log: "runner3/audit.jsonl", key: nil)
+        #expect(fingerprint(first) != nil && fingerprint(first) == fingerprint(second), "\(first)\n\(second)")
+        #expect(fingerprint(own) != fingerprint(first))
+        #expect(first.contains("\"fingerprints\": \"shared\"") && own.contains("\"fingerprints\": \"per-log\""))
+        let bad = try await ExecCommandTests.skiff(
+            [playbook, "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent", "--no-lock"],
+            environment: ["SKIFF_AUDIT_LOG": fleet.files.file("runner4/audit.jsonl"), "SKIFF_AUDIT_KEY": "not-hex-secret-value"])
+        #expect(bad.status != 0 && bad.output.contains("SKIFF_AUDIT_KEY must hold") && !bad.output.contains("not-hex-secret-value"), "\(bad.output)")
+    }
+}
