@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import OrderedCollections
 import SkiffCore
 
@@ -75,3 +77,19 @@ public struct UploadStep: Sendable, Equatable {
     }
 }
 
+
+extension UploadStep {
+    /// The SHA-256 of what is uploaded (a local file read in 1 MiB pieces); nil when the file cannot be read.
+    public func contentSHA256() -> String? {
+        switch source {
+        case .bytes(let bytes):
+            return CopyModule.sha256Hex(bytes.revealed)
+        case .localFile(let path):
+            guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+            defer { try? handle.close() }
+            var hasher = SHA256()
+            while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        }
+    }
+}

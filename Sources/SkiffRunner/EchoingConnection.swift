@@ -1,8 +1,9 @@
 import SkiffCore
 import SkiffModules
 
-/// Reports every command and upload before it goes to the host (`-vvv`, JSON `command` events), with
-/// secret values masked and, for `no_log` tasks, nothing of the command shown.
+/// Reports every command and upload (with its content's SHA-256) before it goes to the host (`-vvv`, JSON
+/// `command` events, the audit log's `commands`), with secret values masked and, for `no_log` tasks,
+/// nothing of the command or the content shown.
 struct EchoingConnection: HostConnection {
     let base: any HostConnection
     let host: String
@@ -16,7 +17,9 @@ struct EchoingConnection: HostConnection {
     }
 
     func upload(_ step: UploadStep) async throws {
-        emit(.command(host: host, line: "upload \(step.destination) (mode \(String(step.mode, radix: 8)))"))
+        // The content's SHA-256 goes into the audit record of the task (what exactly was deployed), unless no_log.
+        let checksum = hidden ? "" : step.contentSHA256().map { ", sha256 \($0)" } ?? ""
+        emit(.command(host: host, line: "upload \(step.destination) (mode \(String(step.mode, radix: 8))\(checksum))"))
         try await base.upload(step)
     }
 

@@ -5,7 +5,7 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Review the audit log: list runs, show one, where each version runs, verify the chain, HTML reports.",
-        subcommands: [AuditListCommand.self, AuditShowCommand.self, AuditWhereCommand.self, AuditVerifyCommand.self, AuditReportCommand.self]
+        subcommands: [AuditListCommand.self, AuditShowCommand.self, AuditWhereCommand.self, AuditDiffCommand.self, AuditVerifyCommand.self, AuditReportCommand.self]
     )
 }
 

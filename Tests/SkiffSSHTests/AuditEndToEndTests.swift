@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import SkiffTestSupport
 import Testing
@@ -283,5 +284,46 @@ extension AuditEndToEndTests {
             [playbook, "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent", "--no-lock"],
             environment: ["SKIFF_AUDIT_LOG": fleet.files.file("runner4/audit.jsonl"), "SKIFF_AUDIT_KEY": "not-hex-secret-value"])
         #expect(bad.status != 0 && bad.output.contains("SKIFF_AUDIT_KEY must hold") && !bad.output.contains("not-hex-secret-value"), "\(bad.output)")
+    }
+}
+
+extension AuditEndToEndTests {
+    /// `audit diff` answers "what changed between these two deploys": the extra vars (a secret by its
+    /// fingerprint only), the file each host was given (by SHA-256), and each host's result.
+    @Test func auditDiffShowsWhatChangedBetweenTwoRuns() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(2)
+        let log = fleet.files.file("audit.jsonl")
+        let playbook = try fleet.files.write("release.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - name: Compose file
+                  copy:
+                    content: "services:\\n  web:\\n    image: shop:{{ version }}\\n"
+                    dest: /tmp/compose.yml
+                - name: Start
+                  shell: test "{{ inventory_hostname }}" != app2 || test "{{ version }}" != 2.0.0
+            """)
+        var ids: [String] = []
+        for (version, token) in [("1.0.0", "canary-diff-token-1"), ("2.0.0", "canary-diff-token-2")] {
+            _ = try await ExecCommandTests.skiff(
+                [playbook, "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent",
+                 "-e", "version=\(version)", "-e", "api_token=\(token)", "--no-lock"],
+                environment: ["SKIFF_AUDIT_LOG": log, "NO_COLOR": "1"])
+            let list = try await Self.audit(["list", "--json", "--limit", "1"], log: log)
+            ids.append(try #require(list.output.range(of: "\"run\": \"").map { String(list.output[$0.upperBound...].prefix(36)) }))
+        }
+        let diff = try await Self.audit(["diff", ids[0], ids[1]], log: log)
+        #expect(diff.status == 0, "\(diff.output)")
+        #expect(diff.output.contains("extra var version: \"1.0.0\" -> \"2.0.0\""), "\(diff.output)")
+        #expect(diff.output.contains("extra var api_token: \"hmac-sha256:"), "a secret compares by fingerprint: \(diff.output)")
+        #expect(!diff.output.contains("canary-diff-token"))
+        let sha = { (version: String) in
+            SHA256.hash(data: Array("services:\n  web:\n    image: shop:\(version)\n".utf8)).map { String(format: "%02x", $0) }.joined()
+        }
+        #expect(diff.output.contains("app1:\n  upload /tmp/compose.yml: sha256 \(sha("1.0.0")) -> sha256 \(sha("2.0.0"))"), "\(diff.output)")
+        #expect(diff.output.contains("app2:\n  result: ok -> failed"), "\(diff.output)")
+        let same = try await Self.audit(["diff", ids[1], ids[1]], log: log)
+        #expect(same.output.hasSuffix("no differences\n") || same.output.hasSuffix("no differences"), "\(same.output)")
     }
 }
