@@ -1,3 +1,4 @@
+import SkiffCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,6 +7,14 @@ import Glibc
 /// so lines from hosts finishing at once never interleave).
 enum Console {
     static var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// Colours on a terminal, or wherever `FORCE_COLOR` asks (CI logs render ANSI colours); never with
+    /// `NO_COLOR` (https://no-color.org), which wins.
+    static var colorful: Bool {
+        if let noColor = Environment.value("NO_COLOR"), !noColor.isEmpty { return false }
+        if let force = Environment.value("FORCE_COLOR"), !force.isEmpty, force != "0", force.lowercased() != "false" { return true }
+        return isTerminal
+    }
 
     static func out(_ line: String) {
         emit(line + "\n", to: STDOUT_FILENO)

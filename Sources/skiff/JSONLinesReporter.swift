@@ -2,10 +2,36 @@ import Foundation
 import OrderedCollections
 import SkiffCore
 
-/// `--output json`: one JSON object per line per event, with a UTC timestamp, for CI jobs to parse.
+/// `--output json`: one JSON object per line per event, with a UTC timestamp and the run id, for CI jobs to
+/// parse. The first event (`run_start`, or `error` when the input is invalid) carries `schema_version`;
+/// docs/json-output.md describes every event.
 struct JSONLinesReporter: Sendable {
+    static let schemaVersion = 1
+    let runID: String?
+
+    init(runID: String?) {
+        self.runID = runID
+    }
+
+    /// The first event of a run.
+    func started(playbooks: [String]) {
+        emit(["event": "run_start", "schema_version": .int(Self.schemaVersion), "playbooks": .list(playbooks.map(Value.string))])
+    }
+
+    /// An error that ends the run before or instead of its plays (invalid input: exit 5).
+    func error(_ message: String, exitCode: Int32) {
+        emit(["event": "error", "schema_version": .int(Self.schemaVersion), "msg": .string(message), "exit_code": .int(Int(exitCode))])
+    }
+
+    private func emit(_ fields: OrderedDictionary<String, Value>) {
+        var ordered: OrderedDictionary<String, Value> = ["event": fields["event"] ?? .null, "time": .string(Self.timestamp())]
+        if let runID { ordered["run"] = .string(runID) }
+        ordered.merge(fields) { current, _ in current }
+        Console.out(Value.dict(ordered).json)
+    }
+
     func handle(_ event: RunEvent) {
-        var fields: OrderedDictionary<String, Value> = ["time": .string(Self.timestamp())]
+        var fields: OrderedDictionary<String, Value> = [:]
         switch event {
         case .playStarted(let name, let pattern, let hosts):
             fields["event"] = .string("play_start")
@@ -56,10 +82,7 @@ struct JSONLinesReporter: Sendable {
             fields["hosts"] = .dict(hosts)
             fields["exit_code"] = .int(Int(HostRecap.exitCode(recaps)))
         }
-        // Keys in a fixed order: event first.
-        var ordered: OrderedDictionary<String, Value> = ["event": fields["event"] ?? .null]
-        ordered.merge(fields) { current, _ in current }
-        Console.out(Value.dict(ordered).json)
+        emit(fields)
     }
 
     static func timestamp() -> String {

@@ -44,8 +44,33 @@ final class JUnitReporter: Sendable {
         try Data(xml.utf8).write(to: URL(fileURLWithPath: path))
     }
 
+    /// Escaped for XML 1.0 text and attributes. Characters XML cannot hold at all (control characters
+    /// such as the ANSI escape in coloured stderr) are written as `\u{1B}`, so the report stays valid.
     private func escape(_ text: String) -> String {
-        text.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;")
-            .replacingAll("\"", with: "&quot;")
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF:
+                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// The report of a run that never started because its input was invalid: one failed testcase.
+    func writeInvalidInput(_ message: String) throws {
+        let xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+            + #"<testsuites><testsuite name="skiff" tests="1" failures="1" skipped="0" time="0.000">"# + "\n"
+            + #"  <testcase classname="skiff" name="load playbooks and inventory" time="0.000">"#
+            + #"<failure message="invalid input" type="invalid_input">\#(escape(message))</failure></testcase>"# + "\n"
+            + "</testsuite></testsuites>\n"
+        try Data(xml.utf8).write(to: URL(fileURLWithPath: path))
     }
 }

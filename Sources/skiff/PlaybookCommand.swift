@@ -143,15 +143,30 @@ struct PlaybookOptions: ParsableArguments {
                     .print(playbook, hosts: listHosts, tasks: listTasks)
             }
         } catch let error as PlaybookError {
-            Console.error(error.description)
-            throw ExitCode(5)
+            throw invalidInput(error.description)
         } catch let error as InventoryError {
-            Console.error(error.description)
-            throw ExitCode(5)
+            throw invalidInput(error.description)
         } catch let error as TemplateError {
-            Console.error(error.description)
-            throw ExitCode(5)
+            throw invalidInput(error.description)
         }
+    }
+
+    /// Reports input that stops the run before any host is contacted — on the console, or as a JSON
+    /// `error` event, and in the JUnit report when one is asked for — and gives exit status 5.
+    private func invalidInput(_ message: String) -> ExitCode {
+        if output == "json" {
+            JSONLinesReporter(runID: nil).error(message, exitCode: 5)
+        } else {
+            Console.error(message)
+        }
+        if let path = junit ?? Environment.value("SKIFF_JUNIT") {
+            do {
+                try JUnitReporter(path: path).writeInvalidInput(message)
+            } catch {
+                Console.error("--junit \(path) cannot be written: \(error.localizedDescription)")
+            }
+        }
+        return ExitCode(5)
     }
 
     /// Runs the plays over SSH and returns the exit status. The run is recorded in the audit log; when
@@ -185,8 +200,9 @@ struct PlaybookOptions: ParsableArguments {
             return 1
         }
         let console = ConsoleReporter(
-            verbosity: verbose, color: Console.isTerminal && Environment.value("NO_COLOR") == nil, progress: Console.isTerminal)
-        let json = output == "json" ? JSONLinesReporter() : nil
+            verbosity: verbose, color: Console.colorful, progress: Console.isTerminal)
+        let json = output == "json" ? JSONLinesReporter(runID: runID) : nil
+        json?.started(playbooks: playbooks.map(\.path))
         var settings = RunSettings(
             forks: forks, checkMode: check, extraVars: extra, limit: limit, tags: tagFilter, runID: runID, stop: stop,
             become: become, becomeAs: becomeAs, diff: diff)

@@ -21,6 +21,11 @@ struct Skiff: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // A usage error is invalid input: exit 5, as for a playbook or inventory error (not EX_USAGE, 64).
+            if exitCode(for: error).rawValue == 64 {
+                Console.error(fullMessage(for: error))
+                exit(withError: ExitCode(5))
+            }
             exit(withError: error)
         }
     }

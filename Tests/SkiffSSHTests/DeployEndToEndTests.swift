@@ -124,7 +124,8 @@ struct JSONOutputTests {
         #expect(status == 0, "\(output)")
         let lines = output.split(separator: "\n").filter { $0.hasPrefix("{") }
         let events = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
-        #expect(events.first?["event"] as? String == "play_start")
+        #expect(events.first?["event"] as? String == "run_start")
+        #expect(events.dropFirst().first?["event"] as? String == "play_start")
         #expect(events.filter { $0["event"] as? String == "host_result" }.count == 10)
         let recap = try #require(events.last)
         #expect(recap["event"] as? String == "recap")
