@@ -421,7 +421,9 @@ final class HostPlayRun: @unchecked Sendable {
     private func report(
         _ task: Task, name: String, _ result: TaskResult, started: ContinuousClock.Instant, item: Value? = nil, loopItems: Int? = nil
     ) -> Bool {
-        let hidden = task.keywords["no_log"]?.isTrue ?? false
+        // no_log hides what the task printed, never why the host could not be reached (connection, host key,
+        // authentication: those messages hold no secret, and a CI log needs them).
+        let hidden = (task.keywords["no_log"]?.isTrue ?? false) && result.status != .unreachable
         let outcome = result.outcome
         let message = hidden ? (outcome.failed ? "the output has been hidden due to the fact that 'no_log: true' was specified for this result" : nil) : outcome.message
         let mask = taskMask

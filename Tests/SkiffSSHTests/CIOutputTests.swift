@@ -69,3 +69,25 @@ struct CIOutputTests {
         #expect(both.status == 0 && !both.output.contains("\u{1B}["), "NO_COLOR wins")
     }
 }
+
+extension CIOutputTests {
+    /// `no_log` hides a task's output, never why the host could not be reached.
+    @Test func noLogNeverHidesWhyAHostIsUnreachable() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let playbook = try fleet.files.write("secret.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - name: Log in
+                  command: "true"
+                  no_log: true
+            """)
+        let empty = try fleet.files.write("empty_known_hosts", "")
+        let (status, output) = try await ExecCommandTests.skiff(
+            [playbook, "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", empty, "--no-agent", "--no-lock"],
+            environment: ["NO_COLOR": "1"])
+        #expect(status == 4, "\(output)")
+        #expect(output.contains("UNREACHABLE!") && output.contains("SHA256:"), "the unknown host key and its fingerprint are shown: \(output)")
+        #expect(!output.contains("has been hidden"), "\(output)")
+    }
+}
