@@ -1,6 +1,6 @@
 import ArgumentParser
 import SkiffCore
-import SkiffSSH
+import SkiffModules
 
 /// `skiff exec`: one shell command on many hosts at once, over the SSH transport.
 struct ExecCommand: AsyncParsableCommand {
@@ -8,9 +8,10 @@ struct ExecCommand: AsyncParsableCommand {
         commandName: "exec",
         abstract: "Run one shell command on hosts in parallel.",
         discussion: """
-            Hosts are [user@]address[:port]. Exit status: 0 all succeeded, 2 the command failed on a host, \
-            4 a host was unreachable.
-            Example: skiff exec web1 deploy@web2:2222 -a 'docker compose ps'
+            Hosts are [user@]address[:port], or with -i INVENTORY host patterns (as ansible PATTERN -a …). \
+            Exit status: 0 all succeeded, 2 the command failed on a host, 4 a host was unreachable.
+            Examples: skiff exec web1 deploy@web2:2222 -a 'docker compose ps'
+                      skiff exec -i inventory/hosts.ini 'app:!app3' -a 'docker compose ps'
             """
     )
 
@@ -22,29 +23,32 @@ struct ExecCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Stop the command after this many seconds.")
     var commandTimeout: Double?
 
-    @Argument(help: "Hosts: [user@]address[:port].")
+    @Option(name: [.customShort("i"), .long], help: "Inventory file, directory or comma-separated host list (repeatable): the hosts are then patterns.")
+    var inventory: [String] = []
+
+    @Argument(help: "Hosts: [user@]address[:port]; with -i, host patterns.")
     var hosts: [String] = []
 
     @Option(name: [.customShort("a"), .long], help: "The command line to run (a shell command, as ansible's -a).")
     var args: String
 
     func validate() throws {
-        try HostRun.validate(hosts: hosts, forks: forks)
+        try HostRun.validate(hosts: hosts, forks: forks, inventory: inventory)
         guard !args.isEmpty else { throw ValidationError("-a needs a command") }
     }
 
     func run() async throws {
-        let remote = RemoteCommand(
-            args, timeout: commandTimeout.map { .milliseconds(Int($0 * 1000)) })
-        let (targets, outcomes) = try await HostRun(connection: connection, hosts: hosts, forks: forks).run {
-            try await $0.run(remote)
+        let step = RemoteStep(.raw(args))
+        let timeout = commandTimeout.map { Duration.milliseconds(Int($0 * 1000)) }
+        let (names, outcomes) = try await HostRun(connection: connection, hosts: hosts, inventory: inventory, forks: forks).run {
+            try await $0.run(step, timeout: timeout)
         }
 
-        let code = HostReport.exitCode(targets, outcomes) { target, result in
+        let code = HostReport.exitCode(names, outcomes) { name, result in
             let state = result.succeeded ? "CHANGED" : "FAILED"
             let code = result.exitStatus.map { "rc=\($0)" } ?? "signal=\(result.termination)"
             let output = (result.stdoutText + result.stderrText).trimmingNewline()
-            return ("\(target.name) | \(state) | \(code) >>" + (output.isEmpty ? "" : "\n" + output), !result.succeeded)
+            return ("\(name) | \(state) | \(code) >>" + (output.isEmpty ? "" : "\n" + output), !result.succeeded)
         }
         if code != 0 { throw ExitCode(code) }
     }

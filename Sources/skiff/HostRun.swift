@@ -1,32 +1,41 @@
 import ArgumentParser
+import SkiffInventory
+import SkiffRunner
 import SkiffSSH
 
-/// Connects to each named host (at most `forks` at once), does `work` over the connection, and closes it.
-/// Every host's outcome comes back, in the order the hosts were named.
+/// Connects to each host (at most `forks` at once), does `work` over the connection, and closes it. Every
+/// host's outcome comes back, in the order the hosts were named.
+///
+/// Hosts are `[user@]address[:port]`, or — with an inventory (`-i`, as `ansible PATTERN -a …` takes
+/// one) — host patterns (`web`, `app:!app3`, `web[0:2]`), each host reached with its inventory variables
+/// (`ansible_host`, `ansible_port`, `ansible_user`, `ansible_ssh_private_key_file`, …).
 struct HostRun {
     let connection: ConnectionOptions
     let hosts: [String]
+    let inventory: [String]
     let forks: Int
 
-    static func validate(hosts: [String], forks: Int) throws {
-        guard !hosts.isEmpty else { throw ValidationError("name at least one host") }
+    static func validate(hosts: [String], forks: Int, inventory: [String]) throws {
+        guard !hosts.isEmpty else { throw ValidationError(inventory.isEmpty ? "name at least one host" : "name at least one host pattern") }
         guard forks > 0 else { throw ValidationError("--forks must be at least 1") }
+        guard inventory.isEmpty else { return }
         for host in hosts where HostSpec(host) == nil {
-            throw ValidationError("'\(host)' is not [user@]address[:port]")
+            throw ValidationError("'\(host)' is not [user@]address[:port] (give -i INVENTORY to name inventory hosts and patterns)")
         }
     }
 
-    func run<Value: Sendable>(_ work: @escaping @Sendable (SSHConnection) async throws -> Value) async throws
-        -> (targets: [SSHTarget], outcomes: [Result<Value, Error>])
+    /// A host to work on: its name and how to open a connection to it.
+    private struct Target: Sendable {
+        let name: String
+        let connect: @Sendable () async throws -> any HostConnection
+    }
+
+    func run<Value: Sendable>(_ work: @escaping @Sendable (any HostConnection) async throws -> Value) async throws
+        -> (names: [String], outcomes: [Result<Value, Error>])
     {
-        let options = connection.sshOptions()
-        let credentials = try connection.credentials()
-        let knownHosts = try KnownHosts.load(files: options.knownHostsFiles)
-        let user = connection.defaultUser
-        let targets = hosts.compactMap { HostSpec($0)?.target(defaultUser: user) }
+        let targets = try inventory.isEmpty ? addressTargets() : inventoryTargets()
         let outcomes = await ParallelHosts(limit: forks).run(targets) { target in
-            let connection = try await SSHConnection.connect(
-                to: target, options: options, credentials: credentials, knownHosts: knownHosts)
+            let connection = try await target.connect()
             do {
                 let value = try await work(connection)
                 await connection.close()
@@ -36,6 +45,43 @@ struct HostRun {
                 throw error
             }
         }
-        return (targets, outcomes)
+        return (targets.map(\.name), outcomes)
+    }
+
+    private func addressTargets() throws -> [Target] {
+        let options = connection.sshOptions()
+        let credentials = try connection.credentials()
+        let knownHosts = try KnownHosts.load(files: options.knownHostsFiles)
+        let user = connection.defaultUser
+        return hosts.compactMap { HostSpec($0)?.target(defaultUser: user) }.map { target in
+            Target(name: target.name) {
+                do {
+                    return SSHHostConnection(connection: try await SSHConnection.connect(
+                        to: target, options: options, credentials: credentials, knownHosts: knownHosts))
+                } catch let error as SSHError where error.isUnreachable {
+                    throw UnreachableError(error.message)
+                }
+            }
+        }
+    }
+
+    /// The hosts the patterns select, in inventory order, each once. An unknown pattern is invalid input.
+    private func inventoryTargets() throws -> [Target] {
+        let loaded: Inventory
+        var names: [String] = []
+        do {
+            loaded = try InventoryLoader().load(sources: inventory, playbookDirectory: nil)
+            for pattern in hosts {
+                for host in try HostPattern.select(pattern, in: loaded) where !names.contains(host) { names.append(host) }
+            }
+        } catch let error as InventoryError {
+            throw ValidationError(error.description)  // invalid input: exit 5
+        }
+        guard !names.isEmpty else { throw ValidationError("no inventory host matches \(hosts.joined(separator: " "))") }
+        let factory = try connection.connectionFactory()
+        return names.map { host in
+            let variables = Dictionary(uniqueKeysWithValues: loaded.variables(of: host).map { ($0.key, $0.value) })
+            return Target(name: host) { try await factory.connect(host: host, variables: variables) }
+        }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import SkiffCore
-import SkiffSSH
+import SkiffModules
 
 /// `skiff upload`: one local file to the same path on many hosts, atomically.
 struct UploadCommand: AsyncParsableCommand {
@@ -24,21 +24,24 @@ struct UploadCommand: AsyncParsableCommand {
     @Argument(help: "The local file.")
     var source: String
 
-    @Argument(help: "Hosts: [user@]address[:port].")
+    @Option(name: [.customShort("i"), .long], help: "Inventory file, directory or comma-separated host list (repeatable): the hosts are then patterns.")
+    var inventory: [String] = []
+
+    @Argument(help: "Hosts: [user@]address[:port]; with -i, host patterns.")
     var hosts: [String] = []
 
     func validate() throws {
-        try HostRun.validate(hosts: hosts, forks: forks)
+        try HostRun.validate(hosts: hosts, forks: forks, inventory: inventory)
         guard UInt32(mode, radix: 8) != nil else { throw ValidationError("--mode must be octal, like 0644") }
     }
 
     func run() async throws {
         let fileMode = UInt32(mode, radix: 8) ?? 0o644
         let (source, dest) = (self.source, self.dest)
-        let (targets, outcomes) = try await HostRun(connection: connection, hosts: hosts, forks: forks).run {
-            try await $0.upload(.file(path: source), to: dest, mode: fileMode)
+        let (names, outcomes) = try await HostRun(connection: connection, hosts: hosts, inventory: inventory, forks: forks).run {
+            try await $0.upload(UploadStep(.localFile(source), to: dest, mode: fileMode))
         }
-        let code = HostReport.exitCode(targets, outcomes) { target, _ in ("\(target.name) | CHANGED | \(dest)", false) }
+        let code = HostReport.exitCode(names, outcomes) { name, _ in ("\(name) | CHANGED | \(dest)", false) }
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -61,3 +61,26 @@ struct ExecCommandTests {
         #expect(!wrong.output.contains("not-the-passphrase"))
     }
 }
+
+extension ExecCommandTests {
+    /// `skiff exec -i INVENTORY PATTERN` and `skiff upload -i …`, as `ansible PATTERN -a …`: the hosts come
+    /// from the inventory with their own ports and users; an unknown group is invalid input (exit 5).
+    @Test func execAndUploadTakeAnInventoryAndHostPatterns() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(3)
+        let common = ["-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"]
+        let exec = try await Self.skiff(["exec"] + common + ["app:!app2", "-a", "hostname > /tmp/ran; echo done"])
+        #expect(exec.status == 0, "\(exec.output)")
+        #expect(exec.output.contains("app1 | CHANGED | rc=0 >>\ndone") && exec.output.contains("app3 | CHANGED | rc=0 >>\ndone"), "\(exec.output)")
+        #expect(!exec.output.contains("app2"))
+        let ran = fleet.hosts.map { FileManager.default.fileExists(atPath: $0.pathInside("/tmp/ran")) }
+        #expect(ran == [true, false, true], "\(ran)")
+
+        let local = try fleet.files.write("release.txt", "1.0.1\n")
+        let upload = try await Self.skiff(["upload"] + common + [local, "app2", "--dest", "/tmp/release.txt", "--mode", "0640"])
+        #expect(upload.status == 0, "\(upload.output)")
+        #expect(try String(contentsOfFile: fleet.hosts[1].pathInside("/tmp/release.txt"), encoding: .utf8) == "1.0.1\n")
+
+        let unknown = try await Self.skiff(["exec"] + common + ["nosuchgroup", "-a", "true"])
+        #expect(unknown.status == 5, "\(unknown.output)")
+    }
+}
