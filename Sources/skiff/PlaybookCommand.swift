@@ -74,6 +74,9 @@ struct PlaybookOptions: ParsableArguments {
     @Option(name: [.customShort("l"), .long], help: "Only hosts matching this pattern (@FILE reads patterns from a file).")
     var limit: String?
 
+    @Option(name: .long, help: "Only a stable 1/N of the hosts, by name: K/N (1 ≤ K ≤ N), the same split on every runner (for CI matrices).")
+    var shard: String?
+
     @Option(name: [.customShort("t"), .long], help: "Only tasks with these tags (comma-separated).")
     var tags: [String] = []
 
@@ -98,6 +101,7 @@ struct PlaybookOptions: ParsableArguments {
     func validate() throws {
         guard !playbooks.isEmpty else { throw ValidationError("name at least one playbook") }
         guard output == "human" || output == "json" else { throw ValidationError("--output must be human or json") }
+        if let shard, HostShard(shard) == nil { throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, like 2/4") }
     }
 
     @Flag(name: .long, help: "Do not take the deploy lock (~/.skiff/lock) on the hosts.")
@@ -134,7 +138,11 @@ struct PlaybookOptions: ParsableArguments {
             }
             let sources = inventory.isEmpty ? ConfiguredDefaults.current.inventory : inventory
             let hosts = try InventoryLoader().load(sources: sources, playbookDirectory: playbooks.first.map(Self.directory))
-            let limited = try limit.map { Set(try HostPattern.limit($0, in: hosts)) }
+            var limited = try limit.map { Set(try HostPattern.limit($0, in: hosts)) }
+            if let shard = shard.flatMap(HostShard.init) {
+                let mine = Set(shard.select(hosts.hosts(in: "all")))
+                limited = limited.map { $0.intersection(mine) } ?? mine
+            }
             guard listHosts || listTasks else {
                 throw ExitCode(try await runPlaybooks(loaded, inventory: hosts, sources: sources, extra: extra, limit: limited, rollbackOf: rollbackOf))
             }

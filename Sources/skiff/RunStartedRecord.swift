@@ -26,6 +26,7 @@ enum RunStartedRecord {
             "extra_vars": fingerprinted(.dict(extra), recorder: recorder, secret: false,
                                         declared: SecretNames.declared(in: extra.lazy.map { ($0.key, $0.value) })),
             "limit": options.limit.map(Value.string) ?? .null,
+            "shard": options.shard.map(Value.string) ?? .null,
             "tags": .list(options.tags.map(Value.string)),
             "skip_tags": .list(options.skipTags.map(Value.string)),
             "check_mode": .bool(options.check),

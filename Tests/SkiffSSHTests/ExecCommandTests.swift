@@ -84,3 +84,22 @@ extension ExecCommandTests {
         #expect(unknown.status == 5, "\(unknown.output)")
     }
 }
+
+extension ExecCommandTests {
+    /// Two CI jobs with --shard 1/2 and 2/2 deploy disjoint halves of the fleet that together are all of it.
+    @Test func shardsSplitTheFleetBetweenRunners() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(4)
+        let playbook = try fleet.files.write("touch.yml", "- hosts: app\n  gather_facts: false\n  tasks:\n    - shell: touch /tmp/shard-{{ shard }}\n")
+        for shard in ["1/2", "2/2"] {
+            let run = try await Self.skiff(
+                [playbook, "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent",
+                 "--shard", shard, "-e", "shard=\(shard.prefix(1))"], environment: ["NO_COLOR": "1"])
+            #expect(run.status == 0, "\(run.output)")
+        }
+        let marks = fleet.hosts.map { host in ["1", "2"].filter { FileManager.default.fileExists(atPath: host.pathInside("/tmp/shard-\($0)")) } }
+        #expect(marks.allSatisfy { $0.count == 1 }, "each host ran in exactly one shard: \(marks)")
+        #expect(Set(marks.flatMap { $0 }) == ["1", "2"], "both shards had hosts: \(marks)")
+        let bad = try await Self.skiff([playbook, "-i", fleet.inventory, "--shard", "3/2"])
+        #expect(bad.status == 5, "\(bad.output)")
+    }
+}
