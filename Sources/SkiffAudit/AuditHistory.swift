@@ -69,22 +69,41 @@ public struct AuditHistory: Sendable {
 
     /// Reads the run-level records of every log. A log that does not exist yet is an empty history.
     public init(logs: [String]) throws(AuditError) {
-        var byID = OrderedDictionary<String, Run>()
-        var deployed: [(run: String, record: OrderedDictionary<String, Value>, time: String)] = []
-        let wanted: Set<String> = ["run_started", "run_finished", "run_interrupted", "deployed"]
+        var contents: [[UInt8]] = []
         for path in logs {
             guard let bytes = FileContents.read(path) else {
                 if access(path, F_OK) != 0 { continue }
                 throw AuditError("cannot read the audit log \(path)")
             }
+            contents.append(bytes)
+        }
+        self.init(contents: contents)
+    }
+
+    /// The history in logs already read: several controllers' logs, or the hosts' own (`--from-hosts`). A
+    /// run recorded in several of them (each host's log holds its part) is one run: its `run_finished`
+    /// records' hosts are merged.
+    public init(contents: [[UInt8]]) {
+        var byID = OrderedDictionary<String, Run>()
+        var deployed: [(run: String, record: OrderedDictionary<String, Value>, time: String)] = []
+        let wanted: Set<String> = ["run_started", "run_finished", "run_interrupted", "deployed"]
+        for bytes in contents {
             for record in AuditRecord.split(bytes).records {
                 guard let type = record.type, wanted.contains(type) else { continue }
                 let fields = record.fields
                 guard let run = fields["run"]?.text else { continue }
                 let time = fields["time"]?.text ?? ""
                 switch type {
-                case "run_started": byID[run] = Run(id: run, time: time, started: fields)
-                case "run_finished": byID[run]?.finished = fields
+                case "run_started": if byID[run] == nil { byID[run] = Run(id: run, time: time, started: fields) }
+                case "run_finished":
+                    var merged = fields
+                    if let earlier = byID[run]?.finished?["hosts"]?.dictValue, var hosts = fields["hosts"]?.dictValue {
+                        for (host, counts) in earlier where hosts[host] == nil { hosts[host] = counts }
+                        merged["hosts"] = .dict(hosts)
+                        // The run failed if it failed on any host.
+                        if let code = byID[run]?.finished?["exit_code"]?.intValue, code > (fields["exit_code"]?.intValue ?? 0) { merged["exit_code"] = .int(code) }
+                    }
+                    byID[run]?.finished = merged
                 case "run_interrupted":
                     byID[run]?.finished = fields
                     byID[run]?.interrupted = true

@@ -21,6 +21,9 @@ public final class AuditRecorder: Sendable {
 
     private struct State {
         var play = ""
+        /// For the hosts' own logs (`keepsHostRecords`): `run_started`, and each host's records.
+        var started: OrderedDictionary<String, Value>?
+        var hostRecords: [String: [OrderedDictionary<String, Value>]] = [:]
         var commands: [String: [String]] = [:]
         var deployments: [String: OrderedDictionary<String, Deployment>] = [:]
         var failure: AuditError?
@@ -38,9 +41,13 @@ public final class AuditRecorder: Sendable {
     private let queue = Mutex(Queue())
     private let writer = DispatchQueue(label: "skiff.audit.writer")
 
-    public init(log: AuditLog, runID: String, onFailure: @escaping @Sendable (AuditError) -> Void) {
+    /// Whether each host's records are also kept for its own log (`--audit-remote`, see `hostPart`).
+    public let keepsHostRecords: Bool
+
+    public init(log: AuditLog, runID: String, keepsHostRecords: Bool = false, onFailure: @escaping @Sendable (AuditError) -> Void) {
         self.log = log
         self.runID = runID
+        self.keepsHostRecords = keepsHostRecords
         self.onFailure = onFailure
     }
 
@@ -56,6 +63,7 @@ public final class AuditRecorder: Sendable {
         var record: OrderedDictionary<String, Value> = ["run": .string(runID)]
         record.merge(fields) { $1 }
         try log.append("run_started", record)
+        if keepsHostRecords { state.withLock { $0.started = Self.stamped("run_started", record) } }
     }
 
     /// Any other record of this run (lock events, …).
@@ -107,6 +115,44 @@ public final class AuditRecorder: Sendable {
         }
     }
 
+    /// The host's part of the run for its own log: `run_started`, its task results and lock events, what it
+    /// deployed (when it finished without failure) and its `run_finished`. Empty unless `keepsHostRecords`.
+    public func hostPart(_ recap: HostRecap, exitCode: Int32) -> [OrderedDictionary<String, Value>] {
+        let (started, records, deployments) = state.withLock { ($0.started, $0.hostRecords[recap.host] ?? [], $0.deployments[recap.host]) }
+        guard keepsHostRecords, let started else { return [] }
+        var part = [started] + records
+        if recap.failed == 0 && recap.unreachable == 0 {
+            part += (deployments.map { Array($0.values) } ?? []).map { Self.stamped("deployed", deployedFields(recap.host, $0)) }
+        }
+        part.append(Self.stamped("run_finished", [
+            "run": .string(runID), "exit_code": .int(Int(exitCode)), "hosts": .dict([recap.host: Self.counts(recap)]),
+        ]))
+        return part
+    }
+
+    private static func stamped(_ type: String, _ fields: OrderedDictionary<String, Value>) -> OrderedDictionary<String, Value> {
+        var record: OrderedDictionary<String, Value> = ["time": .string(AuditTime.now()), "type": .string(type)]
+        for (name, value) in fields where record[name] == nil { record[name] = value }
+        return record
+    }
+
+    private func deployedFields(_ host: String, _ deployment: Deployment) -> OrderedDictionary<String, Value> {
+        var fields: OrderedDictionary<String, Value> = [
+            "run": .string(runID), "host": .string(host), "project": .string(deployment.project),
+            "version": deployment.version.map(Value.string) ?? .null,
+        ]
+        if !deployment.images.isEmpty { fields["images"] = .list(deployment.images.map(Value.string)) }
+        return fields
+    }
+
+    private static func counts(_ recap: HostRecap) -> Value {
+        .dict([
+            "ok": .int(recap.ok), "changed": .int(recap.changed), "unreachable": .int(recap.unreachable),
+            "failed": .int(recap.failed), "skipped": .int(recap.skipped), "rescued": .int(recap.rescued),
+            "ignored": .int(recap.ignored), "duration_ms": .int(milliseconds(recap.duration)),
+        ])
+    }
+
     /// `deployed` for every host that finished without failure, then `run_finished` or `run_interrupted`;
     /// returns when they are on disk.
     public func finished(
@@ -115,23 +161,13 @@ public final class AuditRecorder: Sendable {
         let deployments = state.withLock { $0.deployments }
         for recap in recaps where recap.failed == 0 && recap.unreachable == 0 {
             for deployment in deployments[recap.host].map({ Array($0.values) }) ?? [] {
-                var fields: OrderedDictionary<String, Value> = [
-                    "run": .string(runID), "host": .string(recap.host), "project": .string(deployment.project),
-                    "version": deployment.version.map(Value.string) ?? .null,
-                ]
-                if !deployment.images.isEmpty { fields["images"] = .list(deployment.images.map(Value.string)) }
+                var fields = deployedFields(recap.host, deployment)
                 fields.merge(extra) { current, _ in current }
                 write("deployed", fields)
             }
         }
         var hosts = OrderedDictionary<String, Value>()
-        for recap in recaps {
-            hosts[recap.host] = .dict([
-                "ok": .int(recap.ok), "changed": .int(recap.changed), "unreachable": .int(recap.unreachable),
-                "failed": .int(recap.failed), "skipped": .int(recap.skipped), "rescued": .int(recap.rescued),
-                "ignored": .int(recap.ignored), "duration_ms": .int(Self.milliseconds(recap.duration)),
-            ])
-        }
+        for recap in recaps { hosts[recap.host] = Self.counts(recap) }
         write(interrupted ? "run_interrupted" : "run_finished", [
             "run": .string(runID), "exit_code": .int(Int(exitCode)), "duration_ms": .int(Self.milliseconds(duration)),
             "hosts": .dict(hosts),
@@ -152,6 +188,9 @@ public final class AuditRecorder: Sendable {
     }
 
     private func write(_ type: String, _ fields: OrderedDictionary<String, Value>) {
+        if keepsHostRecords, let host = fields["host"]?.text {
+            state.withLock { $0.hostRecords[host, default: []].append(Self.stamped(type, fields)) }
+        }
         let schedule = queue.withLock { queue -> Bool in
             queue.records.append((type, fields))
             defer { queue.draining = true }

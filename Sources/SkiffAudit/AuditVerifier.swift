@@ -46,15 +46,26 @@ public enum AuditVerifier {
     }
 
     public static func verify(path: String) -> Report {
-        var report = Report(path: path)
         guard let bytes = FileContents.read(path) else {
+            var report = Report(path: path)
             report.broken = (0, "cannot read \(path)")
             return report
         }
         // Needed only for keyed records (an older log verifies without it).
-        let key = try? AuditKey.load(forLog: path)
-        let head = AuditHead.read(path: path + ".head")
-        var chain = Chain(key: key, keyPath: AuditKey.path(forLog: path), head: head)
+        return walk(bytes, path: path, key: try? AuditKey.load(forLog: path), head: AuditHead.read(path: path + ".head"))
+    }
+
+    /// Verifies a host's own log (`--audit-remote`), read over SSH: its chain of `seq` and `prev`. A host
+    /// log has no key and no head (a host cannot hold the controller's key), so it shows edits,
+    /// deletions and reorderings inside the log, not a rewrite of it by the host's root.
+    public static func verify(hostLog bytes: [UInt8], name: String) -> Report {
+        walk(bytes, path: name, key: nil, head: nil)
+    }
+
+    /// - Parameter head: the head beside the log; nil for a log that keeps none.
+    private static func walk(_ bytes: [UInt8], path: String, key: AuditKey?, head: AuditHead.Reading?) -> Report {
+        var report = Report(path: path)
+        var chain = Chain(key: key, keyPath: AuditKey.path(forLog: path), head: head ?? .missing)
         let (records, tail) = AuditRecord.split(bytes)
         var torn: AuditRecord?
         for record in records {
@@ -99,6 +110,7 @@ public enum AuditVerifier {
         if let tail {
             report.tornTail = (records.count + 1, tail.count)
         }
+        guard head != nil else { return report }
         switch chain.checkHead(path: path) {
         case .success(let lag): report.headLag = lag
         case .failure(let problem): report.broken = (report.lastLine, problem.reason)

@@ -26,6 +26,9 @@ public actor ConnectionPool {
         }
     }
 
+    /// The connections open now, by host.
+    func openConnections() -> [String: any HostConnection] { open }
+
     public func closeAll() async {
         for connection in open.values { await connection.close() }
         open = [:]

@@ -46,11 +46,31 @@ public struct PlaybookRunner: Sendable {
                 dropped.formUnion(try await run(play, playbook: playbook, skipping: dropped, states: states, locks: locks, emit: emitAndCount))
             }
         }
+        if let finishHost = settings.finishHost { await finish(finishHost, recaps: recorder.recaps, emit: emitAndCount) }
         await locks?.releaseAll()
         await connections.closeAll()
         let recaps = recorder.recaps
         emit(.recap(recaps))
         return recaps
+    }
+
+    /// Runs `finishHost` for every host with an open connection, at once; a host it fails gets a failed result.
+    private func finish(
+        _ finishHost: @escaping @Sendable (HostRecap, any HostConnection) async -> String?, recaps: [HostRecap],
+        emit: @escaping @Sendable (RunEvent) -> Void
+    ) async {
+        let open = await connections.openConnections()
+        await withTaskGroup(of: Void.self) { group in
+            for recap in recaps {
+                guard let connection = open[recap.host] else { continue }
+                group.addTask {
+                    let started = ContinuousClock.now
+                    if let problem = await finishHost(recap, connection) {
+                        emit(.hostResult(HostResult(host: recap.host, task: "Audit log on the host", status: .failed, message: problem, duration: .now - started)))
+                    }
+                }
+            }
+        }
     }
 
     /// The play's host pattern (rendered) and the hosts it selects, within `--limit`.

@@ -35,6 +35,9 @@ public struct RunSettings: Sendable {
     public var step: StepConfirmation?
     /// Awaited before each task starts on a host (the audit log: earlier records are on disk first).
     public var beforeTask: (@Sendable () async -> Void)?
+    /// Called for each host the run reached, after its last play and before its lock is released, over
+    /// its connection (`--audit-remote`: the host's own audit log); a message fails the host.
+    public var finishHost: (@Sendable (_ recap: HostRecap, _ connection: any HostConnection) async -> String?)?
     /// What a secret value becomes in output and events (`********`, or the audit log's fingerprint).
     public var secretReplacement: @Sendable (String) -> String = { _ in SecretMask.placeholder }
 

@@ -8,6 +8,7 @@ struct AuditListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "Runs, newest first, one line each.")
 
     @OptionGroup var logs: AuditLogOptions
+    @OptionGroup var hostLogs: HostLogOptions
     @Option(help: "Only runs on this host.") var host: String?
     @Option(help: "Only runs that deployed this compose project.") var project: String?
     @Option(help: "Only runs of this version.") var version: String?
@@ -19,7 +20,13 @@ struct AuditListCommand: AsyncParsableCommand {
     @Flag(help: "One JSON object per run and line.") var json = false
 
     func run() async throws {
-        let history = try AuditHistory(logs: logs.paths)
+        let (history, unreadable) = hostLogs.fromHosts ? try await hostLogs.history() : (try AuditHistory(logs: logs.paths), [])
+        try show(history)
+        // A host whose log could not be read is unreachable history: the answer may be incomplete.
+        if !unreadable.isEmpty { throw ExitCode(4) }
+    }
+
+    private func show(_ history: AuditHistory) throws {
         let sinceMS = try since.map { try Self.time($0) }
         let untilMS = try until.map { try Self.time($0) }
         var runs = history.runs.reversed().filter { run in

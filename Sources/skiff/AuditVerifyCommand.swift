@@ -11,8 +11,10 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         commandName: "verify", abstract: "Check the audit log's hash chain, MACs and head; report the first broken link with its line number.")
 
     @OptionGroup var logs: AuditLogOptions
+    @OptionGroup var hostLogs: HostLogOptions
 
     func run() async throws {
+        if hostLogs.fromHosts { try await verifyHosts() }
         var status: Int32 = 0
         for path in logs.paths {
             let report = AuditVerifier.verify(path: path)
@@ -41,5 +43,31 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             }
         }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// `--from-hosts`: each host's own log, its chain (a host's log has no MAC and no head: a host cannot
+    /// hold the controller's key). Exit 1 when a chain is broken, 4 when a host could not be read.
+    private func verifyHosts() async throws {
+        var status: Int32 = 0
+        for (host, log) in try await hostLogs.read() {
+            switch log {
+            case .failure(let error):
+                Console.out("\(host): UNREADABLE: \(error)")
+                status = status == 1 ? 1 : 4
+            case .success(let bytes):
+                let report = AuditVerifier.verify(hostLog: bytes, name: host)
+                if let broken = report.broken {
+                    Console.out("\(host): BROKEN at line \(broken.line): \(broken.reason)")
+                    Console.out("  \(report.records) record(s) before it are intact")
+                    status = 1
+                } else if let torn = report.tornTail {
+                    Console.out("\(host): intact up to line \(report.lastLine) (\(report.records) records); line \(torn.line) is torn (\(torn.bytes) bytes)")
+                } else {
+                    Console.out("\(host): intact, \(report.records) records (chained; a host's log carries no MAC)")
+                }
+            }
+        }
+        if status != 0 { throw ExitCode(status) }
+        throw ExitCode.success
     }
 }

@@ -10,13 +10,20 @@ struct AuditWhereCommand: AsyncParsableCommand {
         commandName: "where", abstract: "Which version runs on each host (per compose project), deployed when, by whom, from which CI job.")
 
     @OptionGroup var logs: AuditLogOptions
+    @OptionGroup var hostLogs: HostLogOptions
     @Option(help: "Only this compose project.") var project: String?
     @Option(help: "Only this host.") var host: String?
     @Option(help: "Only hosts running this version.") var version: String?
     @Flag(help: "One JSON object per host and project.") var json = false
 
     func run() async throws {
-        let history = try AuditHistory(logs: logs.paths)
+        let (history, unreadable) = hostLogs.fromHosts ? try await hostLogs.history() : (try AuditHistory(logs: logs.paths), [])
+        try show(history)
+        // A host whose log could not be read is unreachable history: the answer may be incomplete.
+        if !unreadable.isEmpty { throw ExitCode(4) }
+    }
+
+    private func show(_ history: AuditHistory) throws {
         var current = history.current(project: project, host: host)
         if let version { current = current.filter { $0.version == version } }
         if json {

@@ -4,6 +4,7 @@ import OrderedCollections
 import SkiffAudit
 import SkiffCore
 import SkiffInventory
+import SkiffModules
 import SkiffPlaybook
 import SkiffRunner
 import SkiffSSH
@@ -119,6 +120,12 @@ struct PlaybookOptions: ParsableArguments {
     @Option(name: .long, help: "The audit log to append to (default $SKIFF_AUDIT_LOG, ansible.cfg [skiff] audit_log, else $XDG_STATE_HOME/skiff/audit.jsonl).")
     var auditLog: String?
 
+    @Flag(name: .long, help: "Also append each host's part of the run to its own audit log (~/.skiff/audit.jsonl; also $SKIFF_AUDIT_REMOTE, ansible.cfg [skiff] audit_remote).")
+    var auditRemote = false
+
+    @Option(name: .long, help: "The audit log's path on the hosts (implies --audit-remote).")
+    var auditRemotePath: String?
+
     func execute(rollbackOf: String? = nil, versionOverride: String? = nil) async throws {
         do {
             var extra = try ExtraVariables.parse(extraVars)
@@ -177,6 +184,21 @@ struct PlaybookOptions: ParsableArguments {
         return ExitCode(5)
     }
 
+    /// Appends a host's part of the run to its own log; the reason when that failed (the host then fails:
+    /// an audit log that cannot be written fails closed).
+    static func appendHostLog(_ records: [OrderedDictionary<String, Value>], path: String?, over connection: any HostConnection) async -> String? {
+        guard !records.isEmpty else { return nil }
+        let step = RemoteStep(.shell(RemoteAuditLog.appendScript(path: path)), stdin: Sensitive(RemoteAuditLog.input(records)))
+        do {
+            let result = try await connection.run(step, timeout: .seconds(120))
+            if result.succeeded { return nil }
+            let said = result.stderrText.trimmingCharacters(in: " \n")
+            return said.isEmpty ? "cannot write the host's audit log (\(result.termination))" : said
+        } catch {
+            return "cannot write the host's audit log: \(error)"
+        }
+    }
+
     /// Runs the plays over SSH and returns the exit status. The run is recorded in the audit log; when
     /// `run_started` cannot be written, no host is contacted (exit 1).
     private func runPlaybooks(
@@ -191,13 +213,15 @@ struct PlaybookOptions: ParsableArguments {
         }
         let runID = RunID.make()
         let stop = StopRequest()
+        // Check mode changes nothing on the hosts: their logs included.
+        let remoteAudit = check ? nil : RemoteAuditSetting.resolve(flag: auditRemote, path: auditRemotePath)
         // Keys, passphrases and passwords are read first: a run that cannot authenticate is not recorded.
         let factory = try connection.connectionFactory()
         let becomeAs = Become(user: becomeUser ?? "root", password: try becomePassword())
         let recorder: AuditRecorder
         do {
             let log = try AuditLog(path: AuditLocation.resolve(option: auditLog))
-            recorder = AuditRecorder(log: log, runID: runID) { error in
+            recorder = AuditRecorder(log: log, runID: runID, keepsHostRecords: remoteAudit != nil) { error in
                 Console.error("\(error.message); no new task will start")
                 stop.request()
             }
@@ -218,6 +242,11 @@ struct PlaybookOptions: ParsableArguments {
         if step { settings.step = StepConfirmation(ask: TerminalQuestion.ask) }
         // A host's next task starts once its earlier results are on disk.
         settings.beforeTask = { await recorder.durable() }
+        if let remoteAudit {
+            settings.finishHost = { recap, connection in
+                await Self.appendHostLog(recorder.hostPart(recap, exitCode: HostRecap.exitCode([recap])), path: remoteAudit.path, over: connection)
+            }
+        }
         if !noLock {
             settings.lock = LockSettings(ttlSeconds: lockTTL, waitSeconds: lockWait, breakStale: breakStaleLocks, info: [
                 "operator": .string(RunStartedRecord.operatorName()), "controller_pid": .int(Int(getpid())),
