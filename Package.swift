@@ -35,6 +35,12 @@ let package = Package(
             pkgConfig: "libssh2",
             providers: [.apt(["libssh2-1-dev"])]
         ),
+        /// libpq from the system (Debian: libpq-dev): the PostgreSQL client the shared audit store uses.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         /// Value types every Skiff target shares: secrets, shell quoting, command results, variable values.
         .target(
             name: "SkiffCore",
@@ -94,6 +100,12 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
+        /// The shared audit store in PostgreSQL (`--audit-url`): the same records as the file, one chain for
+        /// every controller, appended in transactions that lock the chain's head.
+        .target(
+            name: "SkiffAuditStore",
+            dependencies: ["SkiffCore", "SkiffAudit", "CLibPQ", .product(name: "OrderedCollections", package: "swift-collections")]
+        ),
         /// Running plays: scheduling, failure policy, handlers, and the variables each host sees.
         .target(
             name: "SkiffRunner",
@@ -107,7 +119,7 @@ let package = Package(
             name: "skiff",
             dependencies: [
                 "SkiffCore", "SkiffSSH", "SkiffInventory", "SkiffPlaybook", "SkiffTemplate", "SkiffModules", "SkiffRunner",
-                "SkiffAudit", .product(name: "OrderedCollections", package: "swift-collections"),
+                "SkiffAudit", "SkiffAuditStore", .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

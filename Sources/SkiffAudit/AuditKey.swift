@@ -132,8 +132,8 @@ public struct AuditKey: Sendable {
 }
 
 /// Lowercase hex.
-enum Hex {
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+public enum Hex {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         for byte in bytes {
@@ -143,7 +143,7 @@ enum Hex {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: String) -> [UInt8]? {
         let chars = Array(text.utf8).filter { $0 != 0x0a && $0 != 0x20 }
         guard chars.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []
@@ -156,7 +156,7 @@ enum Hex {
         return bytes
     }
 
-    static func sha256(_ bytes: ArraySlice<UInt8>) -> String { encode(SHA256.hash(data: bytes)) }
+    public static func sha256(_ bytes: ArraySlice<UInt8>) -> String { encode(SHA256.hash(data: bytes)) }
 
     /// A lowercase hex digit.
     static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte) }

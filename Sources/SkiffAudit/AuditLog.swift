@@ -117,11 +117,18 @@ public final class AuditLog: Sendable {
     static let tornTextLimit = 4096
 
     static func encode(seq: Int, prev: String, type: String, _ fields: OrderedDictionary<String, Value>, key: AuditKey) -> [UInt8] {
+        record(seq: seq, prev: prev, type: type, fields, key: key)
+    }
+
+    /// One record's bytes, as every audit log writes them: `seq`, `prev`, `time`, `type`, the fields, and
+    /// (with a key) the record's MAC last.
+    public static func record(seq: Int, prev: String, type: String, _ fields: OrderedDictionary<String, Value>, key: AuditKey?) -> [UInt8] {
         var record: OrderedDictionary<String, Value> = [
             "seq": .int(seq), "prev": .string(prev), "time": .string(AuditTime.now()), "type": .string(type),
         ]
         for (name, value) in fields where record[name] == nil && name != "mac" { record[name] = value }
-        return AuditRecord.sealed(Array(Value.dict(record).json.utf8), key: key)
+        let bytes = Array(Value.dict(record).json.utf8)
+        return key.map { AuditRecord.sealed(bytes, key: $0) } ?? bytes
     }
 
     /// `SEQ HASH MAC` of the last record, rewritten in place (not fsynced: after a crash it may lag behind

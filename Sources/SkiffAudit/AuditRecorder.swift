@@ -43,11 +43,17 @@ public final class AuditRecorder: Sendable {
 
     /// Whether each host's records are also kept for its own log (`--audit-remote`, see `hostPart`).
     public let keepsHostRecords: Bool
+    /// Where every record also goes (the shared store), after the file.
+    public let sinks: [any AuditSink]
 
-    public init(log: AuditLog, runID: String, keepsHostRecords: Bool = false, onFailure: @escaping @Sendable (AuditError) -> Void) {
+    public init(
+        log: AuditLog, runID: String, keepsHostRecords: Bool = false, sinks: [any AuditSink] = [],
+        onFailure: @escaping @Sendable (AuditError) -> Void
+    ) {
         self.log = log
         self.runID = runID
         self.keepsHostRecords = keepsHostRecords
+        self.sinks = sinks
         self.onFailure = onFailure
     }
 
@@ -63,6 +69,7 @@ public final class AuditRecorder: Sendable {
         var record: OrderedDictionary<String, Value> = ["run": .string(runID)]
         record.merge(fields) { $1 }
         try log.append("run_started", record)
+        for sink in sinks { try sink.append([("run_started", record)]) }
         if keepsHostRecords { state.withLock { $0.started = Self.stamped("run_started", record) } }
     }
 
@@ -210,6 +217,7 @@ public final class AuditRecorder: Sendable {
             if !records.isEmpty && failure == nil {
                 do {
                     try log.append(records)
+                    for sink in sinks { try sink.append(records) }
                 } catch {
                     state.withLock { $0.failure = error }
                     onFailure(error)

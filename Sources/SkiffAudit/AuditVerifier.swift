@@ -62,6 +62,21 @@ public enum AuditVerifier {
         walk(bytes, path: name, key: nil, head: nil)
     }
 
+    /// Verifies the shared store's records (read in order) against its head row: the chain, the MACs
+    /// when records carry them (the fleet's shared key), and that the chain ends where the head says.
+    public static func verify(store bytes: [UInt8], name: String, key: AuditKey?, head: (seq: Int, hash: String)) -> Report {
+        var report = walk(bytes, path: name, key: key, head: nil)
+        guard report.broken == nil else { return report }
+        let records = AuditRecord.split(bytes).records
+        let lastSeq = records.last?.seq ?? 0
+        let lastHash = records.last.map { Hex.sha256($0.bytes) } ?? AuditLog.genesis
+        if head.seq != lastSeq || head.hash != lastHash {
+            report.broken = (report.lastLine, "the store's head names record \(head.seq), but its records end at \(lastSeq)"
+                             + (head.seq == lastSeq ? " with another hash: the last record was changed" : ": records were removed or added outside a run"))
+        }
+        return report
+    }
+
     /// - Parameter head: the head beside the log; nil for a log that keeps none.
     private static func walk(_ bytes: [UInt8], path: String, key: AuditKey?, head: AuditHead.Reading?) -> Report {
         var report = Report(path: path)

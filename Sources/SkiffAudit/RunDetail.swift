@@ -11,13 +11,17 @@ public struct RunDetail: Sendable {
 
     /// Finds a run by id or unique id prefix and reads its records.
     public init(run reference: String, history: AuditHistory, logs: [String]) throws(AuditError) {
+        try self.init(run: reference, history: history, contents: logs.compactMap { FileContents.read($0) }, from: logs.joined(separator: ", "))
+    }
+
+    /// From logs already read (the shared store's records); `source` names them in errors.
+    public init(run reference: String, history: AuditHistory, contents: [[UInt8]], from source: String) throws(AuditError) {
         let matches = history.runs.filter { $0.id.hasPrefix(reference) }
-        guard let run = matches.first else { throw AuditError("no run '\(reference)' in \(logs.joined(separator: ", "))") }
+        guard let run = matches.first else { throw AuditError("no run '\(reference)' in \(source)") }
         guard matches.count == 1 else { throw AuditError("'\(reference)' names \(matches.count) runs; give more of the id") }
         self.run = run
         let needle = Array(run.id.utf8)
-        for path in logs {
-            guard let bytes = FileContents.read(path) else { continue }
+        for bytes in contents {
             for record in AuditRecord.split(bytes).records where AuditRecord.offset(of: needle, in: record.bytes.prefix(320)) != nil {
                 let fields = record.fields
                 guard fields["run"]?.text == run.id else { continue }

@@ -1,4 +1,10 @@
 import ArgumentParser
+import SkiffAudit
+import SkiffAuditStore
+import SkiffCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `skiff audit …`: review the audit log — who deployed which version where, when, from which CI job.
 struct AuditCommand: AsyncParsableCommand {
@@ -9,10 +15,45 @@ struct AuditCommand: AsyncParsableCommand {
     )
 }
 
-/// The logs to read: `--audit-log` (repeatable: several controllers' logs read as one history).
+/// The history to read: the shared store (`--audit-url`, else `$SKIFF_AUDIT_URL` or ansible.cfg's
+/// `[skiff] audit_url` when no `--audit-log` is given), else the log files (`--audit-log`, repeatable:
+/// several controllers' logs read as one history; default the log runs write to).
 struct AuditLogOptions: ParsableArguments {
     @Option(name: .long, help: "Audit log to read (repeatable; default: the log runs write to).")
     var auditLog: [String] = []
 
+    @Option(name: .customLong("audit-url"), help: "Read the shared PostgreSQL store (default $SKIFF_AUDIT_URL, ansible.cfg [skiff] audit_url).")
+    var auditURL: String?
+
     var paths: [String] { AuditLocation.readable(options: auditLog) }
+
+    /// The store to read, if any.
+    var storeURL: String? { auditURL ?? (auditLog.isEmpty ? AuditStoreLocation.resolve(option: nil) : nil) }
+
+    /// Every record to read, as log text, and what it came from.
+    func contents() throws(AuditError) -> (contents: [[UInt8]], source: String) {
+        if let url = storeURL {
+            let store = try PostgresAuditStore(url: url, key: nil)
+            return ([try store.read().lines], store.location)
+        }
+        var contents: [[UInt8]] = []
+        for path in paths {
+            guard let bytes = FileContents.read(path) else {
+                if access(path, F_OK) != 0 { continue }
+                throw AuditError("cannot read the audit log \(path)")
+            }
+            contents.append(bytes)
+        }
+        return (contents, paths.joined(separator: ", "))
+    }
+
+    func history() throws(AuditError) -> AuditHistory {
+        AuditHistory(contents: try contents().contents)
+    }
+
+    /// One run's records.
+    func detail(_ run: String) throws(AuditError) -> RunDetail {
+        let (contents, source) = try contents()
+        return try RunDetail(run: run, history: AuditHistory(contents: contents), contents: contents, from: source)
+    }
 }

@@ -17,9 +17,7 @@ struct AuditDiffCommand: AsyncParsableCommand {
     func run() async throws {
         let comparison: RunComparison
         do {
-            let history = try AuditHistory(logs: logs.paths)
-            comparison = RunComparison(
-                try RunDetail(run: first, history: history, logs: logs.paths), try RunDetail(run: second, history: history, logs: logs.paths))
+            comparison = RunComparison(try logs.detail(first), try logs.detail(second))
         } catch {
             Console.error(error.message)
             throw ExitCode(1)

@@ -20,7 +20,7 @@ struct AuditListCommand: AsyncParsableCommand {
     @Flag(help: "One JSON object per run and line.") var json = false
 
     func run() async throws {
-        let (history, unreadable) = hostLogs.fromHosts ? try await hostLogs.history() : (try AuditHistory(logs: logs.paths), [])
+        let (history, unreadable) = hostLogs.fromHosts ? try await hostLogs.history() : (try logs.history(), [])
         try show(history)
         // A host whose log could not be read is unreachable history: the answer may be incomplete.
         if !unreadable.isEmpty { throw ExitCode(4) }

@@ -19,3 +19,14 @@ enum AuditLocation {
         options.isEmpty ? [resolve(option: nil)] : options
     }
 }
+
+/// Where the shared audit store is: `--audit-url`, else `$SKIFF_AUDIT_URL`, else `audit_url` in ansible.cfg's
+/// `[skiff]` section; nil when there is none (the file alone is the history).
+enum AuditStoreLocation {
+    static func resolve(option: String?) -> String? {
+        for value in [option, Environment.value("SKIFF_AUDIT_URL"), ConfiguredDefaults.current.config.sections["skiff"]?["audit_url"]] {
+            if let value, !value.isEmpty { return value }
+        }
+        return nil
+    }
+}

@@ -12,7 +12,7 @@ struct AuditReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let detail = try RunDetail(run: run, history: try AuditHistory(logs: logs.paths), logs: logs.paths)
+            let detail = try logs.detail(run)
             try HTMLReport.render(detail).write(toFile: html, atomically: true, encoding: .utf8)
             Console.out("wrote \(html)")
         } catch let error as AuditError {

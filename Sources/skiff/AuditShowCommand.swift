@@ -13,7 +13,7 @@ struct AuditShowCommand: AsyncParsableCommand {
     func run() async throws {
         let detail: RunDetail
         do {
-            detail = try RunDetail(run: run, history: try AuditHistory(logs: logs.paths), logs: logs.paths)
+            detail = try logs.detail(run)
         } catch {
             Console.error(error.message)
             throw ExitCode(1)

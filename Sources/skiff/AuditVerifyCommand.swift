@@ -1,5 +1,6 @@
 import ArgumentParser
 import SkiffAudit
+import SkiffAuditStore
 
 /// `skiff audit verify`: walks each log's chain and checks each record's MAC and the head. Exit 0 intact,
 /// 1 broken (a record was changed, forged, removed, reordered or inserted, the head is missing, garbled
@@ -15,6 +16,7 @@ struct AuditVerifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         if hostLogs.fromHosts { try await verifyHosts() }
+        if let url = logs.storeURL { try verifyStore(url) }
         var status: Int32 = 0
         for path in logs.paths {
             let report = AuditVerifier.verify(path: path)
@@ -43,6 +45,28 @@ struct AuditVerifyCommand: AsyncParsableCommand {
             }
         }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// The shared store: its chain, its records' MACs (with the fleet's shared key, `SKIFF_AUDIT_KEY`), and
+    /// its head row. Exit 1 when broken.
+    private func verifyStore(_ url: String) throws {
+        do {
+            let store = try PostgresAuditStore(url: url, key: nil)
+            let (lines, head) = try store.read()
+            let key = try AuditKey.sharedFromEnvironment().map { AuditKey(bytes: $0) }
+            let report = AuditVerifier.verify(store: lines, name: store.location, key: key, head: head)
+            if let broken = report.broken {
+                Console.out("\(store.location): BROKEN at record \(broken.line): \(broken.reason)")
+                Console.out("  \(report.records) record(s) before it are intact")
+                throw ExitCode(1)
+            }
+            let keyed = report.unkeyed == report.records ? "chained, no MACs: written without a shared SKIFF_AUDIT_KEY" : "chained and keyed"
+            Console.out("\(store.location): intact, \(report.records) records (\(keyed))")
+            throw ExitCode.success
+        } catch let error as AuditError {
+            Console.error(error.message)
+            throw ExitCode(1)
+        }
     }
 
     /// `--from-hosts`: each host's own log, its chain (a host's log has no MAC and no head: a host cannot

@@ -17,7 +17,7 @@ struct AuditWhereCommand: AsyncParsableCommand {
     @Flag(help: "One JSON object per host and project.") var json = false
 
     func run() async throws {
-        let (history, unreadable) = hostLogs.fromHosts ? try await hostLogs.history() : (try AuditHistory(logs: logs.paths), [])
+        let (history, unreadable) = hostLogs.fromHosts ? try await hostLogs.history() : (try logs.history(), [])
         try show(history)
         // A host whose log could not be read is unreachable history: the answer may be incomplete.
         if !unreadable.isEmpty { throw ExitCode(4) }

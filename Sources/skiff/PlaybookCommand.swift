@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OrderedCollections
 import SkiffAudit
+import SkiffAuditStore
 import SkiffCore
 import SkiffInventory
 import SkiffModules
@@ -120,6 +121,9 @@ struct PlaybookOptions: ParsableArguments {
     @Option(name: .long, help: "The audit log to append to (default $SKIFF_AUDIT_LOG, ansible.cfg [skiff] audit_log, else $XDG_STATE_HOME/skiff/audit.jsonl).")
     var auditLog: String?
 
+    @Option(name: .customLong("audit-url"), help: "Also append every record to the shared PostgreSQL store, postgresql://… (default $SKIFF_AUDIT_URL, ansible.cfg [skiff] audit_url).")
+    var auditURL: String?
+
     @Flag(name: .long, help: "Also append each host's part of the run to its own audit log (~/.skiff/audit.jsonl; also $SKIFF_AUDIT_REMOTE, ansible.cfg [skiff] audit_remote).")
     var auditRemote = false
 
@@ -221,7 +225,12 @@ struct PlaybookOptions: ParsableArguments {
         let recorder: AuditRecorder
         do {
             let log = try AuditLog(path: AuditLocation.resolve(option: auditLog))
-            recorder = AuditRecorder(log: log, runID: runID, keepsHostRecords: remoteAudit != nil) { error in
+            var sinks: [any AuditSink] = []
+            if let url = AuditStoreLocation.resolve(option: auditURL) {
+                // Keyed with the fleet's shared key when there is one: every controller writes the same chain.
+                sinks.append(try PostgresAuditStore(url: url, key: try AuditKey.sharedFromEnvironment().map { AuditKey(bytes: $0) }))
+            }
+            recorder = AuditRecorder(log: log, runID: runID, keepsHostRecords: remoteAudit != nil, sinks: sinks) { error in
                 Console.error("\(error.message); no new task will start")
                 stop.request()
             }

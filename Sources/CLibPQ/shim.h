@@ -1,0 +1,6 @@
+#ifndef SKIFF_CLIBPQ_SHIM_H
+#define SKIFF_CLIBPQ_SHIM_H
+
+#include <libpq-fe.h>
+
+#endif

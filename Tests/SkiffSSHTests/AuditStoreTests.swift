@@ -1,0 +1,65 @@
+import Foundation
+import SkiffTestSupport
+import Testing
+
+/// The shared audit store in a real PostgreSQL server: several controllers (parallel CI jobs, each with
+/// its own throwaway log) append to one chain; the review commands read it; a store that cannot be
+/// reached stops the run before any host is contacted.
+@Suite("audit store in PostgreSQL")
+struct AuditStoreTests {
+    static let sharedKey = String(repeating: "3c", count: 32)
+
+    @Test func threeControllersDeployingAtOnceLeaveOneIntactChain() async throws {
+        let server = try PostgresServer.shared.get()
+        let url = try server.database("concurrent_\(UInt32.random(in: 0 ... .max))")
+        let fleets = try await [DeployEndToEndTests.fleet(2), DeployEndToEndTests.fleet(2), DeployEndToEndTests.fleet(2)]
+        let playbook = "\(DeployEndToEndTests.repository)/playbooks/deploy-skiff.yml"
+        let results = try await withThrowingTaskGroup(of: (Int, Int32, String).self) { group in
+            for (index, fleet) in fleets.enumerated() {
+                group.addTask {
+                    let run = try await ExecCommandTests.skiff(
+                        [playbook, "-i", fleet.inventory, "-e", "version=2.\(index).0", "--private-key", fleet.key.privateKeyPath,
+                         "--known-hosts", fleet.knownHosts, "--no-agent"],
+                        environment: ["SKIFF_AUDIT_LOG": fleet.files.file("runner/audit.jsonl"), "SKIFF_AUDIT_URL": url,
+                                      "SKIFF_AUDIT_KEY": Self.sharedKey, "REGISTRY_URL": "registry.example.com", "REGISTRY_USER": "ci",
+                                      "REGISTRY_PASSWORD": "canary-store-pw-4717", "NO_COLOR": "1"])
+                    return (index, run.status, run.output)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for (index, status, output) in results { #expect(status == 0, "controller \(index): \(output)") }
+
+        let review = ["--audit-url", url]
+        let verify = try await ExecCommandTests.skiff(["audit", "verify"] + review, environment: ["SKIFF_AUDIT_KEY": Self.sharedKey])
+        #expect(verify.status == 0 && verify.output.contains("intact") && verify.output.contains("chained and keyed"), "\(verify.output)")
+        let rows = try server.sql(url.components(separatedBy: "?")[0].components(separatedBy: "/").last!, "SELECT count(*), max(seq) FROM skiff_audit")
+        let counts = rows.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|").map(String.init)
+        #expect(counts.count == 2 && counts[0] == counts[1], "one chain, no gaps: \(rows)")
+        let list = try await ExecCommandTests.skiff(["audit", "list", "--json"] + review)
+        #expect(list.output.split(separator: "\n").filter { $0.hasPrefix("{") }.count == 3, "\(list.output)")
+        for version in ["2.0.0", "2.1.0", "2.2.0"] { #expect(list.output.contains("\"versions\": [\"\(version)\"]"), "\(version): \(list.output)") }
+        // The three fleets name their hosts alike (app1, app2): where shows each name's last deploy.
+        let place = try await ExecCommandTests.skiff(["audit", "where", "--json"] + review)
+        #expect(place.output.split(separator: "\n").filter { $0.hasPrefix("{") }.count == 2, "\(place.output)")
+        #expect(!list.output.contains("canary-store-pw-4717") && !place.output.contains("canary-store-pw-4717"))
+
+        // A record changed in the store is caught.
+        let database = url.components(separatedBy: "?")[0].components(separatedBy: "/").last!
+        try server.sql(database, "UPDATE skiff_audit SET line = replace(line, '2.1.0', '9.9.9') WHERE type = 'deployed'")
+        let broken = try await ExecCommandTests.skiff(["audit", "verify"] + review, environment: ["SKIFF_AUDIT_KEY": Self.sharedKey])
+        #expect(broken.status == 1 && broken.output.contains("BROKEN"), "\(broken.output)")
+    }
+
+    @Test func aStoreThatCannotBeReachedStopsTheRunBeforeAnyHost() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let playbook = try fleet.files.write("touch.yml", "- hosts: app\n  gather_facts: false\n  tasks:\n    - shell: touch /tmp/ran\n")
+        let down = "postgresql:///nothing?host=/var/tmp/skiff-tests/no-such-socket-dir&port=1&user=postgres&connect_timeout=3"
+        let run = try await ExecCommandTests.skiff(
+            [playbook, "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"],
+            environment: ["SKIFF_AUDIT_URL": down, "NO_COLOR": "1"])
+        #expect(run.status == 1, "\(run.output)")
+        #expect(run.output.contains("cannot connect to the audit store") && run.output.contains("does not start"), "\(run.output)")
+        #expect(!FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/ran")), "no host was contacted")
+    }
+}
