@@ -63,3 +63,35 @@ struct AuditStoreTests {
         #expect(!FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/ran")), "no host was contacted")
     }
 }
+
+extension AuditStoreTests {
+    /// The store lost mid-run (its database refuses connections, the run's session is ended): no new task
+    /// starts, and the run exits 1.
+    @Test func aStoreLostMidRunStartsNoNewTask() async throws {
+        let server = try PostgresServer.shared.get()
+        let name = "lost_\(UInt32.random(in: 0 ... .max))"
+        let url = try server.database(name)
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let playbook = try fleet.files.write("slow.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - name: First
+                  shell: touch /tmp/first; while [ ! -e /tmp/go ]; do sleep 0.1; done
+                - name: Second
+                  shell: touch /tmp/second
+            """)
+        let host = fleet.hosts[0]
+        async let run = ExecCommandTests.skiff(
+            [playbook, "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"],
+            environment: ["SKIFF_AUDIT_URL": url, "NO_COLOR": "1"])
+        #expect(try await eventually(within: 60) { FileManager.default.fileExists(atPath: host.pathInside("/tmp/first")) })
+        try server.sql("postgres", "ALTER DATABASE \(name) ALLOW_CONNECTIONS false")
+        try server.sql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'")
+        _ = FileManager.default.createFile(atPath: host.pathInside("/tmp/go"), contents: Data())
+        let (status, output) = try await run
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("audit store"), "\(output)")
+        #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/second")), "no new task started")
+    }
+}
