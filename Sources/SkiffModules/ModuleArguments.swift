@@ -66,14 +66,19 @@ public struct ModuleArguments: Sendable {
         return []
     }
 
-    /// A file mode written as Ansible accepts it: octal text (`"0644"`, `"644"`) or a YAML number (which
-    /// YAML already read as octal only when written 0o…; a bare 644 means octal here, as Ansible warns).
+    /// A file mode written as Ansible accepts it: octal text (`"0644"`, `"644"`, `"0o644"`), or a YAML
+    /// number, which is the mode's value itself, as in Ansible: `mode: 0640` (YAML 1.1 reads a leading zero
+    /// as octal) is 0640, while `mode: 644` is the decimal number 644, that is 01204 — write it quoted.
     public func mode(_ key: String = "mode") throws -> UInt32? {
         guard let value = values[key] else { return nil }
         let text: String
         switch value {
         case .string(let string): text = string
-        case .int(let number): text = String(number)
+        case .int(let number):
+            guard (0...0o7777).contains(number) else {
+                throw ModuleError("\(module): '\(key)' \(number) is no file mode (as a YAML number it is decimal; write it quoted, such as '0644')")
+            }
+            return UInt32(number)
         default: throw ModuleError("\(module): '\(key)' must be an octal mode such as '0644'")
         }
         guard let mode = UInt32(text.hasPrefix("0o") ? String(text.dropFirst(2)) : text, radix: 8), mode <= 0o7777 else {

@@ -109,3 +109,36 @@ extension FileModulesTests {
         #expect(FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/data"), isDirectory: &isDirectory) && isDirectory.boolValue)
     }
 }
+
+extension FileModulesTests {
+    /// Unquoted YAML modes are numbers, used as the mode itself, as ansible-core does: measured with
+    /// ansible-core 2.19.14 (local connection) on this playbook, the files got 640, 640, 1204 and 750.
+    @Test func unquotedYAMLModesAreTheModeItselfAsInAnsible() async throws {
+        let (status, output, fleet) = try await RunnerFeatureTests.run("""
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - file:
+                    path: /tmp/f2
+                    state: touch
+                    mode: 0640
+                - copy:
+                    content: "x"
+                    dest: /tmp/f3
+                    mode: 0640
+                - copy:
+                    content: "x"
+                    dest: /tmp/f4
+                    mode: 644
+                - file:
+                    path: /tmp/f5
+                    state: touch
+                    mode: 0750
+            """)
+        #expect(status == 0, "\(output)")
+        let modes = try ["f2", "f3", "f4", "f5"].map { name in
+            try FileManager.default.attributesOfItem(atPath: fleet.hosts[0].pathInside("/tmp/\(name)"))[.posixPermissions] as? Int
+        }
+        #expect(modes == [0o640, 0o640, 0o1204, 0o750], "\(modes.map { String($0 ?? -1, radix: 8) })")
+    }
+}
