@@ -8,6 +8,28 @@ import SkiffCore
 public enum URIModule {
     static let marker = "__skiff_status__"
 
+    /// The fields ansible's uri returns: `url`, `status`, `msg` (`OK (25 bytes)`), `elapsed` (whole seconds),
+    /// `redirected`, each response header (lowercased, `-` as `_`), `cookies`/`cookies_string`, `json`
+    /// when the body is JSON, and `content` with `return_content`.
+    static func resultFields(
+        url: String, status: Int, response: HTTPResponseHead, numbers: [Substring], returnContent: Bool
+    ) -> OrderedDictionary<String, Value> {
+        var fields: OrderedDictionary<String, Value> = ["url": .string(url), "status": .int(status)]
+        let bytes = response.body.utf8.count
+        fields["msg"] = .string("\(response.reason.isEmpty ? "OK" : response.reason) (\(bytes) bytes)")
+        fields["elapsed"] = .int(Int(numbers.count > 1 ? Double(numbers[1]) ?? 0 : 0))
+        fields["redirected"] = .bool(numbers.count > 2 && (Int(numbers[2]) ?? 0) > 0)
+        for (name, value) in response.headers where fields[name] == nil { fields[name] = .string(value) }
+        let cookies = response.cookies
+        fields["cookies"] = .dict(OrderedDictionary(uniqueKeysWithValues: cookies.map { ($0.name, Value.string($0.value)) }))
+        fields["cookies_string"] = .string(cookies.map { "\($0.name)=\($0.value)" }.joined(separator: "; "))
+        if response.headers["content_type"]?.contains("json") == true, let json = try? JSONParser.parse(response.body) {
+            fields["json"] = json
+        }
+        if returnContent { fields["content"] = .string(response.body) }
+        return fields
+    }
+
     public static func plan(_ arguments: ModuleArguments) throws -> ModulePlan {
         let url = try arguments.required("url")
         let method = (arguments.string("method") ?? "GET").uppercased()
@@ -19,7 +41,8 @@ public enum URIModule {
             case nil: return [200]
             }
         }()
-        var curl = ["curl", "-sS", "-X", method, "--max-time", String(timeout), "-w", "\n\(marker)%{http_code}"]
+        // Headers (every response's, when redirected) before the body on stdout; after it, the marker line.
+        var curl = ["curl", "-sS", "-D", "-", "-X", method, "--max-time", String(timeout), "-w", "\n\(marker)%{http_code} %{time_total} %{num_redirects}"]
         if !arguments.bool("validate_certs", default: true) { curl.append("-k") }
         if arguments.string("follow_redirects") != "none" { curl.append("-L") }
         let headers = try HTTPHeaders.lines(arguments)
@@ -48,14 +71,17 @@ public enum URIModule {
             guard let range = output.range(of: marker, options: .backwards) else {
                 return .finish(ModuleOutcome(failed: true, message: "request to \(url) failed: \(result.stderrText.trimmingTrailingNewlines)", result: ["url": .string(url), "status": .int(-1)]))
             }
-            let status = Int(output[range.upperBound...].trimmingCharacters(in: " \n\r")) ?? -1
+            let numbers = output[range.upperBound...].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" })
+            let status = numbers.first.flatMap { Int($0) } ?? -1
             var content = String(output[..<range.lowerBound])
             if content.hasSuffix("\n") { content.removeLast() }
-            var fields: OrderedDictionary<String, Value> = ["url": .string(url), "status": .int(status)]
-            if arguments.bool("return_content") { fields["content"] = .string(content) }
+            let response = HTTPResponseHead.split(content)
+            let fields = resultFields(url: url, status: status, response: response, numbers: numbers, returnContent: arguments.bool("return_content"))
             let ok = expected.contains(status)
+            let reason = response.reason.isEmpty ? "" : " \(response.reason)"
             return .finish(ModuleOutcome(
-                failed: !ok, message: ok ? nil : "Status code was \(status) and not \(expected.map(String.init).joined(separator: ", ")): \(url)",
+                failed: !ok,
+                message: ok ? nil : "Status code was \(status) and not [\(expected.map(String.init).joined(separator: ", "))]: HTTP Error \(status):\(reason) (\(url))",
                 result: fields))
         })
     }

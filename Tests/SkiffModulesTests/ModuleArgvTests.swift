@@ -220,13 +220,38 @@ struct URIModuleTests {
                                                  "body": .dict(["a": .int(1)]), "body_format": .string("json"), "status_code": .list([.int(200), .int(201)])]))
         let (actions, _) = walker.walk(plan)
         guard case .run(let line, let stdin) = actions[0] else { Issue.record("no command"); return }
-        #expect(line.contains("curl -sS -X POST --max-time 30"))
+        #expect(line.contains("curl -sS -D - -X POST --max-time 30"))
         #expect(line.contains("--data-binary @-"))
         #expect(stdin == #"{"a": 1}"#, "the body goes on stdin")
         walker.answers = [("curl", ProgramWalker.result(0, stdout: "ok\n__skiff_status__201"))]
         #expect(!walker.walk(plan).outcome.failed)
         walker.answers = [("curl", ProgramWalker.result(0, stdout: "no\n__skiff_status__500"))]
         #expect(walker.walk(plan).outcome.failed)
+    }
+
+    /// What ansible-core 2.19.14's uri registered for a GET of a JSON file from python's http.server
+    /// (recorded on this machine): the same fields, from curl's headers, timing and redirect count.
+    @Test func resultFieldsAreAnsibles() throws {
+        let plan = try URIModule.plan(arguments(["url": .string("http://127.0.0.1:28181/health.json")], "uri"))
+        let curl = "HTTP/1.0 200 OK\r\nServer: SimpleHTTP/0.6 Python/3.11.7\r\nDate: Mon, 30 Nov 2026 12:50:52 GMT\r\n"
+            + "Content-type: application/json\r\nContent-Length: 25\r\nLast-Modified: Mon, 30 Nov 2026 12:50:47 GMT\r\n\r\n"
+            + "{\"status\": \"ok\", \"n\": 3}\n\n__skiff_status__200 0.002113 0"
+        let outcome = ProgramWalker(answers: [("curl", ProgramWalker.result(0, stdout: curl))]).walk(plan).outcome
+        let ansible: [String: Value] = [
+            "content_length": "25", "content_type": "application/json", "cookies": .dict([:]), "cookies_string": "",
+            "date": "Mon, 30 Nov 2026 12:50:52 GMT", "elapsed": .int(0), "json": .dict(["status": "ok", "n": .int(3)]),
+            "last_modified": "Mon, 30 Nov 2026 12:50:47 GMT", "msg": "OK (25 bytes)", "redirected": .bool(false),
+            "server": "SimpleHTTP/0.6 Python/3.11.7", "status": .int(200), "url": "http://127.0.0.1:28181/health.json",
+        ]
+        #expect(!outcome.failed && !outcome.changed)
+        #expect(Dictionary(uniqueKeysWithValues: outcome.result.map { ($0.key, $0.value) }) == ansible)
+
+        let redirected = "HTTP/1.1 301 Moved Permanently\r\nLocation: /new\r\nSet-Cookie: a=1; Path=/\r\n\r\n"
+            + "HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nSet-Cookie: sid=xyz; HttpOnly\r\n\r\n<h1>gone</h1>\n__skiff_status__404 1.9 1"
+        let failed = ProgramWalker(answers: [("curl", ProgramWalker.result(0, stdout: redirected))]).walk(plan).outcome
+        #expect(failed.failed && failed.result["redirected"] == .bool(true) && failed.result["elapsed"] == .int(1))
+        #expect(failed.result["cookies"] == .dict(["sid": "xyz"]), "the final response's cookies")
+        #expect(failed.message == "Status code was 404 and not [200]: HTTP Error 404: Not Found (http://127.0.0.1:28181/health.json)")
     }
 
     @Test func getURLQuotesTheURLAndChecksTheChecksum() throws {
