@@ -81,7 +81,7 @@ public enum URIModule {
             let reason = response.reason.isEmpty ? "" : " \(response.reason)"
             return .finish(ModuleOutcome(
                 failed: !ok,
-                message: ok ? nil : "Status code was \(status) and not [\(expected.map(String.init).joined(separator: ", "))]: HTTP Error \(status):\(reason) (\(url))",
+                message: ok ? nil : "Status code was \(status) and not [\(expected.map(String.init).joined(separator: ", "))]: HTTP Error \(status):\(reason)",
                 result: fields))
         })
     }
