@@ -250,9 +250,9 @@ final class HostPlayRun: @unchecked Sendable {
         return report(task, name: name, TaskResult(status: status, outcome: summary), started: started, loopItems: loop.items.count)
     }
 
-    /// The task's name as output shows it: its templates rendered (the context is built only when it has some).
-    /// The task's name as shown and recorded; a templated name is rendered, with the secrets it can
-    /// see masked (a name is reported everywhere: console, JSON, JUnit, the audit log).
+    /// The task's name as shown and recorded: its templates rendered (the context is built only when it has
+    /// some), with the secrets it can see masked (a name is reported everywhere: console, JSON, JUnit, the
+    /// audit log).
     private func shownName(_ task: Task, _ context: @autoclosure () -> TemplateContext) -> String {
         guard Template.isTemplated(task.displayName) else { return task.displayName }
         let context = context()
