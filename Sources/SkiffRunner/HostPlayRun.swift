@@ -356,7 +356,7 @@ final class HostPlayRun: @unchecked Sendable {
             checkMode: checking, diff: (settings.diff || task.keywords["diff"]?.isTrue == true) && task.keywords["diff"]?.isTrue != false)
         let connection = try await connection(for: task, context: context)
         let timeout = task.keywords["timeout"]?.intValue.map { Duration.seconds($0) }
-        return try await ProgramRunner(connection: connection, timeout: timeout).run(plan)
+        return try await ProgramRunner(connection: connection, timeout: timeout, stop: settings.stop).run(plan)
     }
 
     /// The connection a task runs over: the host's own, or the `delegate_to` host's (localhost: the

@@ -6,12 +6,40 @@ import Synchronization
 /// Set when the run is asked to stop (SIGINT/SIGTERM): no new task starts, `always` sections still run.
 public final class StopRequest: Sendable {
     private let flag = Atomic<Bool>(false)
+    private let waiters = Mutex<(next: Int, waiting: [Int: CheckedContinuation<Void, Never>])>((0, [:]))
 
     public init() {}
 
-    public func request() { flag.store(true, ordering: .relaxed) }
+    public func request() {
+        flag.store(true, ordering: .relaxed)
+        let woken = waiters.withLock { state in
+            defer { state.waiting = [:] }
+            return Array(state.waiting.values)
+        }
+        for waiter in woken { waiter.resume() }
+    }
 
     public var isRequested: Bool { flag.load(ordering: .relaxed) }
+
+    /// Returns once a stop is requested (at once when it already was), or when the calling task is cancelled.
+    public func requested() async {
+        let id = waiters.withLock { state in
+            defer { state.next += 1 }
+            return state.next
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let waiting = waiters.withLock { state -> Bool in
+                    guard !isRequested, !_Concurrency.Task.isCancelled else { return false }
+                    state.waiting[id] = continuation
+                    return true
+                }
+                if !waiting { continuation.resume() }
+            }
+        } onCancel: {
+            waiters.withLock { $0.waiting.removeValue(forKey: id) }?.resume()
+        }
+    }
 }
 
 /// What a whole run shares: the options from the command line.

@@ -55,3 +55,46 @@ struct StopSignalTests {
         #expect(audit.components(separatedBy: "\"type\": \"lock_released\"").count == fleet.hosts.count + 1, "every host's lock was released")
     }
 }
+
+extension StopSignalTests {
+    /// The first SIGTERM stops the commands running on the hosts (a CI system kills a cancelled job about
+    /// 10 s later); `always` and cleanup still run, and the run exits 99 — never waiting for the command.
+    @Test func sigtermStopsTheRunningCommandsAndCleanupStillRuns() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(2)
+        let playbook = try fleet.files.write("stop-running.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - block:
+                    - name: A step that would run for an hour
+                      shell: touch /tmp/started; sleep 3600; touch /tmp/finished
+                  rescue:
+                    - name: Not a rescue for an interruption
+                      shell: touch /tmp/rescued
+                  always:
+                    - name: Clean up
+                      shell: touch /tmp/cleaned
+            """)
+        let outputPath = fleet.files.file("output.txt")
+        let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let pid = try Shell.spawn(
+            [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath,
+             "--known-hosts", fleet.knownHosts, "--no-agent"], stdout: output, stderr: output,
+            environment: ["SKIFF_AUDIT_LOG": fleet.files.file("audit.jsonl")])
+        close(output)
+        let hosts = fleet.hosts
+        #expect(try await eventually(within: 60) { hosts.allSatisfy { FileManager.default.fileExists(atPath: $0.pathInside("/tmp/started")) } })
+        kill(pid, SIGTERM)
+        // Not a speed check: a run that waited for the command would not end within the hour.
+        let ended = try await eventually(within: 120) { waitpid(pid, nil, WNOHANG) == pid }
+        if !ended { kill(pid, SIGKILL) }
+        #expect(ended, "the run ended without waiting for the command: \((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")")
+        for host in hosts {
+            #expect(FileManager.default.fileExists(atPath: host.pathInside("/tmp/cleaned")), "always ran")
+            #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/finished")))
+            #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/rescued")), "no new task (rescue) after the signal")
+        }
+        let left = try await offPool { (try? Shell.run(["pgrep", "-f", "sleep 3600"])) ?? "" }
+        #expect(left.isEmpty, "the command was stopped on the hosts: \(left)")
+    }
+}
