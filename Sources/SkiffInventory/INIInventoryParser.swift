@@ -42,7 +42,9 @@ struct INIInventoryParser {
                 let key = line[..<equals].trimmingCharacters(in: " \t")
                 let value = line[line.index(after: equals)...].trimmingCharacters(in: " \t")
                 try Self.checkVariableName(key, at: location)
-                inventory.setGroupVars([key: PythonLiteral.value(of: value)], for: group, at: location)
+                let vars: OrderedDictionary<String, Value> = [key: PythonLiteral.value(of: value)]
+                try PortCheck.check(vars, at: location)
+                inventory.setGroupVars(vars, for: group, at: location)
             case .children(let group):
                 let child = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? line
                 pendingChildren.append((child, group, location))
@@ -120,6 +122,7 @@ struct INIInventoryParser {
             try Self.checkVariableName(key, at: location)
             vars[key] = PythonLiteral.value(of: String(word[word.index(after: equals)...]))
         }
+        try PortCheck.check(vars, at: location)
         for (name, port) in try HostName.expand(first, at: location) {
             var hostVars = vars
             if let port, hostVars["ansible_port"] == nil { hostVars["ansible_port"] = .int(port) }
@@ -162,6 +165,9 @@ enum HostName {
             // `host:2222` (an IPv6 address has more than one colon).
             name = String(written[..<colon])
             port = number
+        }
+        if let port, let problem = PortVariable.problem(with: .int(port)) {
+            throw InventoryError("host '\(written)': port \(problem)", at: location)
         }
         do {
             return try HostRange.expand(name).map { ($0, port) }

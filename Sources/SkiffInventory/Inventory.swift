@@ -28,6 +28,8 @@ public struct Inventory: Sendable {
 
     public private(set) var hosts: OrderedDictionary<String, Host> = [:]
     public private(set) var groups: OrderedDictionary<String, Group> = [:]
+    /// Each host's groups and each group's depth, worked out once by `finish()` (nil while building).
+    private var membership: Membership?
 
     public init() {
         addGroup("all", at: nil)
@@ -40,11 +42,13 @@ public struct Inventory: Sendable {
     /// Adds a group (no-op when it exists). Groups without a parent become children of `all` in `finish()`.
     mutating func addGroup(_ name: String, at location: SourceLocation?) {
         guard groups[name] == nil else { return }
+        membership = nil
         groups[name] = Group(name: name, hosts: [], children: [], vars: [:], location: location)
     }
 
     /// Adds `host` (or updates its variables) and lists it in `group`.
     mutating func addHost(_ name: String, to group: String, vars: OrderedDictionary<String, Value>, at location: SourceLocation?) {
+        membership = nil
         if hosts[name] == nil {
             hosts[name] = Host(name: name, vars: [:], location: location)
         }
@@ -75,6 +79,7 @@ public struct Inventory: Sendable {
         if child == parent || descendants(of: child).contains(parent) {
             throw InventoryError("group '\(child)' cannot be a child of '\(parent)': that makes a cycle", at: location)
         }
+        membership = nil
         groups[parent]?.children.append(child)
     }
 
@@ -93,6 +98,7 @@ public struct Inventory: Sendable {
             groups["ungrouped"]?.hosts = OrderedSet(ungrouped.hosts.filter { !grouped.contains($0) })
         }
         groups["all"]?.hosts = []
+        membership = Membership(self)
     }
 
     // MARK: Queries
@@ -101,9 +107,10 @@ public struct Inventory: Sendable {
     public func descendants(of name: String) -> OrderedSet<String> {
         var result = OrderedSet<String>()
         var queue = Array(groups[name]?.children ?? [])
-        while !queue.isEmpty {
-            let next = queue.removeFirst()
-            if result.append(next).inserted { queue += groups[next]?.children ?? [] }
+        var next = 0
+        while next < queue.count {
+            if result.append(queue[next]).inserted { queue += groups[queue[next]]?.children ?? [] }
+            next += 1
         }
         return result
     }
@@ -119,11 +126,13 @@ public struct Inventory: Sendable {
 
     /// The groups a host is in, directly or through children; sorted, without `all` (Ansible's `group_names`).
     public func groupNames(of host: String) -> [String] {
-        groups.values.filter { $0.name != "all" && hosts(in: $0.name).contains(host) }.map(\.name).sorted()
+        if let membership { return membership.groupNames[host] ?? [] }
+        return groups.values.filter { $0.name != "all" && hosts(in: $0.name).contains(host) }.map(\.name).sorted()
     }
 
     /// How far below `all` a group sits (its longest path), which orders group variables.
     public func depth(of name: String) -> Int {
+        if let depth = membership?.depths[name] { return depth }
         if name == "all" { return 0 }
         let parents = groups.values.filter { $0.children.contains(name) }.map(\.name)
         return 1 + (parents.map(depth(of:)).max() ?? 0)

@@ -5,10 +5,11 @@ import SkiffCore
 public enum InventoryListing {
     /// `{"_meta": {"hostvars": {...}}, "all": {"children": [...]}, "GROUP": {"hosts": [...], ...}}`:
     /// each host's merged inventory variables under `_meta`, each group's direct hosts and children.
-    public static func list(_ inventory: Inventory) -> Value {
+    /// Secret variables show as `********` unless `showSecrets` (see `SecretRedaction`).
+    public static func list(_ inventory: Inventory, showSecrets: Bool = false) -> Value {
         var hostvars = OrderedDictionary<String, Value>()
         for host in inventory.hosts.keys.sorted() {
-            let vars = inventory.variables(of: host)
+            let vars = Self.host(host, in: inventory, showSecrets: showSecrets)
             if !vars.isEmpty { hostvars[host] = .dict(vars) }
         }
         var result: OrderedDictionary<String, Value> = [
@@ -23,6 +24,13 @@ public enum InventoryListing {
             result[name] = .dict(entry)
         }
         return .dict(result)
+    }
+
+    /// One host's merged inventory variables, as `ansible-inventory --host` prints them; secret
+    /// variables show as `********` unless `showSecrets`.
+    public static func host(_ name: String, in inventory: Inventory, showSecrets: Bool = false) -> OrderedDictionary<String, Value> {
+        let vars = inventory.variables(of: name)
+        return showSecrets ? vars : SecretRedaction.redact(vars)
     }
 
     /// The group tree from `group` down, in definition order, hosts under their groups, as

@@ -133,6 +133,7 @@ public struct InventoryLoader {
         guard case .dict(let vars) = try YAMLValue.value(of: node, file: path) else {
             throw InventoryError("a variables file must hold a mapping of names to values", at: YAMLValue.location(of: node, file: path))
         }
+        try PortCheck.check(node, file: path)
         return vars
     }
 }

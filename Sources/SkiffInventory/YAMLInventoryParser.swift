@@ -79,6 +79,7 @@ struct YAMLInventoryParser {
             throw InventoryError("\(what) must be a mapping", at: location(node))
         }
         for key in dict.keys { try INIInventoryParser.checkVariableName(key, at: location(node)) }
+        try PortCheck.check(node, file: file)
         return dict
     }
 }

@@ -11,6 +11,11 @@ public enum ExtraVariables {
         for option in options {
             result.merge(try parseOne(option)) { $1 }
         }
+        for (name, value) in result where PortVariable.names.contains(name) {
+            if let problem = PortVariable.problem(with: value) {
+                throw PlaybookError(diagnostics: [Diagnostic("-e \(name): \(problem)", at: nil)])
+            }
+        }
         return result
     }
 
@@ -37,7 +42,7 @@ public enum ExtraVariables {
         do {
             guard let node = try YAMLValue.compose(text, file: file) else { return [:] }
             guard case .dict(let dict) = try YAMLValue.value(of: node, file: file) else {
-                throw PlaybookError(diagnostics: [Diagnostic("extra vars from \(file) must be a mapping", at: nil)])
+                throw PlaybookError(diagnostics: [Diagnostic("extra vars from \(file) must be a mapping", at: YAMLValue.location(of: node, file: file))])
             }
             return dict
         } catch let error as YAMLError {

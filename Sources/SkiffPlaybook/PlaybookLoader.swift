@@ -490,6 +490,12 @@ final class LoadSession {
             report("\(what) must be a mapping of names to values", at: location(node, file))
             return [:]
         }
+        if case .mapping(let mapping) = node {
+            for (key, value) in mapping {
+                guard let name = key.string, PortVariable.names.contains(name), let problem = PortVariable.problem(with: dict[name] ?? .null) else { continue }
+                report("\(name): \(problem)", at: location(value, file))
+            }
+        }
         return dict
     }
 

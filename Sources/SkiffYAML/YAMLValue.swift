@@ -53,32 +53,20 @@ public enum YAMLValue {
         SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 
-    /// Parses YAML text, turning a syntax error into an error with its file, line and column.
+    /// Parses YAML text. A syntax error, a key written twice in one mapping or a character YAML does not
+    /// allow is an error with its file, line and column; so is a document whose aliases expand beyond
+    /// `AliasExpansion.limit` nodes.
     public static func compose(_ text: String, file: String) throws -> Node? {
+        try AliasKeys.check(text, file: file)
         do {
-            return try Yams.compose(yaml: text)
+            let parser = try Parser(yaml: text)
+            return try withExtendedLifetime(parser) { () throws -> Node? in
+                guard let root = try parser.singleRoot() else { return nil }
+                try AliasExpansion.check(root, file: file)
+                return root
+            }
         } catch let error as YamlError {
-            throw YAMLError("invalid YAML: \(error.plainDescription)", at: error.location(file: file))
-        }
-    }
-}
-
-extension YamlError {
-    /// libyaml's problem text without Yams's multi-line snippet.
-    var plainDescription: String {
-        switch self {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _): return problem
-        case .composer(_, let problem, _, _): return problem
-        default: return "\(self)".split(separator: "\n").first.map(String.init) ?? "syntax error"
-        }
-    }
-
-    func location(file: String) -> SourceLocation? {
-        switch self {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return SourceLocation(file: file, line: mark.line, column: mark.column)
-        default:
-            return nil
+            throw YAMLError(error.plainDescription, at: error.location(file: file, text: text))
         }
     }
 }

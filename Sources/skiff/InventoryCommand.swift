@@ -28,6 +28,9 @@ struct InventoryCommand: ParsableCommand {
     @Option(name: .long, help: "The hosts a pattern selects, as `ansible PATTERN --list-hosts` prints them.")
     var listHosts: String?
 
+    @Flag(name: .long, help: "Show the values of secret variables (passwords, tokens, keys) in --list and --host; by default they show as ********.")
+    var showSecrets = false
+
     func validate() throws {
         guard [list, graph, host != nil, listHosts != nil].filter({ $0 }).count == 1 else {
             throw ValidationError("give exactly one of --list, --graph, --host HOST, --list-hosts PATTERN")
@@ -39,7 +42,7 @@ struct InventoryCommand: ParsableCommand {
         do {
             let loaded = try InventoryLoader().load(sources: sources)
             if list {
-                Console.out(JSONText.pretty(InventoryListing.list(loaded)))
+                Console.out(JSONText.pretty(InventoryListing.list(loaded, showSecrets: showSecrets)))
             } else if graph {
                 Console.out(InventoryListing.graph(loaded))
             } else if let pattern = listHosts {
@@ -51,7 +54,7 @@ struct InventoryCommand: ParsableCommand {
                 Console.out("  hosts (\(hosts.count)):" + hosts.map { "\n    \($0)" }.joined())
             } else if let host {
                 guard loaded.hosts[host] != nil else { throw InventoryError("no host '\(host)' in the inventory") }
-                Console.out(JSONText.pretty(.dict(loaded.variables(of: host))))
+                Console.out(JSONText.pretty(.dict(InventoryListing.host(host, in: loaded, showSecrets: showSecrets))))
             }
         } catch let error as InventoryError {
             Console.error(error.description)
