@@ -6,6 +6,8 @@ struct Evaluator {
     let context: TemplateContext
     /// How many variables deep the current evaluation is (a variable whose value is a template).
     var depth = 0
+    /// How deep the templates being evaluated nest, added up along the variables that use each other.
+    var nesting = 0
 
     static let maximumDepth = 40
 
@@ -21,7 +23,7 @@ struct Evaluator {
         case .dict(let pairs):
             var dict = OrderedDictionary<String, Value>()
             for (key, value) in pairs {
-                dict[try evaluate(key).require().rendered] = try evaluate(value).require()
+                dict[try evaluate(key).require().renderedChecked()] = try evaluate(value).require()
             }
             return .value(.dict(dict))
         case .attribute(let base, let name):
@@ -34,7 +36,7 @@ struct Evaluator {
         case .unary(let op, let operand):
             let value = try evaluate(operand).require()
             switch (op, value) {
-            case ("-", .int(let number)): return .value(.int(-number))
+            case ("-", .int(let number)): return .value(.int(try IntegerMath.negate(number)))
             case ("-", .double(let number)): return .value(.double(-number))
             case ("+", .int), ("+", .double): return .value(value)
             default: throw TemplateError("bad operand type for unary \(op): '\(value.typeName)'")
@@ -69,12 +71,8 @@ struct Evaluator {
     func resolve(_ value: Value, name: String) throws -> Value {
         switch value {
         case .string(let text) where Template.isTemplated(text):
-            guard depth < Self.maximumDepth else {
-                throw TemplateError("recursive loop detected in template string for '\(name)'")
-            }
-            var inner = self
-            inner.depth += 1
-            return try Template.parsed(text).evaluate(with: inner)
+            let template = try Template.parsed(text)
+            return try template.evaluate(with: entering(template, "template string for '\(name)'"))
         case .list(let items):
             return .list(try items.map { try resolve($0, name: name) })
         case .dict(let dict):
@@ -84,6 +82,20 @@ struct Evaluator {
         default:
             return value
         }
+    }
+
+    /// The evaluator for a template used inside this evaluation: a variable's value or a looked-up file.
+    /// Too many such levels are a loop; their nesting added up must stay within
+    /// `TemplateLimits.evaluationDepth`, which keeps the evaluation within the stack.
+    func entering(_ template: Template, _ what: String) throws -> Evaluator {
+        guard depth < Self.maximumDepth else { throw TemplateError("recursive loop detected in \(what)") }
+        guard nesting + template.depth <= TemplateLimits.evaluationDepth else {
+            throw TemplateError("\(what) and the templates it is used in nest more than \(TemplateLimits.evaluationDepth) levels deep")
+        }
+        var inner = self
+        inner.depth += 1
+        inner.nesting += template.depth
+        return inner
     }
 
     struct EvaluatedArgument {
@@ -107,7 +119,7 @@ struct Evaluator {
         guard case .value(let value) = base else { return base }
         switch (value, key) {
         case (.dict(let dict), _):
-            return dict[key.rendered].map(Evaluated.value) ?? .undefined(path)
+            return try dict[key.renderedChecked()].map(Evaluated.value) ?? .undefined(path)
         case (.list(let items), .int(let index)):
             let position = index < 0 ? items.count + index : index
             return items.indices.contains(position) ? .value(items[position]) : .undefined(path)

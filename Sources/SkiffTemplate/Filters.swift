@@ -38,7 +38,7 @@ enum Filters {
             }
         case "mandatory":
             if case .undefined(let variable) = input {
-                let message = arg(0, "msg")?.rendered ?? "Mandatory variable '\(variable)' not defined."
+                let message = try arg(0, "msg")?.renderedChecked() ?? "Mandatory variable '\(variable)' not defined."
                 throw TemplateError(message)
             }
             return input
@@ -56,28 +56,31 @@ enum Filters {
         _ name: String, _ value: Value, arg: (Int, String) -> Value?, named: (String) -> Value?, evaluator: Evaluator
     ) throws -> Value {
         switch name {
-        case "quote": return .string(ShellQuote.quote(value.rendered))
-        case "lower": return .string(value.rendered.lowercased())
-        case "upper": return .string(value.rendered.uppercased())
+        case "quote": return .string(try ShellQuote.quote(value.renderedChecked()))
+        case "lower": return .string(try value.renderedChecked().lowercased())
+        case "upper": return .string(try value.renderedChecked().uppercased())
         case "capitalize":
-            let text = value.rendered
+            let text = try value.renderedChecked()
             return .string(text.prefix(1).uppercased() + text.dropFirst().lowercased())
-        case "title": return .string(value.rendered.capitalized)
-        case "trim": return .string(value.rendered.trimmingCharacters(in: .whitespacesAndNewlines))
+        case "title": return .string(try value.renderedChecked().capitalized)
+        case "trim": return .string(try value.renderedChecked().trimmingCharacters(in: .whitespacesAndNewlines))
         case "replace":
             guard let old = arg(0, "old"), let new = arg(1, "new") else { throw TemplateError("replace needs old and new") }
-            return .string(value.rendered.replacingOccurrences(of: old.rendered, with: new.rendered))
+            return .string(try replacing(value.renderedChecked(), old.renderedChecked(), with: new.renderedChecked()))
         case "int":
+            // As Jinja: the text as an integer, else as a float's integer part; NaN and text that is no
+            // number give the default; infinities and values beyond 64 bits are errors.
+            let fallback = arg(0, "default") ?? .int(0)
             switch value {
             case .int: return value
-            case .double(let number): return .int(Int(number))
+            case .double(let number): return number.isNaN ? fallback : .int(try IntegerMath.truncate(number))
             case .bool(let flag): return .int(flag ? 1 : 0)
             case .string(let text):
                 let trimmed = text.trimmingCharacters(in: .whitespaces)
                 if let number = Int(trimmed) { return .int(number) }
-                if let number = Double(trimmed) { return .int(Int(number)) }
-                return arg(0, "default") ?? .int(0)
-            default: return arg(0, "default") ?? .int(0)
+                if let number = Double(trimmed), !number.isNaN { return .int(try IntegerMath.truncate(number)) }
+                return fallback
+            default: return fallback
             }
         case "float":
             switch value {
@@ -93,7 +96,7 @@ enum Filters {
             case .string(let text): return .bool(["yes", "on", "1", "true", "y", "t"].contains(text.lowercased().trimmingCharacters(in: .whitespaces)))
             default: return .bool(false)
             }
-        case "string": return .string(value.rendered)
+        case "string": return .string(try value.renderedChecked())
         case "length", "count":
             switch value {
             case .string(let text): return .int(text.count)
@@ -102,40 +105,47 @@ enum Filters {
             default: throw TemplateError("object of type '\(value.typeName)' has no len()")
             }
         case "join":
-            let separator = arg(0, "d")?.rendered ?? ""
-            return .string(try items(value).map(\.rendered).joined(separator: separator))
+            let separator = try arg(0, "d")?.renderedChecked() ?? ""
+            let parts = try items(value)
+            try TemplateLimits.checkText("the joined text", count: parts.count - 1, unitBytes: separator.utf8.count)
+            var joined = ""
+            for (index, part) in parts.enumerated() {
+                if index > 0 { joined += separator }
+                joined += try part.renderedChecked()
+                _ = try TemplateLimits.checked(joined, "the joined text")
+            }
+            return .string(joined)
         case "first": return try items(value).first ?? .null
         case "last": return try items(value).last ?? .null
         case "split":
-            let text = value.rendered
-            if let separator = arg(0, "sep")?.rendered {
+            let text = try value.renderedChecked()
+            if let separator = try arg(0, "sep")?.renderedChecked() {
                 return .list(text.components(separatedBy: separator).map(Value.string))
             }
             return .list(text.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) })
         case "regex_replace":
-            let pattern = arg(0, "regex")?.rendered ?? ""
-            let replacement = (arg(1, "replace")?.rendered ?? "").replacingOccurrences(of: "\\\\(\\d)", with: "\\$$1", options: .regularExpression)
+            let pattern = try arg(0, "regex")?.renderedChecked() ?? ""
+            let replacement = try (arg(1, "replace")?.renderedChecked() ?? "").replacingOccurrences(of: "\\\\(\\d)", with: "\\$$1", options: .regularExpression)
             let regex = try compile(pattern, ignoreCase: named("ignorecase")?.isTruthy ?? false)
-            let text = value.rendered
-            return .string(regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: replacement))
+            return .string(try RegexReplacement.replace(regex, in: value.renderedChecked(), with: replacement))
         case "regex_search":
-            let regex = try compile(arg(0, "regex")?.rendered ?? "", ignoreCase: named("ignorecase")?.isTruthy ?? false)
-            let text = value.rendered
+            let regex = try compile(arg(0, "regex")?.renderedChecked() ?? "", ignoreCase: named("ignorecase")?.isTruthy ?? false)
+            let text = try value.renderedChecked()
             guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
                 let range = Range(match.range, in: text)
             else { return .null }
             return .string(String(text[range]))
-        case "b64encode": return .string(Data(value.rendered.utf8).base64EncodedString())
+        case "b64encode": return .string(try Data(value.renderedChecked().utf8).base64EncodedString())
         case "b64decode":
-            guard let data = Data(base64Encoded: value.rendered) else { throw TemplateError("b64decode: not valid base64") }
+            guard let data = try Data(base64Encoded: value.renderedChecked()) else { throw TemplateError("b64decode: not valid base64") }
             return .string(String(decoding: data, as: UTF8.self))
-        case "to_json": return .string(value.json)
-        case "to_nice_json": return .string(JSONText.pretty(value))
-        case "from_json": return try JSONValue.parse(value.rendered)
-        case "to_yaml", "to_nice_yaml": return .string(YAMLText.render(value) + "\n")
-        case "basename": return .string(value.rendered.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? "")
+        case "to_json": return .string(try TemplateLimits.checked(value.checkedSize().json, "the JSON text"))
+        case "to_nice_json": return .string(try TemplateLimits.checked(JSONText.pretty(value.checkedSize()), "the JSON text"))
+        case "from_json": return try JSONValue.parse(value.renderedChecked())
+        case "to_yaml", "to_nice_yaml": return .string(try TemplateLimits.checked(YAMLText.render(value.checkedSize()) + "\n", "the YAML text"))
+        case "basename": return .string(try value.renderedChecked().split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? "")
         case "dirname":
-            let text = value.rendered
+            let text = try value.renderedChecked()
             guard let slash = text.lastIndex(of: "/") else { return .string("") }
             return .string(slash == text.startIndex ? "/" : String(text[..<slash]))
         case "combine":
@@ -150,23 +160,23 @@ enum Filters {
             return .dict(result)
         case "dict2items":
             guard case .dict(let dict) = value else { throw TemplateError("dict2items expects a dictionary") }
-            let keyName = named("key_name")?.rendered ?? "key"
-            let valueName = named("value_name")?.rendered ?? "value"
+            let keyName = try named("key_name")?.renderedChecked() ?? "key"
+            let valueName = try named("value_name")?.renderedChecked() ?? "value"
             return .list(dict.map { .dict([keyName: .string($0.key), valueName: $0.value]) })
         case "items2dict":
-            let keyName = named("key_name")?.rendered ?? "key"
-            let valueName = named("value_name")?.rendered ?? "value"
+            let keyName = try named("key_name")?.renderedChecked() ?? "key"
+            let valueName = try named("value_name")?.renderedChecked() ?? "value"
             var dict = OrderedDictionary<String, Value>()
             for item in try items(value) {
                 guard case .dict(let entry) = item, let key = entry[keyName] else { throw TemplateError("items2dict: each item needs '\(keyName)'") }
-                dict[key.rendered] = entry[valueName] ?? .null
+                dict[try key.renderedChecked()] = entry[valueName] ?? .null
             }
             return .dict(dict)
         case "dict":
             var dict = OrderedDictionary<String, Value>()
             for item in try items(value) {
                 guard case .list(let pair) = item, pair.count == 2 else { throw TemplateError("dict: expects pairs") }
-                dict[pair[0].rendered] = pair[1]
+                dict[try pair[0].renderedChecked()] = pair[1]
             }
             return .dict(dict)
         case "list": return .list(try items(value))
@@ -189,7 +199,7 @@ enum Filters {
         case "sum":
             return try items(value).reduce(arg(0, "start") ?? .int(0)) { try Operators.apply("+", $0, $1) }
         case "abs":
-            if case .int(let number) = value { return .int(abs(number)) }
+            if case .int(let number) = value { return .int(number < 0 ? try IntegerMath.negate(number) : number) }
             if case .double(let number) = value { return .double(abs(number)) }
             throw TemplateError("abs expects a number")
         case "round":
@@ -203,23 +213,23 @@ enum Filters {
             }
             return .list(flatten(try items(value)))
         case "map":
-            if let attribute = named("attribute")?.rendered {
+            if let attribute = try named("attribute")?.renderedChecked() {
                 return .list(try items(value).map { item in
                     guard case .dict(let dict) = item else { return .null }
                     return dict[attribute] ?? named("default") ?? .null
                 })
             }
-            guard let filter = arg(0, "filter")?.rendered else { throw TemplateError("map needs a filter name or attribute=") }
+            guard let filter = try arg(0, "filter")?.renderedChecked() else { throw TemplateError("map needs a filter name or attribute=") }
             return .list(try items(value).map { try apply(filter, to: .value($0), arguments: [], evaluator: evaluator).require() })
         case "select", "reject":
-            let test = arg(0, "test")?.rendered
+            let test = try arg(0, "test")?.renderedChecked()
             return .list(try items(value).filter { item in
                 let passes = try test.map { try JinjaTests.apply($0, to: .value(item), arguments: []) } ?? item.isTruthy
                 return passes == (name == "select")
             })
         case "selectattr", "rejectattr":
-            guard let attribute = arg(0, "attr")?.rendered else { throw TemplateError("\(name) needs an attribute name") }
-            let test = arg(1, "test")?.rendered
+            guard let attribute = try arg(0, "attr")?.renderedChecked() else { throw TemplateError("\(name) needs an attribute name") }
+            let test = try arg(1, "test")?.renderedChecked()
             let testArguments = [arg(2, "value")].compactMap { $0 }
             return .list(try items(value).filter { item in
                 let field: Evaluated
@@ -238,9 +248,54 @@ enum Filters {
         switch value {
         case .list(let items): return items
         case .dict(let dict): return dict.keys.map(Value.string)
-        case .string(let text): return text.map { .string(String($0)) }
+        case .string(let text):
+            if text.utf8.count > TemplateLimits.listItems { try TemplateLimits.checkItems("the list of characters", text.count) }
+            return text.map { .string(String($0)) }
         default: throw TemplateError("'\(value.typeName)' object is not iterable")
         }
+    }
+
+    /// Python's `text.replace(old, new)`: every non-overlapping `old`, from the left, replaced by `new`
+    /// (an empty `old` puts `new` between every two characters and at both ends). The result is refused
+    /// before it is built when it would be larger than `TemplateLimits.textBytes`.
+    static func replacing(_ text: String, _ old: String, with new: String) throws -> String {
+        if old.isEmpty {
+            let scalars = text.unicodeScalars
+            try TemplateLimits.checkText("the replaced text", count: scalars.count + 1, unitBytes: new.utf8.count, plus: text.utf8.count)
+            var result = new
+            for scalar in scalars {
+                result.unicodeScalars.append(scalar)
+                result += new
+            }
+            return result
+        }
+        // Matching UTF-8 bytes of valid UTF-8 text finds exactly the character-sequence matches.
+        let bytes = Array(text.utf8)
+        let pattern = Array(old.utf8)
+        var matches: [Int] = []
+        var position = 0
+        while position + pattern.count <= bytes.count {
+            if bytes[position] == pattern[0] && bytes[position..<position + pattern.count].elementsEqual(pattern) {
+                matches.append(position)
+                position += pattern.count
+            } else {
+                position += 1
+            }
+        }
+        let growth = new.utf8.count - pattern.count
+        if growth > 0 {
+            try TemplateLimits.checkText("the replaced text", count: matches.count, unitBytes: growth, plus: bytes.count)
+        }
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + max(0, growth) * matches.count)
+        var copied = 0
+        for match in matches {
+            result.append(contentsOf: bytes[copied..<match])
+            result.append(contentsOf: new.utf8)
+            copied = match + pattern.count
+        }
+        result.append(contentsOf: bytes[copied...])
+        return String(decoding: result, as: UTF8.self)
     }
 
     static func compile(_ pattern: String, ignoreCase: Bool) throws -> NSRegularExpression {

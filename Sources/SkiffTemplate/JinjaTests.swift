@@ -36,8 +36,8 @@ enum JinjaTests {
             default: return result["skipped"]?.isTruthy ?? false
             }
         case "match", "search", "regex":
-            let regex = try Filters.compile(first?.rendered ?? "", ignoreCase: false)
-            let text = value.rendered
+            let regex = try Filters.compile(first?.renderedChecked() ?? "", ignoreCase: false)
+            let text = try value.renderedChecked()
             let options: NSRegularExpression.MatchingOptions = name == "match" ? [.anchored] : []
             return regex.firstMatch(in: text, options: options, range: NSRange(text.startIndex..., in: text)) != nil
         case "string": if case .string = value { return true } else { return false }
@@ -58,11 +58,11 @@ enum JinjaTests {
         case "falsy": return !value.isTruthy
         case "divisibleby":
             guard case .int(let number) = value, case .int(let divisor)? = first, divisor != 0 else { return false }
-            return number % divisor == 0
+            return try IntegerMath.modulo(number, divisor) == 0
         case "even": if case .int(let number) = value { return number % 2 == 0 } else { return false }
         case "odd": if case .int(let number) = value { return number % 2 != 0 } else { return false }
-        case "lower": return value.rendered == value.rendered.lowercased()
-        case "upper": return value.rendered == value.rendered.uppercased()
+        case "lower": return try value.renderedChecked() == value.renderedChecked().lowercased()
+        case "upper": return try value.renderedChecked() == value.renderedChecked().uppercased()
         default: throw TemplateError("no test named '\(fullName)'")
         }
     }

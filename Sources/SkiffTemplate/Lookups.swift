@@ -8,16 +8,13 @@ enum Lookups {
         let positional = arguments.filter { $0.name == nil }.map(\.value)
         switch function {
         case "range":
-            let numbers = positional.compactMap(\.intValue)
-            let (start, end, step) = numbers.count == 1 ? (0, numbers[0], 1) : (numbers[0], numbers[1], numbers.count > 2 ? numbers[2] : 1)
-            guard step != 0 else { throw TemplateError("range() step must not be zero") }
-            return .list(Array(stride(from: start, to: end, by: step)).map(Value.int))
+            return .list(try IntegerRange(positional).values())
         case "lookup", "query", "q":
             guard case .string(let plugin)? = positional.first else { throw TemplateError("\(function)() needs a lookup name") }
             let terms = Array(positional.dropFirst())
             let results = try lookup(Filters.shortName(plugin), terms: terms, arguments: arguments, evaluator: evaluator)
             if function == "lookup" && !(arguments.first { $0.name == "wantlist" }?.value.isTruthy ?? false) {
-                return results.count == 1 ? results[0] : .string(results.map(\.rendered).joined(separator: ","))
+                return results.count == 1 ? results[0] : .string(try results.map { try $0.renderedChecked() }.joined(separator: ","))
             }
             return .list(results)
         default:
@@ -30,16 +27,16 @@ enum Lookups {
         func named(_ key: String) -> Value? { arguments.first { $0.name == key }?.value }
         switch plugin {
         case "env":
-            return terms.map { .string(context.environment($0.rendered) ?? named("default")?.rendered ?? "") }
+            return try terms.map { .string(try context.environment($0.renderedChecked()) ?? named("default")?.renderedChecked() ?? "") }
         case "vars":
             return try terms.map { term in
-                if let value = context.variables[term.rendered] { return value }
+                if let value = try context.variables[term.renderedChecked()] { return value }
                 if let fallback = named("default") { return fallback }
-                throw TemplateError("lookup('vars'): no variable '\(term.rendered)'")
+                throw TemplateError("lookup('vars'): no variable '\(term.rendered.prefix(100))'")
             }
         case "file", "template":
             return try terms.map { term in
-                let path = try find(term.rendered, in: context.searchPaths, plugin: plugin)
+                let path = try find(term.renderedChecked(), in: context.searchPaths, plugin: plugin)
                 guard let data = FileManager.default.contents(atPath: path) else {
                     throw TemplateError("lookup('\(plugin)'): cannot read \(path)")
                 }
@@ -48,7 +45,8 @@ enum Lookups {
                     if named("rstrip")?.isTruthy ?? true { while text.last?.isNewline == true { text.removeLast() } }
                     return .string(text)
                 }
-                return .string(try Template(text, file: path).render(context))
+                let template = try Template(text, file: path)
+                return .string(try template.render(with: evaluator.entering(template, "lookup('template', '\(path)')")))
             }
         default:
             throw TemplateError("no lookup plugin named '\(plugin)' (Skiff has env, file, template, vars)")

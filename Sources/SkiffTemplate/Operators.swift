@@ -8,21 +8,50 @@ enum Operators {
         case "!=": return .bool(!equal(left, right))
         case "<", "<=", ">", ">=": return .bool(try compare(op, left, right))
         case "in": return .bool(try contains(right, left))
-        case "~": return .string(left.rendered + right.rendered)
+        case "~": return .string(try concatenate(left.renderedChecked(), right.renderedChecked()))
         case "+":
             switch (left, right) {
-            case (.string(let a), .string(let b)): return .string(a + b)
-            case (.list(let a), .list(let b)): return .list(a + b)
+            case (.string(let a), .string(let b)): return .string(try concatenate(a, b))
+            case (.list(let a), .list(let b)):
+                try TemplateLimits.checkItems("the list", a.count + b.count)
+                return .list(a + b)
             default: return try arithmetic(op, left, right)
             }
         case "*":
-            if case .string(let text) = left, case .int(let count) = right { return .string(String(repeating: text, count: max(0, count))) }
-            if case .list(let items) = left, case .int(let count) = right {
-                return .list(Array(repeating: items, count: max(0, count)).flatMap { $0 })
+            switch (left, right) {
+            case (.string, .int(let count)), (.list, .int(let count)): return try repeated(left, count)
+            case (.int(let count), .string), (.int(let count), .list): return try repeated(right, count)
+            default: return try arithmetic(op, left, right)
             }
-            return try arithmetic(op, left, right)
         default:
             return try arithmetic(op, left, right)
+        }
+    }
+
+    private static func concatenate(_ a: String, _ b: String) throws -> String {
+        try TemplateLimits.checkText("the text", count: 1, unitBytes: a.utf8.count, plus: b.utf8.count)
+        return a + b
+    }
+
+    /// `text * count` and `list * count` (and `count * …`), as Python repeats them: nothing for a count
+    /// below one. The result is bounded by `TemplateLimits` before anything is allocated.
+    private static func repeated(_ value: Value, _ count: Int) throws -> Value {
+        guard count > 0 else { return value.stringValue != nil ? .string("") : .list([]) }
+        switch value {
+        case .string(let text):
+            try TemplateLimits.checkText("the repeated text", count: count, unitBytes: text.utf8.count)
+            return .string(String(repeating: text, count: count))
+        case .list(let items):
+            let (total, overflowed) = items.count.multipliedReportingOverflow(by: count)
+            try TemplateLimits.checkItems("the repeated list", overflowed ? Int.max : total)
+            let size = value.textSize(upTo: TemplateLimits.textBytes / count + 1)
+            try TemplateLimits.checkText("the repeated list", count: count, unitBytes: size)
+            var result: [Value] = []
+            result.reserveCapacity(total)
+            for _ in 0..<count { result.append(contentsOf: items) }
+            return .list(result)
+        default:
+            return value
         }
     }
 
@@ -65,7 +94,7 @@ enum Operators {
     static func contains(_ container: Value, _ item: Value) throws -> Bool {
         switch container {
         case .list(let items): return items.contains { equal($0, item) }
-        case .dict(let dict): return dict[item.rendered] != nil
+        case .dict(let dict): return dict[try item.renderedChecked()] != nil
         case .string(let text):
             guard case .string(let needle) = item else { throw TemplateError("'in <string>' requires a string on the left") }
             return needle.isEmpty || text.contains(needle)
@@ -76,16 +105,12 @@ enum Operators {
     private static func arithmetic(_ op: String, _ left: Value, _ right: Value) throws -> Value {
         if case .int(let a) = left, case .int(let b) = right {
             switch op {
-            case "+": return .int(a &+ b)
-            case "-": return .int(a &- b)
-            case "*": return .int(a &* b)
-            case "//":
-                guard b != 0 else { throw TemplateError("integer division by zero") }
-                return .int(Int((Double(a) / Double(b)).rounded(.down)))
-            case "%":
-                guard b != 0 else { throw TemplateError("integer modulo by zero") }
-                return .int(((a % b) + b) % b)
-            case "**": return b >= 0 ? .int(Int(pow(Double(a), Double(b)))) : .double(pow(Double(a), Double(b)))
+            case "+": return .int(try IntegerMath.add(a, b))
+            case "-": return .int(try IntegerMath.subtract(a, b))
+            case "*": return .int(try IntegerMath.multiply(a, b))
+            case "//": return .int(try IntegerMath.floorDivide(a, b))
+            case "%": return .int(try IntegerMath.modulo(a, b))
+            case "**": return try IntegerMath.power(a, b)
             case "/":
                 guard b != 0 else { throw TemplateError("division by zero") }
                 return .double(Double(a) / Double(b))
@@ -102,8 +127,12 @@ enum Operators {
         case "/":
             guard b != 0 else { throw TemplateError("division by zero") }
             return .double(a / b)
-        case "//": return .double((a / b).rounded(.down))
-        case "%": return .double(a - b * (a / b).rounded(.down))
+        case "//":
+            guard b != 0 else { throw TemplateError("float floor division by zero") }
+            return .double((a / b).rounded(.down))
+        case "%":
+            guard b != 0 else { throw TemplateError("float modulo by zero") }
+            return .double(a - b * (a / b).rounded(.down))
         case "**": return .double(pow(a, b))
         default: throw TemplateError("unknown operator \(op)")
         }

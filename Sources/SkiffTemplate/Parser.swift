@@ -2,18 +2,29 @@ import SkiffCore
 
 /// Parses Jinja2 expressions with Jinja2's precedence: conditional, `or`, `and`, `not`, comparisons,
 /// `+ -`, `~`, `* / // %`, `**`, unary, then primaries with attributes, subscripts, filters and tests.
+/// An expression nested more than `TemplateLimits.expressionDepth` levels deep is an error, found while
+/// parsing, before the nesting can exhaust the stack of the parser or of whatever walks the expression.
 struct Parser {
     private var tokens: [Token]
     private var position = 0
     private let text: String
+    /// How many nested parse calls are open now.
+    private var nesting = 0
 
-    static func parse(_ text: String) throws -> Expression {
+    /// An expression and how many levels deep its nodes nest.
+    private struct Parsed {
+        let expression: Expression
+        let depth: Int
+    }
+
+    /// The expression and how many levels deep it nests.
+    static func parse(_ text: String) throws -> (expression: Expression, depth: Int) {
         var parser = Parser(tokens: try Lexer.tokens(text), text: text)
-        let expression = try parser.parseExpression()
+        let parsed = try parser.parseExpression()
         guard parser.current == .end else {
-            throw TemplateError("unexpected \(parser.describe(parser.current)) in expression '\(text)'")
+            throw TemplateError("unexpected \(parser.describe(parser.current)) in expression '\(text.prefix(200))'")
         }
-        return expression
+        return (parsed.expression, parsed.depth)
     }
 
     private init(tokens: [Token], text: String) {
@@ -47,6 +58,32 @@ struct Parser {
         }
     }
 
+    private func tooDeep() -> TemplateError {
+        TemplateError("expression nested more than \(TemplateLimits.expressionDepth) levels deep in expression '\(text.prefix(200))'")
+    }
+
+    /// A node over `parts`, one level deeper than the deepest of them.
+    private func node(_ expression: Expression, _ parts: Parsed?...) throws -> Parsed {
+        let depth = 1 + parts.reduce(0) { max($0, $1?.depth ?? 0) }
+        guard depth <= TemplateLimits.expressionDepth else { throw tooDeep() }
+        return Parsed(expression: expression, depth: depth)
+    }
+
+    /// A node over a list of parts.
+    private func node(_ expression: Expression, all parts: [Parsed]) throws -> Parsed {
+        let depth = 1 + parts.reduce(0) { max($0, $1.depth) }
+        guard depth <= TemplateLimits.expressionDepth else { throw tooDeep() }
+        return Parsed(expression: expression, depth: depth)
+    }
+
+    /// Runs a parse step that may recurse, refusing to go deeper than the limit.
+    private mutating func nested<Result>(_ step: (inout Parser) throws -> Result) throws -> Result {
+        guard nesting < TemplateLimits.expressionDepth else { throw tooDeep() }
+        nesting += 1
+        defer { nesting -= 1 }
+        return try step(&self)
+    }
+
     private func describe(_ token: Token) -> String {
         switch token {
         case .name(let name): return "'\(name)'"
@@ -58,105 +95,133 @@ struct Parser {
         }
     }
 
-    mutating func parseExpression() throws -> Expression {
-        var expression = try parseOr()
-        while acceptName("if") {
-            let condition = try parseOr()
-            let otherwise = acceptName("else") ? try parseExpression() : nil
-            expression = .conditional(expression, condition: condition, otherwise: otherwise)
+    private mutating func parseExpression() throws -> Parsed {
+        try nested { parser in
+            var expression = try parser.parseOr()
+            while parser.acceptName("if") {
+                let condition = try parser.parseOr()
+                let otherwise = parser.acceptName("else") ? try parser.parseExpression() : nil
+                expression = try parser.node(
+                    .conditional(expression.expression, condition: condition.expression, otherwise: otherwise?.expression),
+                    expression, condition, otherwise)
+            }
+            return expression
         }
-        return expression
     }
 
-    private mutating func parseOr() throws -> Expression {
+    private mutating func parseOr() throws -> Parsed {
         var left = try parseAnd()
-        while acceptName("or") { left = .or(left, try parseAnd()) }
+        while acceptName("or") {
+            let right = try parseAnd()
+            left = try node(.or(left.expression, right.expression), left, right)
+        }
         return left
     }
 
-    private mutating func parseAnd() throws -> Expression {
+    private mutating func parseAnd() throws -> Parsed {
         var left = try parseNot()
-        while acceptName("and") { left = .and(left, try parseNot()) }
+        while acceptName("and") {
+            let right = try parseNot()
+            left = try node(.and(left.expression, right.expression), left, right)
+        }
         return left
     }
 
-    private mutating func parseNot() throws -> Expression {
-        if acceptName("not") { return .not(try parseNot()) }
+    private mutating func parseNot() throws -> Parsed {
+        if acceptName("not") {
+            let operand = try nested { try $0.parseNot() }
+            return try node(.not(operand.expression), operand)
+        }
         return try parseCompare()
     }
 
-    private mutating func parseCompare() throws -> Expression {
+    private mutating func parseCompare() throws -> Parsed {
         var left = try parseMath1()
         while true {
             if case .symbol(let symbol) = current, ["==", "!=", "<", "<=", ">", ">="].contains(symbol) {
                 advance()
-                left = .binary(symbol, left, try parseMath1())
+                let right = try parseMath1()
+                left = try node(.binary(symbol, left.expression, right.expression), left, right)
             } else if acceptName("in") {
-                left = .binary("in", left, try parseMath1())
+                let right = try parseMath1()
+                left = try node(.binary("in", left.expression, right.expression), left, right)
             } else if isName("not") && next == .name("in") {
                 advance()
                 advance()
-                left = .not(.binary("in", left, try parseMath1()))
+                let right = try parseMath1()
+                let test = try node(.binary("in", left.expression, right.expression), left, right)
+                left = try node(.not(test.expression), test)
             } else {
                 return left
             }
         }
     }
 
-    private mutating func parseMath1() throws -> Expression {
+    private mutating func parseMath1() throws -> Parsed {
         var left = try parseConcat()
         while case .symbol(let symbol) = current, symbol == "+" || symbol == "-" {
             advance()
-            left = .binary(symbol, left, try parseConcat())
+            let right = try parseConcat()
+            left = try node(.binary(symbol, left.expression, right.expression), left, right)
         }
         return left
     }
 
-    private mutating func parseConcat() throws -> Expression {
+    private mutating func parseConcat() throws -> Parsed {
         var left = try parseMath2()
-        while accept("~") { left = .binary("~", left, try parseMath2()) }
+        while accept("~") {
+            let right = try parseMath2()
+            left = try node(.binary("~", left.expression, right.expression), left, right)
+        }
         return left
     }
 
-    private mutating func parseMath2() throws -> Expression {
+    private mutating func parseMath2() throws -> Parsed {
         var left = try parsePow()
         while case .symbol(let symbol) = current, ["*", "/", "//", "%"].contains(symbol) {
             advance()
-            left = .binary(symbol, left, try parsePow())
+            let right = try parsePow()
+            left = try node(.binary(symbol, left.expression, right.expression), left, right)
         }
         return left
     }
 
-    private mutating func parsePow() throws -> Expression {
+    private mutating func parsePow() throws -> Parsed {
         var left = try parseUnary(withFilter: true)
-        while accept("**") { left = .binary("**", left, try parseUnary(withFilter: true)) }
+        while accept("**") {
+            let right = try parseUnary(withFilter: true)
+            left = try node(.binary("**", left.expression, right.expression), left, right)
+        }
         return left
     }
 
-    private mutating func parseUnary(withFilter: Bool) throws -> Expression {
-        var node: Expression
-        if accept("-") {
-            node = .unary("-", try parseUnary(withFilter: false))
-        } else if accept("+") {
-            node = .unary("+", try parseUnary(withFilter: false))
+    private mutating func parseUnary(withFilter: Bool) throws -> Parsed {
+        var result: Parsed
+        if case .symbol(let sign) = current, sign == "-" || sign == "+" {
+            advance()
+            let operand = try nested { try $0.parseUnary(withFilter: false) }
+            result = try node(.unary(sign, operand.expression), operand)
         } else {
-            node = try parsePostfix(try parsePrimary())
+            result = try parsePostfix(try parsePrimary())
         }
-        if withFilter { node = try parseFilters(node) }
-        return node
+        if withFilter { result = try parseFilters(result) }
+        return result
     }
 
-    private mutating func parsePrimary() throws -> Expression {
+    private mutating func parsePrimary() throws -> Parsed {
         switch current {
         case .name(let name):
             advance()
             switch name {
-            case "true", "True": return .literal(.bool(true))
-            case "false", "False": return .literal(.bool(false))
-            case "none", "None": return .literal(.null)
+            case "true", "True": return Parsed(expression: .literal(.bool(true)), depth: 1)
+            case "false", "False": return Parsed(expression: .literal(.bool(false)), depth: 1)
+            case "none", "None": return Parsed(expression: .literal(.null), depth: 1)
             default:
-                if isSymbol("(") { return .call(name, try parseArguments()) }
-                return .variable(name)
+                if isSymbol("(") {
+                    let arguments = try parseArguments()
+                    return try node(.call(name, arguments.map(\.argument)), all: arguments.map(\.parsed))
+                }
+                return Parsed(expression: .variable(name), depth: 1)
             }
         case .string(var value):
             advance()
@@ -164,16 +229,16 @@ struct Parser {
                 value += more
                 advance()
             }
-            return .literal(.string(value))
+            return Parsed(expression: .literal(.string(value)), depth: 1)
         case .integer(let number):
             advance()
-            return .literal(.int(number))
+            return Parsed(expression: .literal(.int(number)), depth: 1)
         case .float(let number):
             advance()
-            return .literal(.double(number))
+            return Parsed(expression: .literal(.double(number)), depth: 1)
         case .symbol("("):
             advance()
-            if accept(")") { return .list([]) }
+            if accept(")") { return Parsed(expression: .list([]), depth: 1) }
             let first = try parseExpression()
             if accept(",") {
                 var items = [first]
@@ -182,22 +247,22 @@ struct Parser {
                     if !accept(",") { break }
                 }
                 try expect(")")
-                return .list(items)
+                return try node(.list(items.map(\.expression)), all: items)
             }
             try expect(")")
             return first
         case .symbol("["):
             advance()
-            var items: [Expression] = []
+            var items: [Parsed] = []
             while !isSymbol("]") {
                 items.append(try parseExpression())
                 if !accept(",") { break }
             }
             try expect("]")
-            return .list(items)
+            return try node(.list(items.map(\.expression)), all: items)
         case .symbol("{"):
             advance()
-            var pairs: [(Expression, Expression)] = []
+            var pairs: [(Parsed, Parsed)] = []
             while !isSymbol("}") {
                 let key = try parseExpression()
                 try expect(":")
@@ -205,67 +270,74 @@ struct Parser {
                 if !accept(",") { break }
             }
             try expect("}")
-            return .dict(pairs)
+            return try node(.dict(pairs.map { ($0.0.expression, $0.1.expression) }), all: pairs.flatMap { [$0.0, $0.1] })
         default:
             throw TemplateError("unexpected \(describe(current)) in expression '\(text)'")
         }
     }
 
-    private mutating func parsePostfix(_ base: Expression) throws -> Expression {
-        var node = base
+    private mutating func parsePostfix(_ base: Parsed) throws -> Parsed {
+        var result = base
         while true {
             if accept(".") {
                 guard case .name(let name) = current else {
                     if case .integer(let number) = current {
                         advance()
-                        node = .index(node, .literal(.int(number)))
+                        result = try node(.index(result.expression, .literal(.int(number))), result)
                         continue
                     }
                     throw TemplateError("expected an attribute name after '.' in expression '\(text)'")
                 }
                 advance()
-                node = isSymbol("(") ? .method(node, name, try parseArguments()) : .attribute(node, name)
+                if isSymbol("(") {
+                    let arguments = try parseArguments()
+                    result = try node(.method(result.expression, name, arguments.map(\.argument)), all: [result] + arguments.map(\.parsed))
+                } else {
+                    result = try node(.attribute(result.expression, name), result)
+                }
             } else if accept("[") {
                 if accept(":") {
                     let end = isSymbol("]") ? nil : try parseExpression()
                     try expect("]")
-                    node = .slice(node, nil, end)
+                    result = try node(.slice(result.expression, nil, end?.expression), result, end)
                     continue
                 }
                 let index = try parseExpression()
                 if accept(":") {
                     let end = isSymbol("]") ? nil : try parseExpression()
                     try expect("]")
-                    node = .slice(node, index, end)
+                    result = try node(.slice(result.expression, index.expression, end?.expression), result, index, end)
                     continue
                 }
                 try expect("]")
-                node = .index(node, index)
+                result = try node(.index(result.expression, index.expression), result, index)
             } else {
-                return node
+                return result
             }
         }
     }
 
-    private mutating func parseFilters(_ base: Expression) throws -> Expression {
-        var node = base
+    private mutating func parseFilters(_ base: Parsed) throws -> Parsed {
+        var result = base
         while true {
             if accept("|") {
                 let name = try dottedName()
                 let arguments = isSymbol("(") ? try parseArguments() : []
-                node = .filter(node, name, arguments)
+                result = try node(.filter(result.expression, name, arguments.map(\.argument)), all: [result] + arguments.map(\.parsed))
             } else if acceptName("is") {
                 let negated = acceptName("not")
                 let name = try dottedName()
-                var arguments: [Argument] = []
+                var arguments: [ParsedArgument] = []
                 if isSymbol("(") {
                     arguments = try parseArguments()
                 } else if startsBareTestArgument {
-                    arguments = [Argument(name: nil, value: try parsePrimaryWithPostfix())]
+                    let value = try parsePrimaryWithPostfix()
+                    arguments = [ParsedArgument(argument: Argument(name: nil, value: value.expression), parsed: value)]
                 }
-                node = .test(node, name, arguments, negated: negated)
+                result = try node(
+                    .test(result.expression, name, arguments.map(\.argument), negated: negated), all: [result] + arguments.map(\.parsed))
             } else {
-                return node
+                return result
             }
         }
     }
@@ -279,7 +351,7 @@ struct Parser {
         }
     }
 
-    private mutating func parsePrimaryWithPostfix() throws -> Expression {
+    private mutating func parsePrimaryWithPostfix() throws -> Parsed {
         try parsePostfix(try parsePrimary())
     }
 
@@ -297,17 +369,24 @@ struct Parser {
         return name
     }
 
-    private mutating func parseArguments() throws -> [Argument] {
+    /// A call argument with its nesting depth.
+    private struct ParsedArgument {
+        let argument: Argument
+        let parsed: Parsed
+    }
+
+    private mutating func parseArguments() throws -> [ParsedArgument] {
         try expect("(")
-        var arguments: [Argument] = []
+        var arguments: [ParsedArgument] = []
         while !isSymbol(")") {
-            if case .name(let name) = current, next == .symbol("=") {
+            var name: String?
+            if case .name(let word) = current, next == .symbol("=") {
                 advance()
                 advance()
-                arguments.append(Argument(name: name, value: try parseExpression()))
-            } else {
-                arguments.append(Argument(name: nil, value: try parseExpression()))
+                name = word
             }
+            let value = try parseExpression()
+            arguments.append(ParsedArgument(argument: Argument(name: name, value: value.expression), parsed: value))
             if !accept(",") { break }
         }
         try expect(")")

@@ -9,6 +9,8 @@ public struct Template: Sendable {
     let nodes: [Node]
     public let source: String
     public let location: SourceLocation?
+    /// How deep its blocks and their expressions nest, counted towards `TemplateLimits.evaluationDepth`.
+    let depth: Int
 
     indirect enum Node: Sendable {
         case text(String)
@@ -24,6 +26,21 @@ public struct Template: Sendable {
         self.location = location ?? file.map { SourceLocation(file: $0, line: 1) }
         var reader = TemplateReader(text: text, location: self.location)
         nodes = try reader.parseNodes(until: [])
+        depth = Self.depth(of: nodes)
+    }
+
+    private static func depth(of nodes: [Node]) -> Int {
+        nodes.reduce(0) { deepest, node in
+            switch node {
+            case .text: return deepest
+            case .output(let expression), .assign(_, let expression): return max(deepest, expression.depth)
+            case .conditional(let branches, let otherwise):
+                let inner = branches.map { max($0.0.depth, depth(of: $0.1)) }.max() ?? 0
+                return max(deepest, 1 + max(inner, depth(of: otherwise)))
+            case .loop(_, let iterable, let body, let otherwise):
+                return max(deepest, 1 + max(iterable.depth, depth(of: body), depth(of: otherwise)))
+            }
+        }
     }
 
     /// True when the text holds any `{{`, `{%` or `{#`: plain strings need no rendering.
@@ -31,17 +48,22 @@ public struct Template: Sendable {
         text.contains("{{") || text.contains("{%") || text.contains("{#")
     }
 
-    /// Renders to text.
+    /// Renders to text, of at most `TemplateLimits.textBytes` (16 MiB).
     public func render(_ context: TemplateContext) throws -> String {
+        try render(with: Evaluator(context: context, nesting: depth))
+    }
+
+    /// Renders to text inside another evaluation (a `lookup('template')`), at its depth.
+    func render(with evaluator: Evaluator) throws -> String {
         var output = ""
-        try render(nodes, context: context, into: &output)
+        try render(nodes, context: evaluator.context, into: &output, within: evaluator)
         return output
     }
 
     /// Evaluates a value from a playbook: a string that is exactly one `{{ expression }}` keeps the
     /// expression's type (a list stays a list); anything else renders to a string.
     public func evaluate(_ context: TemplateContext) throws -> Value {
-        try evaluate(with: Evaluator(context: context))
+        try evaluate(with: Evaluator(context: context, nesting: depth))
     }
 
     func evaluate(with evaluator: Evaluator) throws -> Value {
@@ -49,31 +71,41 @@ public struct Template: Sendable {
             return try expression.evaluate(evaluator)
         }
         var output = ""
-        try render(nodes, context: evaluator.context, into: &output, depth: evaluator.depth)
+        try render(nodes, context: evaluator.context, into: &output, within: evaluator)
         return .string(output)
     }
 
-    private func render(_ nodes: [Node], context: TemplateContext, into output: inout String, depth: Int = 0) throws {
+    private func checkSize(_ output: String, _ at: SourceLocation? = nil) throws {
+        let size = output.utf8.count
+        guard size > TemplateLimits.textBytes else { return }
+        var error = TemplateLimits.tooLarge("the rendered template", size, "bytes", limit: TemplateLimits.textBytes)
+        error.location = at ?? location
+        throw error
+    }
+
+    private func render(_ nodes: [Node], context: TemplateContext, into output: inout String, within outer: Evaluator) throws {
         var context = context
-        func evaluator() -> Evaluator { Evaluator(context: context, depth: depth) }
+        func evaluator() -> Evaluator { Evaluator(context: context, depth: outer.depth, nesting: outer.nesting) }
         for node in nodes {
             switch node {
             case .text(let text):
                 output += text
+                try checkSize(output)
             case .output(let expression):
-                output += try expression.evaluate(evaluator()).rendered
+                output += try expression.render(evaluator())
+                try checkSize(output, expression.location)
             case .conditional(let branches, let otherwise):
                 var taken = false
                 for (condition, body) in branches where !taken {
                     if try condition.evaluate(evaluator()).isTruthy {
-                        try render(body, context: context, into: &output, depth: depth)
+                        try render(body, context: context, into: &output, within: outer)
                         taken = true
                     }
                 }
-                if !taken { try render(otherwise, context: context, into: &output, depth: depth) }
+                if !taken { try render(otherwise, context: context, into: &output, within: outer) }
             case .loop(let variables, let iterable, let body, let otherwise):
                 let items = try Filters.items(try iterable.evaluate(evaluator()))
-                if items.isEmpty { try render(otherwise, context: context, into: &output, depth: depth) }
+                if items.isEmpty { try render(otherwise, context: context, into: &output, within: outer) }
                 for (index, item) in items.enumerated() {
                     var overlay: OrderedDictionary<String, Value> = [
                         "loop": .dict([
@@ -86,7 +118,7 @@ public struct Template: Sendable {
                     } else if case .list(let parts) = item {
                         for (name, part) in zip(variables, parts) { overlay[name] = part }
                     }
-                    try render(body, context: context.with(overlay), into: &output, depth: depth)
+                    try render(body, context: context.with(overlay), into: &output, within: outer)
                 }
             case .assign(let name, let expression):
                 context = context.with([name: try expression.evaluate(evaluator())])
@@ -100,12 +132,14 @@ struct ParsedExpression: @unchecked Sendable {
     let expression: Expression
     let text: String
     let location: SourceLocation?
+    /// How many levels deep the expression nests (at most `TemplateLimits.expressionDepth`).
+    let depth: Int
 
     init(_ text: String, location: SourceLocation?) throws {
         self.text = text
         self.location = location
         do {
-            expression = try Parser.parse(text)
+            (expression, depth) = try Parser.parse(text)
             try Self.checkNames(expression)
         } catch var error as TemplateError {
             error.location = error.location ?? location
@@ -114,8 +148,18 @@ struct ParsedExpression: @unchecked Sendable {
     }
 
     func evaluate(_ evaluator: Evaluator) throws -> Value {
+        try located { try evaluator.evaluate(expression).require() }
+    }
+
+    /// The value as text in a larger string.
+    func render(_ evaluator: Evaluator) throws -> String {
+        try located { try evaluator.evaluate(expression).require().renderedChecked() }
+    }
+
+    /// An error without a location gets the expression's text and location.
+    private func located<Result>(_ work: () throws -> Result) throws -> Result {
         do {
-            return try evaluator.evaluate(expression).require()
+            return try work()
         } catch var error as TemplateError {
             if error.location == nil {
                 error = TemplateError("\(error.message) in '{{ \(text.trimmingCharacters(in: " ")) }}'", at: location)
@@ -164,10 +208,10 @@ public struct Condition: Sendable {
     }
 
     public func evaluate(_ context: TemplateContext) throws -> Bool {
-        try parsed.evaluate(Evaluator(context: context)).isTruthy
+        try parsed.evaluate(Evaluator(context: context, nesting: parsed.depth)).isTruthy
     }
 
     public func value(_ context: TemplateContext) throws -> Value {
-        try parsed.evaluate(Evaluator(context: context))
+        try parsed.evaluate(Evaluator(context: context, nesting: parsed.depth))
     }
 }

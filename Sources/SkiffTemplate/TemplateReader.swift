@@ -1,10 +1,16 @@
 import SkiffCore
 
-/// Splits template text into nodes, tracking line and column for errors.
+/// Splits template text into nodes, tracking line and column for errors. Blocks nested more than
+/// `TemplateLimits.blockDepth` deep are an error at the block that goes too deep.
 struct TemplateReader {
     private let chars: [Character]
     private var index = 0
     private let base: SourceLocation?
+    /// The line and column at `scanned.position`: locations are asked for in increasing order, so each
+    /// is counted on from the previous one, and reading stays linear in the text's length.
+    private var scanned: (position: Int, line: Int, column: Int)
+    /// How many `{% if %}`/`{% for %}` blocks are open.
+    private var openBlocks = 0
     /// Set after a tag ending in `-%}`/`-}}`, or after a block or comment tag (trim_blocks): the next
     /// text loses its leading whitespace (all of it) or its first newline (only that).
     private var stripNext: Strip = .none
@@ -14,16 +20,23 @@ struct TemplateReader {
     init(text: String, location: SourceLocation?) {
         chars = Array(text)
         base = location
+        scanned = (0, location?.line ?? 1, location?.column ?? 1)
     }
 
-    private func location(at position: Int) -> SourceLocation? {
+    private mutating func location(at position: Int) -> SourceLocation? {
         guard let base else { return nil }
-        var line = base.line
-        var column = base.column
-        for character in chars[0..<min(position, chars.count)] {
-            if character == "\n" { line += 1; column = 1 } else { column += 1 }
+        let target = min(position, chars.count)
+        if target < scanned.position { scanned = (0, base.line, base.column) }
+        for character in chars[scanned.position..<target] {
+            if character == "\n" {
+                scanned.line += 1
+                scanned.column = 1
+            } else {
+                scanned.column += 1
+            }
         }
-        return SourceLocation(file: base.file, line: line, column: column)
+        scanned.position = target
+        return SourceLocation(file: base.file, line: scanned.line, column: scanned.column)
     }
 
     /// Reads nodes until one of the block keywords in `terminators` (returned for the caller to handle).
@@ -75,6 +88,13 @@ struct TemplateReader {
     private var lastTerminator: (keyword: String, rest: String, location: SourceLocation?) = ("", "", nil)
 
     private mutating func parseBlock(_ keyword: String, _ rest: String, at tagLocation: SourceLocation?) throws -> Template.Node {
+        if keyword == "if" || keyword == "for" {
+            guard openBlocks < TemplateLimits.blockDepth else {
+                throw TemplateError("blocks nested more than \(TemplateLimits.blockDepth) deep", at: tagLocation)
+            }
+            openBlocks += 1
+        }
+        defer { if keyword == "if" || keyword == "for" { openBlocks -= 1 } }
         switch keyword {
         case "if":
             var branches: [(ParsedExpression, [Template.Node])] = []

@@ -12,6 +12,7 @@ enum Token: Equatable {
 /// Splits expression text into tokens.
 struct Lexer {
     static let symbols = ["**", "//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "<", ">", "(", ")", "[", "]", "{", "}", ",", ":", ".", "|", "="]
+    private static let symbolCharacters = symbols.map { Array($0) }
 
     static func tokens(_ text: String) throws -> [Token] {
         let chars = Array(text)
@@ -29,17 +30,25 @@ struct Lexer {
                 result.append(.name(String(chars[start..<index])))
                 continue
             }
-            if c.isNumber {
+            if isDigit(c) {
                 let start = index
-                while index < chars.count && (chars[index].isNumber || chars[index] == "_") { index += 1 }
+                while index < chars.count && (isDigit(chars[index]) || chars[index] == "_") { index += 1 }
                 var isFloat = false
-                if index + 1 < chars.count && chars[index] == "." && chars[index + 1].isNumber {
+                if index + 1 < chars.count && chars[index] == "." && isDigit(chars[index + 1]) {
                     isFloat = true
                     index += 1
-                    while index < chars.count && chars[index].isNumber { index += 1 }
+                    while index < chars.count && (isDigit(chars[index]) || chars[index] == "_") { index += 1 }
                 }
-                let literal = String(chars[start..<index]).replacingAll("_", with: "")
-                result.append(isFloat ? .float(Double(literal) ?? 0) : .integer(Int(literal) ?? 0))
+                if index < chars.count && (chars[index] == "e" || chars[index] == "E") {
+                    var exponent = index + 1
+                    if exponent < chars.count && (chars[exponent] == "+" || chars[exponent] == "-") { exponent += 1 }
+                    if exponent < chars.count && isDigit(chars[exponent]) {
+                        isFloat = true
+                        index = exponent
+                        while index < chars.count && (isDigit(chars[index]) || chars[index] == "_") { index += 1 }
+                    }
+                }
+                result.append(try number(String(chars[start..<index]), isFloat: isFloat, in: text))
                 continue
             }
             if c == "'" || c == "\"" {
@@ -67,9 +76,9 @@ struct Lexer {
                 result.append(.string(value))
                 continue
             }
-            if let symbol = symbols.first(where: { matches($0, chars, at: index) }) {
-                result.append(.symbol(symbol))
-                index += symbol.count
+            if let match = symbolCharacters.firstIndex(where: { matches($0, chars, at: index) }) {
+                result.append(.symbol(symbols[match]))
+                index += symbolCharacters[match].count
                 continue
             }
             throw TemplateError("unexpected character '\(c)' in expression '\(text)'")
@@ -78,9 +87,19 @@ struct Lexer {
         return result
     }
 
-    private static func matches(_ symbol: String, _ chars: [Character], at index: Int) -> Bool {
-        let symbolChars = Array(symbol)
-        guard index + symbolChars.count <= chars.count else { return false }
-        return Array(chars[index..<index + symbolChars.count]) == symbolChars
+    private static func isDigit(_ c: Character) -> Bool { c >= "0" && c <= "9" }
+
+    /// A number literal: an integer, or a float (`1.5`, `1e300`). An integer too large for 64 bits is
+    /// read as a float, approximately, as Skiff has no unbounded integers.
+    private static func number(_ literal: String, isFloat: Bool, in text: String) throws -> Token {
+        let digits = literal.replacingAll("_", with: "")
+        if !isFloat, let integer = Int(digits) { return .integer(integer) }
+        guard let float = Double(digits) else { throw TemplateError("invalid number '\(literal)' in expression '\(text)'") }
+        return .float(float)
+    }
+
+    private static func matches(_ symbol: [Character], _ chars: [Character], at index: Int) -> Bool {
+        guard index + symbol.count <= chars.count else { return false }
+        return chars[index..<index + symbol.count].elementsEqual(symbol)
     }
 }
