@@ -171,7 +171,7 @@ struct RealDockerDeployTests {
                 - name: Log out again
                   community.docker.docker_login: {registry_url: "{{ lookup('env', 'REGISTRY_URL') }}", state: absent}
             """ + "\n")
-        let first = try await Self.deploy(target, playbook, version: "1.0.0", extra: ["--output", "json"])
+        let first = try await Self.deploy(target, playbook, version: "1.0.0")
         #expect(first.status == 0, "\(first.output)")
         try Self.expectRunning(target, "1.0.0", "first")
         let upgrade = try await Self.deploy(target, playbook, version: "1.0.1")
@@ -183,5 +183,33 @@ struct RealDockerDeployTests {
                 "nothing to log out of is no change: \(upgrade.output)")
         let again = try await Self.deploy(target, playbook, version: "1.0.1")
         #expect(again.output.range(of: #"TASK \[Up\][^\n]*\nok: \[app1\]"#, options: .regularExpression) != nil, "up to date: \(again.output)")
+    }
+
+    /// The controller killed with SIGKILL while compose pulls: the host's side of the deploy logs out and
+    /// removes its run directory (the registry credential with it) when the SSH session ends.
+    @Test func killingTheControllerLeavesNoCredentialOnTheHost() async throws {
+        let target = try await Self.target(.userPlugin, "kill9")
+        defer { target.engine.removeProject(target.project) }
+        // `docker compose pull` takes its time here.
+        _ = try target.host.directory.write("bin/docker", """
+            #!/bin/sh
+            case " $* " in *" pull "*) sleep 60 ;; esac
+            exec \(DockerEngine.docker) "$@"
+            """ + "\n", mode: 0o755)
+        let playbook = target.files.file("playbooks/deploy-skiff.yml")
+        let pid = try Shell.spawn(
+            [ExecCommandTests.skiff, "-i", target.inventory, playbook, "-e", "{\"version\": \"1.0.1\"}", "--private-key", target.key.privateKeyPath,
+             "--known-hosts", target.knownHosts, "--no-agent"],
+            environment: ["REGISTRY_URL": target.engine.registry, "REGISTRY_USER": target.engine.user, "REGISTRY_PASSWORD": target.engine.password,
+                          "SKIFF_AUDIT_LOG": target.files.file("audit.jsonl")])
+        let credential = try await eventually(within: 60) {
+            target.runDirectories.contains { target.fileExists("/tmp/\($0)/docker/config.json") }
+        }
+        kill(pid, SIGKILL)
+        Shell.wait(for: pid)
+        #expect(credential, "the deploy logged in")
+        let cleaned = try await eventually(within: 20) { target.runDirectories.isEmpty }
+        #expect(cleaned, "the run directory is removed: \(target.runDirectories)")
+        #expect(try target.running() == nil, "nothing was deployed")
     }
 }

@@ -63,7 +63,7 @@ public struct DockerEngine: Sendable {
             "curl", "-sfI", "-u", "\(user):\(password)", "-H", "Accept: application/vnd.docker.distribution.manifest.v2+json",
             "http://\(registry)/v2/\(repository.split(separator: "/", maxSplits: 1).last ?? "")/manifests/\(tag)",
         ])
-        let line = headers.split(separator: "\n").first { $0.lowercased().hasPrefix("docker-content-digest:") } ?? ""
+        let line = headers.split(whereSeparator: \.isNewline).first { $0.lowercased().hasPrefix("docker-content-digest:") } ?? ""
         return line.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
     }
 
