@@ -17,8 +17,8 @@ struct LockCommandTests {
 
     static func lock(_ fleet: DeployEndToEndTests.Fleet, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         try await ExecCommandTests.skiff(
-            ["lock"] + arguments + ["-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent",
-                                    "--audit-log", fleet.files.file("audit.jsonl")],
+            ["lock"] + arguments + ["-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"]
+                + (arguments.first == "release" ? ["--audit-log", fleet.files.file("audit.jsonl")] : []),
             environment: ["NO_COLOR": "1"])
     }
 
