@@ -30,7 +30,7 @@ enum ComposeContainers {
     /// (the state as JSON: a template naming `.State.Health` fails where there is no healthcheck).
     static func script(compose: [String]) -> String {
         """
-        ids=$(\(ShellQuote.join(compose + ["ps", "-q"]))) || exit 1
+        ids=$(\(ShellQuote.join(compose + ["ps", "--all", "-q"]))) || exit 1
         for id in $ids; do
           line=$(docker inspect --format \(ShellQuote.quote(format)) "$id") || continue
           image=$(printf '%s' "$line" | cut -d'|' -f4)

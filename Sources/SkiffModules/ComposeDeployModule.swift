@@ -11,7 +11,8 @@ import SkiffCore
 /// logs out and removes it when the SSH session ends before the deploy's own cleanup ran (the controller
 /// was killed, the connection was lost). The result tells what runs before and after (per container:
 /// service, image, digest, state, health), the pull and up output (`stderr`, shown with `-v`), and is
-/// `changed` only when compose created, recreated, started or removed a container.
+/// `changed` only when compose created, recreated, started or removed a container. A container of the
+/// project that is not running after `up` fails the host.
 public enum ComposeDeployModule {
     /// - Parameters:
     ///   - files: the compose files, resolved on the controller.
@@ -164,6 +165,14 @@ public enum ComposeDeployModule {
         }
         if let step = cleanup.first {
             return .run(step) { _ in program([], cleanup: cleanup.dropFirst(), state: state) }
+        }
+        var state = state
+        if state.failure == nil, case .list(let containers)? = state.fields["containers_after"] {
+            let stopped = containers.compactMap(\.dictValue).filter { $0["state"]?.text != "running" }
+            if !stopped.isEmpty {
+                state.failure = "not running after docker compose up: " + stopped.map { "\($0["service"]?.text ?? "?") is \($0["state"]?.text ?? "?")" }.joined(separator: ", ")
+                state.rc = 1
+            }
         }
         var fields = state.fields
         if state.failure == nil, fields["containers_before"] != fields["containers_after"] { fields["changed_containers"] = .bool(true) }

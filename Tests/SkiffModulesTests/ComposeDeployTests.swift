@@ -39,12 +39,12 @@ struct ComposeDeployTests {
     @Test func changedOnlyWhenComposeChangedAContainer() throws {
         let container = "app|c1|r.example/app:1.0.1|sha256:img|r.example/app@sha256:d1|{\"Status\":\"running\",\"Running\":true}\n"
         var unchanged = ProgramWalker()
-        unchanged.answers = [("up --detach", ProgramWalker.result(0, stderr: "app_app_1 is up-to-date\n")), ("ps -q", ProgramWalker.result(0, stdout: container))]
+        unchanged.answers = [("up --detach", ProgramWalker.result(0, stderr: "app_app_1 is up-to-date\n")), ("ps --all -q", ProgramWalker.result(0, stdout: container))]
         let same = unchanged.walk(try Self.plan()).outcome
         #expect(!same.failed && !same.changed, "\(same)")
 
         var v2Unchanged = ProgramWalker()
-        v2Unchanged.answers = [("up --detach", ProgramWalker.result(0, stderr: " Container app-app-1  Running\n")), ("ps -q", ProgramWalker.result(0, stdout: container))]
+        v2Unchanged.answers = [("up --detach", ProgramWalker.result(0, stderr: " Container app-app-1  Running\n")), ("ps --all -q", ProgramWalker.result(0, stdout: container))]
         #expect(!v2Unchanged.walk(try Self.plan()).outcome.changed)
 
         var created = ProgramWalker()
@@ -76,7 +76,7 @@ struct ComposeDeployTests {
         walker.answers = [
             ("docker compose version", ProgramWalker.result(1)),
             ("up --detach", ProgramWalker.result(0, stderr: Self.v1Up)),
-            ("ps -q", ProgramWalker.result(0, stdout: "app|c1|r.example/app:1.0.1|sha256:img|r.example/app@sha256:d1|{\"Status\":\"running\",\"Running\":true}\n")),
+            ("ps --all -q", ProgramWalker.result(0, stdout: "app|c1|r.example/app:1.0.1|sha256:img|r.example/app@sha256:d1|{\"Status\":\"running\",\"Running\":true}\n")),
         ]
         let outcome = walker.walk(try Self.plan()).outcome
         #expect(outcome.result["images_after"] == .list([.string("r.example/app:1.0.1@sha256:d1")]))
@@ -85,5 +85,13 @@ struct ComposeDeployTests {
         #expect(outcome.result["stdout"] == .string("app: r.example/app:1.0.1@sha256:d1 running"))
         #expect(outcome.result["stderr"]?.text.contains("Creating app_app_1 ... done") == true)
         #expect(outcome.result["rc"] == .int(0))
+    }
+
+    @Test func aContainerThatIsNotRunningAfterUpFailsTheHost() throws {
+        var walker = ProgramWalker()
+        walker.answers = [("ps --all -q", ProgramWalker.result(0, stdout: "app|c1|r.example/app:1.0.1|sha256:img||{\"Status\":\"exited\"}\n"))]
+        let (actions, outcome) = walker.walk(try Self.plan())
+        #expect(outcome.failed && outcome.message == "not running after docker compose up: app is exited", "\(outcome)")
+        #expect(actions.last == .run("rm -rf -- /tmp/skiff-r1", stdin: nil))
     }
 }

@@ -138,7 +138,7 @@ struct ModuleArgvTests {
             return
         }
         #expect(create.hasPrefix("/bin/sh -c 'mkdir -m 700 -- /tmp/skiff-r1 && mkdir -m 700 -- /tmp/skiff-r1/docker || exit 1"))
-        #expect(containers.hasPrefix("VERSION=1.0.1 DOCKER_CONFIG=/tmp/skiff-r1/docker /bin/sh -c 'ids=$(\(compose) ps -q)"))
+        #expect(containers.hasPrefix("VERSION=1.0.1 DOCKER_CONFIG=/tmp/skiff-r1/docker /bin/sh -c 'ids=$(\(compose) ps --all -q)"))
         #expect(actions == [
             actions[0],
             .run("DOCKER_CONFIG=/tmp/skiff-r1/docker docker compose version", stdin: nil),

@@ -61,14 +61,14 @@ struct RealDockerDeployTests {
         return Target(engine: engine, host: host, files: files, inventory: inventory, knownHosts: knownHosts, key: key, project: project)
     }
 
-    static func deploy(_ target: Target, _ playbook: String, version: String, password: String? = nil, extra: [String] = [])
+    static func deploy(_ target: Target, _ playbook: String, version: String, password: String? = nil, registry: String? = nil, extra: [String] = [])
         async throws -> (status: Int32, output: String)
     {
         let path = playbook.hasPrefix("/") ? playbook : target.files.file("playbooks/\(playbook)")
         return try await ExecCommandTests.skiff(
             ["-i", target.inventory, path, "-e", "{\"version\": \"\(version)\", \"compose_project\": \"\(target.project)\"}",
              "--private-key", target.key.privateKeyPath, "--known-hosts", target.knownHosts, "--no-agent"] + extra,
-            environment: ["REGISTRY_URL": target.engine.registry, "REGISTRY_USER": target.engine.user,
+            environment: ["REGISTRY_URL": registry ?? target.engine.registry, "REGISTRY_USER": target.engine.user,
                           "REGISTRY_PASSWORD": password ?? target.engine.password, "NO_COLOR": "1",
                           "SKIFF_AUDIT_LOG": target.files.file("audit.jsonl")])
     }
@@ -101,6 +101,10 @@ struct RealDockerDeployTests {
         try Self.expectRunning(target, "1.0.1", "after a wrong password")
         #expect(try target.running()?.id == release, "the running container was not touched")
 
+        let down = try await Self.deploy(target, playbook, version: "1.0.0", registry: "127.0.0.1:5001")
+        #expect(down.status == 2, "a registry nobody answers at: \(down.output)")
+        #expect(try target.running()?.id == release, "the running container was not touched")
+
         let missing = try await Self.deploy(target, playbook, version: "9.9.9")
         #expect(missing.status == 2, "\(missing.output)")
         try Self.expectRunning(target, "1.0.1", "after a missing tag")
@@ -127,10 +131,15 @@ struct RealDockerDeployTests {
     @Test func composeDeployFindsTheUsersComposePlugin() async throws {
         let target = try await Self.target(.userPlugin, "cdplugin")
         defer { target.engine.removeProject(target.project) }
-        let run = try await Self.deploy(target, "deploy-skiff.yml", version: "1.0.1")
+        let run = try await Self.deploy(target, "deploy-skiff.yml", version: "1.0.1", extra: ["-v"])
         #expect(run.status == 0, "\(run.output)")
         try Self.expectRunning(target, "1.0.1", "deploy")
         #expect(target.fileExists("/tmp/compose-plugin-used"), "docker compose ran the user's plugin")
+        // What runs is in the task's output (-v) and the audit's deployed record, with the image digest.
+        let running = "\(target.engine.repository):1.0.1@\(try target.engine.digest(of: "1.0.1"))"
+        #expect(run.output.contains("app: \(running) running"), "\(run.output)")
+        let where_ = try await AuditEndToEndTests.audit(["where", "--json"], log: target.files.file("audit.jsonl"))
+        #expect(where_.output.contains(running), "\(where_.output)")
         #expect(target.runDirectories.isEmpty, "\(target.runDirectories)")
     }
 
@@ -211,5 +220,22 @@ struct RealDockerDeployTests {
         let cleaned = try await eventually(within: 20) { target.runDirectories.isEmpty }
         #expect(cleaned, "the run directory is removed: \(target.runDirectories)")
         #expect(try target.running() == nil, "nothing was deployed")
+    }
+
+    /// A service that exits right after `up` fails the deploy.
+    @Test func composeDeployFailsWhenTheContainerDoesNotKeepRunning() async throws {
+        let target = try await Self.target(.v1Only, "cdexit")
+        defer { target.engine.removeProject(target.project) }
+        _ = try target.files.write("docker-compose.yml", """
+            services:
+              app:
+                image: \(target.engine.repository):${VERSION}
+                command: ["/bin/busybox", "false"]
+            """ + "\n")
+        let run = try await Self.deploy(target, "deploy-skiff.yml", version: "1.0.0")
+        #expect(run.status == 2, "\(run.output)")
+        #expect(run.output.contains("not running after docker compose up: app is exited"), "\(run.output)")
+        #expect(try target.running()?.state == "exited")
+        #expect(target.runDirectories.isEmpty)
     }
 }
