@@ -194,10 +194,12 @@ struct RealDockerDeployTests {
         #expect(again.output.range(of: #"TASK \[Up\][^\n]*\nok: \[app1\]"#, options: .regularExpression) != nil, "up to date: \(again.output)")
     }
 
-    /// The controller killed with SIGKILL while compose pulls: the host's side of the deploy logs out and
-    /// removes its run directory (the registry credential with it) when the SSH session ends.
-    @Test func killingTheControllerLeavesNoCredentialOnTheHost() async throws {
-        let target = try await Self.target(.userPlugin, "kill9")
+    /// The controller killed with SIGKILL, or stopped at once with a second SIGTERM, while compose pulls: the
+    /// host's side of the deploy logs out and removes its run directory (the registry credential with it)
+    /// when the SSH session ends.
+    @Test(arguments: [[SIGKILL], [SIGTERM, SIGTERM]])
+    func killingTheControllerLeavesNoCredentialOnTheHost(signals: [Int32]) async throws {
+        let target = try await Self.target(.userPlugin, "kill\(signals.count)")
         defer { target.engine.removeProject(target.project) }
         // `docker compose pull` takes its time here.
         _ = try target.host.directory.write("bin/docker", """
@@ -214,8 +216,12 @@ struct RealDockerDeployTests {
         let credential = try await eventually(within: 60) {
             target.runDirectories.contains { target.fileExists("/tmp/\($0)/docker/config.json") }
         }
-        kill(pid, SIGKILL)
-        Shell.wait(for: pid)
+        for signal in signals {
+            kill(pid, signal)
+            usleep(200_000)
+        }
+        let status = Shell.wait(for: pid)
+        #expect(status == (signals == [SIGKILL] ? 128 + SIGKILL : 99), "exit status \(status)")
         #expect(credential, "the deploy logged in")
         let cleaned = try await eventually(within: 20) { target.runDirectories.isEmpty }
         #expect(cleaned, "the run directory is removed: \(target.runDirectories)")
