@@ -77,7 +77,7 @@ public enum ComposeDeployModule {
         let create = RemoteStep(.shell(
             ShellQuote.join(["mkdir", "-m", "700", "--", runDirectory]) + " && " + ShellQuote.join(["mkdir", "-m", "700", "--", dockerConfig])
                 + " || exit 1\n" + pluginLink(dockerConfig) + "\n" + SessionWatcher.start(runDirectory: runDirectory, dockerConfig: dockerConfig, logout: logout)))
-        let probe = RemoteStep(.argv(["docker", "compose", "version"]), environment: ["DOCKER_CONFIG": dockerConfig])
+        let probe = RemoteStep(.argv(["docker", "compose", "version"]), environment: env)
         let cleanupSteps = cleanup
         let deploy = ModuleProgram.run(create) { result in
             // When the directory could not be made, nothing of this run is on the host to clean up (and what

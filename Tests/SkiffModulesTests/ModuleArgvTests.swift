@@ -141,7 +141,7 @@ struct ModuleArgvTests {
         #expect(containers.hasPrefix("VERSION=1.0.1 DOCKER_CONFIG=/tmp/skiff-r1/docker /bin/sh -c 'ids=$(\(compose) ps --all -q)"))
         #expect(actions == [
             actions[0],
-            .run("DOCKER_CONFIG=/tmp/skiff-r1/docker docker compose version", stdin: nil),
+            .run("VERSION=1.0.1 DOCKER_CONFIG=/tmp/skiff-r1/docker docker compose version", stdin: nil),
             .upload("/tmp/skiff-r1/0-docker-compose.yml", mode: "600"),
             .run("DOCKER_CONFIG=/tmp/skiff-r1/docker docker login registry.example.com --username ci --password-stdin", stdin: "pw"),
             actions[4],

@@ -244,4 +244,23 @@ struct RealDockerDeployTests {
         #expect(try target.running()?.state == "exited")
         #expect(target.runDirectories.isEmpty)
     }
+
+    /// 1.0.0, then 1.0.1, then `skiff rollback`: 1.0.0 runs again, as the audit log's history says.
+    @Test func rollbackRedeploysThePreviousRelease() async throws {
+        let target = try await Self.target(.v1Only, "rollback")
+        defer { target.engine.removeProject(target.project) }
+        for version in ["1.0.0", "1.0.1"] {
+            let run = try await Self.deploy(target, "deploy-skiff.yml", version: version)
+            #expect(run.status == 0, "\(run.output)")
+        }
+        try Self.expectRunning(target, "1.0.1", "before the rollback")
+        let rollback = try await ExecCommandTests.skiff(
+            ["rollback", target.files.file("playbooks/deploy-skiff.yml"), "-i", target.inventory, "--project", target.project,
+             "--private-key", target.key.privateKeyPath, "--known-hosts", target.knownHosts, "--no-agent",
+             "--audit-log", target.files.file("audit.jsonl")],
+            environment: ["REGISTRY_URL": target.engine.registry, "REGISTRY_USER": target.engine.user,
+                          "REGISTRY_PASSWORD": target.engine.password, "NO_COLOR": "1"])
+        #expect(rollback.status == 0, "\(rollback.output)")
+        try Self.expectRunning(target, "1.0.0", "after the rollback")
+    }
 }
