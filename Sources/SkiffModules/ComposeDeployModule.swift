@@ -12,7 +12,8 @@ import SkiffCore
 /// was killed, the connection was lost). The result tells what runs before and after (per container:
 /// service, image, digest, state, health), the pull and up output (`stderr`, shown with `-v`), and is
 /// `changed` only when compose created, recreated, started or removed a container. A container of the
-/// project that is not running after `up` fails the host.
+/// project that is not running after `up` fails the host (with `wait`, also one whose healthcheck does not
+/// say healthy).
 public enum ComposeDeployModule {
     /// - Parameters:
     ///   - files: the compose files, resolved on the controller.
@@ -59,6 +60,7 @@ public enum ComposeDeployModule {
             if let timeout = arguments.int("wait_timeout") { upOptions += ["--wait-timeout", String(timeout)] }
         }
         let pull = arguments.string("pull") != "never"
+        let healthy = arguments.bool("wait")
         let (composeEnvironment, deployUploads, up) = (env, uploads, upOptions)
 
         /// The deploy proper, once it is known which compose the host has.
@@ -91,7 +93,7 @@ public enum ComposeDeployModule {
                 let command = version.succeeded ? ["docker", "compose"] : ["docker-compose"]
                 var fields = fields
                 fields["compose"] = .string(command.joined(separator: " "))
-                return program(steps(compose: command)[...], cleanup: cleanupSteps[...], state: Progress(fields: fields))
+                return program(steps(compose: command)[...], cleanup: cleanupSteps[...], state: Progress(fields: fields, healthy: healthy))
             }
         }
         return ModulePlan(deploy, abortCleanup: cleanup)
@@ -126,6 +128,8 @@ public enum ComposeDeployModule {
 
     struct Progress: Sendable {
         var fields: OrderedDictionary<String, Value>
+        /// `wait` was asked: a container with a healthcheck must also be healthy.
+        var healthy = false
         var failure: String?
         var rc: Int?
         var changed = false
@@ -168,9 +172,15 @@ public enum ComposeDeployModule {
         }
         var state = state
         if state.failure == nil, case .list(let containers)? = state.fields["containers_after"] {
-            let stopped = containers.compactMap(\.dictValue).filter { $0["state"]?.text != "running" }
+            let stopped = containers.compactMap(\.dictValue).filter { container in
+                let health = container["health"]?.text ?? ""
+                return container["state"]?.text != "running" || (state.healthy && !health.isEmpty && health != "healthy")
+            }
             if !stopped.isEmpty {
-                state.failure = "not running after docker compose up: " + stopped.map { "\($0["service"]?.text ?? "?") is \($0["state"]?.text ?? "?")" }.joined(separator: ", ")
+                state.failure = "not running after docker compose up: " + stopped.map { container in
+                    let health = container["health"]?.text ?? ""
+                    return "\(container["service"]?.text ?? "?") is \(container["state"]?.text ?? "?")" + (health.isEmpty ? "" : " (\(health))")
+                }.joined(separator: ", ")
                 state.rc = 1
             }
         }

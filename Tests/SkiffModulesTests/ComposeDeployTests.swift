@@ -94,4 +94,14 @@ struct ComposeDeployTests {
         #expect(outcome.failed && outcome.message == "not running after docker compose up: app is exited", "\(outcome)")
         #expect(actions.last == .run("rm -rf -- /tmp/skiff-r1", stdin: nil))
     }
+
+    @Test func withWaitAnUnhealthyContainerFailsTheHost() throws {
+        let unhealthy = "app|c1|r.example/app:1.0.1|sha256:img||{\"Status\":\"running\",\"Health\":{\"Status\":\"unhealthy\"}}\n"
+        var walker = ProgramWalker()
+        walker.answers = [("ps --all -q", ProgramWalker.result(0, stdout: unhealthy))]
+        let waited = try ComposeDeployModule.plan(arguments(["project": .string("app"), "version": .string("1"), "wait": .bool(true)]),
+                                                  files: ["/ci/c.yml"], runDirectory: "/tmp/skiff-r1", environment: [:])
+        #expect(walker.walk(waited).outcome.message == "not running after docker compose up: app is running (unhealthy)")
+        #expect(!walker.walk(try Self.plan(registry: false)).outcome.failed, "without wait, running is enough")
+    }
 }
