@@ -71,11 +71,15 @@ public enum DockerComposeModule {
         }
     }
 
-    /// Compose prints one progress line per container action: `Container app-1  Started`.
+    /// Compose prints one progress line per container action: `Container app-1  Started` (v2),
+    /// `Recreating app_app_1 ... done` (v1). `Running`, `is up-to-date` and pulling are no change.
     static func reportsChange(_ result: CommandResult) -> Bool {
         let words = ["Created", "Recreated", "Started", "Stopped", "Removed", "Restarted", "Pulled"]
-        return (result.stderrText + result.stdoutText).split(separator: "\n").contains { line in
-            words.contains { line.hasSuffix($0) || line.contains(" \($0)") }
+        let v1Words = ["Creating", "Recreating", "Starting", "Stopping", "Removing", "Restarting", "Killing"]
+        return (result.stderrText + result.stdoutText).split(whereSeparator: \.isNewline).contains { line in
+            let text = line.trimmingCharacters(in: .whitespaces)
+            return words.contains { text.hasSuffix($0) || text.contains(" \($0)") }
+                || v1Words.contains { text.hasPrefix("\($0) ") && text.hasSuffix(" done") }
         }
     }
 }

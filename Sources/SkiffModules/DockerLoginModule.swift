@@ -6,6 +6,7 @@ import SkiffCore
 /// `config_path` sets `DOCKER_CONFIG` (the directory of the given config file).
 public enum DockerLoginModule {
     public static let defaultRegistry = "https://index.docker.io/v1/"
+    static let loggedIn = "skiff: was logged in"
 
     public static func plan(_ arguments: ModuleArguments, environment: OrderedDictionary<String, String>) throws -> ModulePlan {
         let registry = arguments.string("registry_url", aliases: ["registry", "url"]) ?? defaultRegistry
@@ -15,10 +16,14 @@ public enum DockerLoginModule {
         }
         let fields: OrderedDictionary<String, Value> = ["registry_url": .string(registry)]
         if arguments.string("state") == "absent" {
-            let step = RemoteStep(.argv(["docker", "logout", registry]), environment: environment)
+            // `docker logout` says "Removing login credentials" also when there were none: whether there were
+            // is asked of the config file first (its `auths` names each registry logged in to).
+            let step = RemoteStep(.shell(
+                "if grep -qF -- \(ShellQuote.quote("\"\(registry)\"")) \"${DOCKER_CONFIG:-$HOME/.docker}/config.json\" 2>/dev/null; then echo \(loggedIn); fi; "
+                    + ShellQuote.join(["docker", "logout", registry])), environment: environment)
             return ModulePlan(.run(step) { result in
                 .finish(ModuleOutcome(
-                    changed: result.succeeded && result.stdoutText.contains("Removing login credentials"),
+                    changed: result.succeeded && result.stdoutText.contains(loggedIn),
                     failed: !result.succeeded, message: result.succeeded ? nil : result.stderrText.trimmingTrailingNewlines,
                     result: fields))
             })

@@ -106,7 +106,10 @@ public enum DeployLock {
 
     /// Removes whatever lock is there (`skiff lock release`), printing what it held.
     public static func forceRelease() -> RemoteStep {
-        RemoteStep(.shell("lock=\(lock); if [ -d \"$lock\" ]; then echo \"held 0\"; cat \"$lock/info.json\" 2>/dev/null; rm -rf \"$lock\"; else echo free; fi"))
+        RemoteStep(.shell("""
+            lock=\(lock)
+            if [ -d "$lock" ]; then echo "held $(( $(date +%s) - $(stat -c %Y "$lock/info.json" 2>/dev/null || stat -c %Y "$lock") ))"; cat "$lock/info.json" 2>/dev/null; rm -rf "$lock"; else echo free; fi
+            """))
     }
 
     /// The holder from `status`/`forceRelease` output (nil: free).

@@ -16,7 +16,8 @@ enum DeploymentDetector {
         switch task.module {
         case "skiff.compose_deploy":
             guard let project = outcome.result["project"]?.text else { return nil }
-            return Deployment(project: project, version: outcome.result["version"]?.text, images: images(outcome.result["images_after"]?.text))
+            let images: [String] = if case .list(let items)? = outcome.result["images_after"] { items.map(\.text) } else { [] }
+            return Deployment(project: project, version: outcome.result["version"]?.text, images: images)
         case "community.docker.docker_compose_v2":
             let state = arguments["state"]?.text ?? "present"
             guard state == "present" || state == "restarted" else { return nil }
@@ -49,22 +50,5 @@ enum DeploymentDetector {
         var version = environment["VERSION"]
         for word in words[..<start] where word.hasPrefix("VERSION=") { version = String(word.dropFirst(8)) }
         return Deployment(project: project ?? "default", version: version)
-    }
-
-    /// `repository:tag` from `docker compose images --format json` (an array, or one object per line).
-    static func images(_ json: String?) -> [String] {
-        guard let json, !json.isEmpty else { return [] }
-        let documents = json.hasPrefix("[") ? [json] : json.split(separator: "\n").map(String.init)
-        var result: [String] = []
-        for document in documents {
-            guard let parsed = try? JSONParser.parse(document) else { continue }
-            let objects: [Value] = if case .list(let items) = parsed { items } else { [parsed] }
-            for object in objects {
-                guard let repository = object.dictValue?["Repository"]?.text, !repository.isEmpty else { continue }
-                let tag = object.dictValue?["Tag"]?.text ?? ""
-                result.append(tag.isEmpty ? repository : "\(repository):\(tag)")
-            }
-        }
-        return result
     }
 }

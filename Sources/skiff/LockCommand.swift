@@ -45,8 +45,15 @@ struct LockTargets: ParsableArguments {
                     do {
                         let variables = Dictionary(uniqueKeysWithValues: loaded.variables(of: host).map { ($0.key, $0.value) })
                         let target = try await factory.connect(host: host, variables: variables)
-                        defer { _Concurrency.Task { await target.close() } }
-                        return (host, .success(try await target.run(step, timeout: .seconds(30))))
+                        // Closed here, awaited: a close left running in a task of its own raced the process's exit.
+                        do {
+                            let result = try await target.run(step, timeout: .seconds(30))
+                            await target.close()
+                            return (host, .success(result))
+                        } catch {
+                            await target.close()
+                            return (host, .failure(error))
+                        }
                     } catch {
                         return (host, .failure(error))
                     }
