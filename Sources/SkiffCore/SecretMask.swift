@@ -7,11 +7,13 @@
 /// multi-line value inside JSON) and URL-encoded (`| urlencode`). Each form is replaced by what the secret
 /// itself is replaced with. Longest first, so that a secret containing another is masked whole. Values
 /// (and lines) shorter than 4 characters are not masked: they would hide ordinary words; lines of a
-/// multi-line secret count from 8.
+/// multi-line secret count from 8. Then pieces: any 8 bytes or more in a row that also stand in a secret
+/// of 12 bytes or more (a slice, `{{ token[:12] }}`) are masked too (`SecretPieces`).
 public struct SecretMask: Sendable {
     public static let placeholder = "********"
     /// Each form to look for, with the secret it stands for; longest first.
     private let forms: [(text: String, secret: String)]
+    private let pieces: SecretPieces
     private let replacement: @Sendable (String) -> String
 
     /// - Parameter replacement: what a secret becomes (default `********`; with an audit log, its fingerprint).
@@ -22,6 +24,7 @@ public struct SecretMask: Sendable {
             for form in Self.derivedForms(of: secret) where form.count >= 4 && forms[form] == nil { forms[form] = secret }
         }
         self.forms = forms.map { (text: $0.key, secret: $0.value) }.sorted { $0.text.utf8.count > $1.text.utf8.count }
+        pieces = SecretPieces(Set(forms.values))
         self.replacement = replacement
     }
 
@@ -30,7 +33,7 @@ public struct SecretMask: Sendable {
     public func apply(_ text: String) -> String {
         var result = text
         for form in forms where result.contains(form.text) { result = result.replacingAll(form.text, with: replacement(form.secret)) }
-        return result
+        return pieces.apply(result, replacement: replacement)
     }
 
     /// The secret values in some variables: those whose names look secret or are declared secret in

@@ -92,6 +92,18 @@ struct SecretMaskFormTests {
         #expect(mask.apply("nothing here") == "nothing here")
     }
 
+    @Test func slicesOfASecretAreMasked() {
+        let token = "ghp_R2d2C3poXyzzy0123456789abcdef"
+        let mask = SecretMask([token])
+        #expect(mask.apply("token starts \(token.prefix(12))...") == "token starts ********...")
+        #expect(mask.apply("tail: \(token.suffix(9))") == "tail: ********")
+        #expect(mask.apply("ghp_R2d ok") == "ghp_R2d ok", "seven bytes of it are no piece")
+        let short = SecretMask(["hunter2pass"])
+        #expect(short.apply("hunter2p") == "hunter2p", "a secret under 12 bytes is masked whole only")
+        let accented = SecretMask(["pässwörd-lång-hemlig"])
+        #expect(accented.apply("x wörd-lång y") == "x ******** y", "whole characters: \(accented.apply("x wörd-lång y"))")
+    }
+
     @Test func base64MatchesTheStandardEncoding() {
         for text in ["", "a", "ab", "abc", "abcd", "hello world", "\u{00e9}t\u{00e9}"] {
             #expect(Base64.encode(Array(text.utf8)) == Data(text.utf8).base64EncodedString(), "\(text)")
