@@ -57,6 +57,7 @@ public enum YAMLValue {
     /// allow is an error with its file, line and column; so is a document whose aliases expand beyond
     /// `AliasExpansion.limit` nodes.
     public static func compose(_ text: String, file: String) throws -> Node? {
+        try AliasKeys.check(text, file: file)
         do {
             let parser = try Parser(yaml: text)
             return try withExtendedLifetime(parser) { () throws -> Node? in

@@ -53,6 +53,9 @@ struct LoadErrorLocationTests {
              file: "vars.yml", line: 1, message: "'a' written more than once"),
         Case(name: "alias bomb", files: ["site.yml": play + "  vars:\n" + LoadErrorLocationTests.aliasBomb(indent: "    ")],
              file: "site.yml", line: 9, message: "YAML aliases expand to more than"),
+        Case(name: "alias bomb as a key", files: ["site.yml": play + "  vars:\n" + LoadErrorLocationTests.aliasBomb(indent: "    ")
+                                                 + "    j: {? *i : 1, ? *h : 2}\n"],
+             file: "site.yml", line: 13, message: "alias or explicit key"),
         Case(name: "port that is not a number", files: ["site.yml": play + "  vars:\n    ansible_port: abc\n"],
              file: "site.yml", line: 4, message: "ansible_port: 'abc' is not a port number"),
         Case(name: "port out of range in a vars file",
@@ -126,10 +129,16 @@ struct LoadErrorLocationTests {
 
     @Test func aliasesWithinTheBoundStillWork() throws {
         let file = NSTemporaryDirectory() + "aliases-\(UUID().uuidString).yml"
-        try "base: &base {image: app, replicas: 2}\nweb: *base\nworker: [*base, *base]\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try """
+            base: &base {image: app, replicas: 2}
+            web: *base
+            worker: [*base, *base]
+            msg: "sure ? *base: [x]: y"
+            """.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
         let vars = try ExtraVariables.parse(["@\(file)"])
         #expect(vars["web"] == vars["base"])
         #expect(vars["worker"] == .list([vars["base"]!, vars["base"]!]))
+        #expect(vars["msg"] == .string("sure ? *base: [x]: y"), "quoted text that looks like a key is text")
     }
 }
