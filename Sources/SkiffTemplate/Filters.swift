@@ -181,9 +181,18 @@ enum Filters {
             return .dict(dict)
         case "list": return .list(try items(value))
         case "unique":
-            var seen: [Value] = []
-            for item in try items(value) where !seen.contains(where: { Operators.equal($0, item) }) { seen.append(item) }
-            return .list(seen)
+            // Equal numbers are one (1, 1.0 and true), as Python compares them; a set keeps this linear.
+            func key(_ item: Value) -> Value {
+                switch item {
+                case .bool(let flag): return .int(flag ? 1 : 0)
+                case .double(let number) where number == number.rounded() && abs(number) < 0x1p63: return .int(Int(number))
+                default: return item
+                }
+            }
+            var seen = Set<Value>()
+            var unique: [Value] = []
+            for item in try items(value) where seen.insert(key(item)).inserted { unique.append(item) }
+            return .list(unique)
         case "sort":
             let reverse = arg(0, "reverse")?.isTruthy ?? false
             let sorted = try items(value).sorted { (try? Operators.apply("<", $0, $1).isTruthy) ?? false }

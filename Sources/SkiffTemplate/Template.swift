@@ -56,7 +56,8 @@ public struct Template: Sendable {
     /// Renders to text inside another evaluation (a `lookup('template')`), at its depth.
     func render(with evaluator: Evaluator) throws -> String {
         var output = ""
-        try render(nodes, context: evaluator.context, into: &output, within: evaluator)
+        var iterations = 0
+        try render(nodes, context: evaluator.context, into: &output, iterations: &iterations, within: evaluator)
         return output
     }
 
@@ -71,7 +72,8 @@ public struct Template: Sendable {
             return try expression.evaluate(evaluator)
         }
         var output = ""
-        try render(nodes, context: evaluator.context, into: &output, within: evaluator)
+        var iterations = 0
+        try render(nodes, context: evaluator.context, into: &output, iterations: &iterations, within: evaluator)
         return .string(output)
     }
 
@@ -83,7 +85,10 @@ public struct Template: Sendable {
         throw error
     }
 
-    private func render(_ nodes: [Node], context: TemplateContext, into output: inout String, within outer: Evaluator) throws {
+    /// Renders `nodes` onto `output`; `iterations` counts the loop iterations of the whole rendering.
+    private func render(
+        _ nodes: [Node], context: TemplateContext, into output: inout String, iterations: inout Int, within outer: Evaluator
+    ) throws {
         var context = context
         func evaluator() -> Evaluator { Evaluator(context: context, depth: outer.depth, nesting: outer.nesting) }
         for node in nodes {
@@ -98,15 +103,21 @@ public struct Template: Sendable {
                 var taken = false
                 for (condition, body) in branches where !taken {
                     if try condition.evaluate(evaluator()).isTruthy {
-                        try render(body, context: context, into: &output, within: outer)
+                        try render(body, context: context, into: &output, iterations: &iterations, within: outer)
                         taken = true
                     }
                 }
-                if !taken { try render(otherwise, context: context, into: &output, within: outer) }
+                if !taken { try render(otherwise, context: context, into: &output, iterations: &iterations, within: outer) }
             case .loop(let variables, let iterable, let body, let otherwise):
                 let items = try Filters.items(try iterable.evaluate(evaluator()))
-                if items.isEmpty { try render(otherwise, context: context, into: &output, within: outer) }
+                if items.isEmpty { try render(otherwise, context: context, into: &output, iterations: &iterations, within: outer) }
                 for (index, item) in items.enumerated() {
+                    iterations += 1
+                    if iterations > TemplateLimits.loopIterations {
+                        var error = TemplateError("loops ran more than \(TemplateLimits.loopIterations) iterations in all")
+                        error.location = iterable.location ?? location
+                        throw error
+                    }
                     var overlay: OrderedDictionary<String, Value> = [
                         "loop": .dict([
                             "index": .int(index + 1), "index0": .int(index), "first": .bool(index == 0),
@@ -118,7 +129,7 @@ public struct Template: Sendable {
                     } else if case .list(let parts) = item {
                         for (name, part) in zip(variables, parts) { overlay[name] = part }
                     }
-                    try render(body, context: context.with(overlay), into: &output, within: outer)
+                    try render(body, context: context.with(overlay), into: &output, iterations: &iterations, within: outer)
                 }
             case .assign(let name, let expression):
                 context = context.with([name: try expression.evaluate(evaluator())])

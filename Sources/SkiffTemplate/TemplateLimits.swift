@@ -19,6 +19,9 @@ enum TemplateLimits {
     /// Items of one list a template builds (`[x] * n`, `+`, `range()`, the characters of a string):
     /// 1,048,576. A list repeated with `*` also counts its nested items and text towards `textBytes`.
     static let listItems = 1 << 20
+    /// Iterations of all `{% for %}` loops of one rendering together (1,000 hosts × 250 items fit), so
+    /// that nested loops cannot keep a run busy for hours: 250,000.
+    static let loopIterations = 250_000
 
     static func tooLarge(_ what: String, _ size: Int, _ unit: String, limit: Int) -> TemplateError {
         TemplateError("\(what) would be too large: \(size) \(unit) (Skiff's limit is \(limit))")

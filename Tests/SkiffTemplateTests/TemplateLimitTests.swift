@@ -41,6 +41,13 @@ struct TemplateLimitTests {
         expectError("{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}", "too large")
     }
 
+    @Test func loopsAreBounded() throws {
+        // A billion iterations, stopped after 250,000.
+        let loops = "{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}{% endfor %}{% endfor %}{% endfor %}"
+        expectError(loops, "iterations")
+        #expect(try Template("{% for i in range(100) %}{% for j in range(100) %}{% endfor %}{% endfor %}.").render(Self.context) == ".")
+    }
+
     @Test func deeplyNestedBracketsAreAnErrorNotAStackOverflow() {
         expectError("{{ " + String(repeating: "[", count: 20000) + String(repeating: "]", count: 20000) + " }}", "nested")
         expectError("{{ " + String(repeating: "(", count: 20000) + "1" + String(repeating: ")", count: 20000) + " }}", "nested")
@@ -59,6 +66,12 @@ struct TemplateLimitTests {
         #expect(try Template(sum).render(Self.context) == "90")
         let blocks = String(repeating: "{% if true %}", count: 50) + "deep" + String(repeating: "{% endif %}", count: 50)
         #expect(try Template(blocks).render(Self.context) == "deep")
+    }
+
+    @Test func uniqueTreatsEqualNumbersAsOneAndIsLinear() throws {
+        #expect(try Template("{{ [1, 1.0, true, 2, 'a', 'a', 2.5] | unique }}").evaluate(Self.context) == .list([1, 2, "a", .double(2.5)]))
+        // 100,000 distinct items: quadratic, this took minutes.
+        #expect(try Template("{{ range(100000) | unique | length }}").evaluate(Self.context) == .int(100_000))
     }
 
     @Test func deeplyNestedBlocksAreAnErrorNotAStackOverflow() {
