@@ -308,6 +308,11 @@ final class HostPlayRun: @unchecked Sendable {
                 }
                 outcome.result["attempts"] = .int(attempts)
             }
+            // A task check mode skipped has no result to judge (ansible-playbook evaluates neither condition
+            // on a skipped result).
+            if outcome.skipped {
+                return TaskResult(status: .skipped, outcome: outcome)
+            }
             if let changedWhen = task.keywords["changed_when"] {
                 outcome.changed = try TaskKeywordsList.conditions(changedWhen).allSatisfy { try Condition($0, location: task.location).evaluate(withResult) }
             }
