@@ -417,8 +417,21 @@ final class HostPlayRun: @unchecked Sendable {
         var become = settings.becomeAs
         let userKeyword = try keyword("become_user")
         if let user = variable("become_user") ?? userKeyword, !user.text.isEmpty { become.user = user.text }
+        // As ansible-playbook: becoming the user the host is logged in as runs no sudo (HOME, PATH and the
+        // environment stay the login's). The login user counts when it is known: a host's `ansible_user`,
+        // `-u`/`remote_user`, or the controller's own user for `ansible_connection=local`.
+        if let login = loginUser(targetVariables), login == become.user { return nil }
         if let password = variable("become_password") ?? variable("become_pass") { become.password = Sensitive(password.text) }
         return become
+    }
+
+    /// The user a host's commands log in as, when the inventory or the command line names it.
+    private func loginUser(_ variables: OrderedDictionary<String, Value>) -> String? {
+        func variable(_ name: String) -> String? {
+            (variables["skiff_\(name)"] ?? variables["ansible_\(name)"]).map(\.text).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        if variable("connection") == "local" { return ProcessInfo.processInfo.userName }
+        return variable("user") ?? variable("ssh_user") ?? settings.remoteUser
     }
 
     /// Emits one result — a task's, a loop item's (`item`), or a loop's overall result (`loopItems`) — and
