@@ -7,8 +7,9 @@ import SkiffTemplate
 import Synchronization
 
 /// Runs playbooks: plays in order; in each play, hosts in parallel up to `forks` (in `serial` batches
-/// when asked), each host through its tasks on its own (the linear strategy, without waiting for the
-/// others between tasks). Unreachable hosts are dropped from later plays. Every result is an event.
+/// when asked). Under the `linear` strategy (the default) every host of a batch finishes a task before
+/// any host starts the next; under `strategy: free` each host runs through its tasks on its own.
+/// Unreachable hosts are dropped from later plays. Every result is an event.
 public struct PlaybookRunner: Sendable {
     public let inventory: Inventory
     public let settings: RunSettings
@@ -30,6 +31,7 @@ public struct PlaybookRunner: Sendable {
             emit(event)
         }
         var dropped = Set<String>()
+        var stopped = false
         let states = HostStates(inventory: inventory)
         // Check mode changes nothing on the hosts, the lock included.
         let locks = settings.lock.flatMap { settings.checkMode ? nil : HostLocks(settings: $0, runID: settings.runID, emit: emitAndCount) }
@@ -42,8 +44,10 @@ public struct PlaybookRunner: Sendable {
         }
         for playbook in playbooks {
             for play in playbook.plays {
-                if _Concurrency.Task.isCancelled || settings.stop.isRequested { break }
-                dropped.formUnion(try await run(play, playbook: playbook, skipping: dropped, states: states, locks: locks, emit: emitAndCount))
+                if stopped || _Concurrency.Task.isCancelled || settings.stop.isRequested { break }
+                let ended = try await run(play, playbook: playbook, skipping: dropped, states: states, locks: locks, emit: emitAndCount)
+                dropped.formUnion(ended.unreachable)
+                stopped = ended.stopsRun
             }
         }
         await locks?.releaseAll()
@@ -84,40 +88,57 @@ public struct PlaybookRunner: Sendable {
         return targets
     }
 
-    /// Runs one play; returns the hosts that became unreachable.
-    private func run(_ play: Play, playbook: Playbook, skipping dropped: Set<String>, states: HostStates, locks: HostLocks?, emit: @escaping @Sendable (RunEvent) -> Void) async throws -> Set<String> {
+    /// Runs one play; returns the hosts that became unreachable, and whether the run stops here (a task
+    /// notified a handler that does not exist).
+    private func run(
+        _ play: Play, playbook: Playbook, skipping dropped: Set<String>, states: HostStates, locks: HostLocks?,
+        emit: @escaping @Sendable (RunEvent) -> Void
+    ) async throws -> (unreachable: Set<String>, stopsRun: Bool) {
         let (pattern, selected) = try select(play)
         let hosts = selected.filter { !dropped.contains($0) }
         let name = play.name ?? pattern
         emit(.playStarted(name: name, pattern: pattern, hosts: hosts))
         guard !hosts.isEmpty else {
             emit(.warning("play '\(name)': no hosts matched '\(pattern)', skipping"))
-            return []
+            return ([], false)
         }
         let variables = hostVariables(play, playbook: playbook, hosts: hosts, states: states)
+        let strategy = try Strategy.of(play)
         var unreachable = Set<String>()
         var failedSoFar = 0
         for batch in Batches.split(hosts, serial: play.keywords["serial"]) where !settings.stop.isRequested {
-            let outcomes = await runBatch(batch, play: play, variables: variables, locks: locks, emit: emit)
+            let outcomes = await runBatch(batch, play: play, strategy: strategy, variables: variables, locks: locks, emit: emit)
             unreachable.formUnion(outcomes.filter { $0.value == .unreachable }.map(\.key))
             failedSoFar += outcomes.values.filter { $0 != .ok }.count
+            if outcomes.values.contains(.stopsRun) {
+                emit(.warning("play '\(name)': stopping the run, a task notified a handler that does not exist"))
+                return (unreachable, true)
+            }
             if Batches.shouldStop(failed: failedSoFar, total: hosts.count, play: play) {
                 emit(.warning("play '\(name)': stopping, \(failedSoFar) of \(hosts.count) hosts failed"))
                 break
             }
         }
-        return unreachable
+        return (unreachable, false)
     }
 
-    enum HostEnd: Sendable { case ok, failed, unreachable }
+    /// How a host left a batch; `stopsRun`: it failed in a way that stops the whole run.
+    enum HostEnd: Sendable { case ok, failed, unreachable, stopsRun }
 
-    private func runBatch(_ hosts: [String], play: Play, variables: HostVariables, locks: HostLocks?, emit: @escaping @Sendable (RunEvent) -> Void) async -> [String: HostEnd] {
+    /// Runs one batch. Under `free`, `forks` hosts run at a time, each through the whole play. Under
+    /// `linear`, every host of the batch takes part from the start and `Lockstep` lets `forks` of them
+    /// run a task at a time.
+    private func runBatch(
+        _ hosts: [String], play: Play, strategy: Strategy, variables: HostVariables, locks: HostLocks?,
+        emit: @escaping @Sendable (RunEvent) -> Void
+    ) async -> [String: HostEnd] {
         await withTaskGroup(of: (String, HostEnd).self) { group in
             var next = 0
             var results: [String: HostEnd] = [:]
             let settings = self.settings
             let connections = self.connections
             let coordination = BatchCoordination()
+            let lockstep = strategy == .linear ? Lockstep(hosts: hosts, forks: settings.forks) : nil
             func start() {
                 guard next < hosts.count else { return }
                 let host = hosts[next]
@@ -125,12 +146,14 @@ public struct PlaybookRunner: Sendable {
                 group.addTask {
                     let run = HostPlayRun(
                         host: host, play: play, variables: variables, settings: settings, connections: connections,
-                        coordination: coordination, locks: locks, emit: emit)
+                        coordination: coordination, locks: locks, lockstep: lockstep, emit: emit)
                     let ok = await run.run()
-                    return (host, run.unreachable ? .unreachable : ok ? .ok : .failed)
+                    lockstep?.leave(host)
+                    return (host, run.unreachable ? .unreachable : run.stopsRun ? .stopsRun : ok ? .ok : .failed)
                 }
             }
-            for _ in 0..<min(max(1, settings.forks), hosts.count) { start() }
+            let running = lockstep == nil ? min(max(1, settings.forks), hosts.count) : hosts.count
+            for _ in 0..<running { start() }
             while let (host, end) = await group.next() {
                 results[host] = end
                 start()
