@@ -94,9 +94,11 @@ final class HostPlayRun: @unchecked Sendable {
         notified.contains { Self.handler(handler, answers: $0) }
     }
 
-    /// Whether `notify: NAME` reaches the handler: by its name or by a topic it `listen`s to.
+    /// Whether `notify: NAME` reaches the handler: by its name (`ROLE : name` for a role's handler, too)
+    /// or by a topic it `listen`s to.
     private static func handler(_ handler: Task, answers name: String) -> Bool {
-        handler.name == name || handler.keywords["listen"].map { TaskKeywordsList.strings($0).contains(name) } == true
+        if handler.name != nil, handler.name == name || handler.displayName == name { return true }
+        return handler.keywords["listen"].map { TaskKeywordsList.strings($0).contains(name) } == true
     }
 
     /// Under the linear strategy, waits until every host of the batch is done with the tasks before this
