@@ -25,6 +25,10 @@ public struct PlaybookRunner: Sendable {
 
     /// Runs every play and returns each host's counts (in the order hosts were first seen).
     public func run(_ playbooks: [Playbook]) async throws -> [HostRecap] {
+        // A play's strategy is checked before any host is contacted.
+        for playbook in playbooks {
+            for play in playbook.plays { _ = try Strategy.of(play) }
+        }
         let recorder = RecapRecorder()
         let emitAndCount: @Sendable (RunEvent) -> Void = { event in
             recorder.record(event)

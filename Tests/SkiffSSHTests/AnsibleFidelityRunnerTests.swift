@@ -64,6 +64,25 @@ struct AnsibleFidelityRunnerTests {
         #expect(Self.contents(fleet.hosts[0], "/tmp/seen") == "NOTHING\n", "\(output)")
     }
 
+    /// ansible-playbook: `[ERROR]: Invalid play strategy specified: bogus` located at the play, exit 1 (when
+    /// that play starts). Skiff says so before any host is contacted: the first play does not run either.
+    @Test func anUnknownStrategyIsRefusedBeforeAnyHostIsContacted() async throws {
+        let (status, output, fleet) = try await RunnerFeatureTests.run("""
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - shell: touch /tmp/first-play
+            - hosts: app
+              gather_facts: false
+              strategy: bogus
+              tasks:
+                - shell: "true"
+            """)
+        #expect(status == 1, "\(output)")
+        #expect(output.contains("playbook.yml:5:3: invalid play strategy 'bogus'"), "\(output)")
+        #expect(Self.contents(fleet.hosts[0], "/tmp/first-play") == nil)
+    }
+
     /// ansible-playbook printed, in this order: TASK [B1 fails on h1] (h1 failed, h2 and h3 changed),
     /// TASK [B2] (h2, h3), TASK [R1] (h1), TASK [A1] (all), TASK [After] (all), RUNNING HANDLER [first],
     /// RUNNING HANDLER [second] — handlers in the order the play defines them, not the order notified.
