@@ -62,14 +62,19 @@ final class Lockstep: Sendable {
         var queue: [String] = []
         /// Whether the next host let go is the first at its position (it shows the task's header).
         var firstAtPosition = false
+        /// Hosts that left the play failed.
+        var failed = 0
     }
 
     private let forks: Int
     private let order: [String: Int]
     private let state: Mutex<State>
+    /// Told how many hosts have failed so far before each task starts on the batch (`max_fail_percentage`).
+    private let beforeEachTask: @Sendable (_ failed: Int) -> Void
 
-    init(hosts: [String], forks: Int) {
+    init(hosts: [String], forks: Int, beforeEachTask: @escaping @Sendable (_ failed: Int) -> Void = { _ in }) {
         self.forks = max(1, forks)
+        self.beforeEachTask = beforeEachTask
         order = Dictionary(hosts.enumerated().map { ($0.element, $0.offset) }) { first, _ in first }
         state = Mutex(State(live: Set(hosts)))
     }
@@ -82,27 +87,36 @@ final class Lockstep: Sendable {
                 state.waiting[host] = Waiter(position: position, continuation: continuation)
                 return schedule(&state)
             }
-            for (waiting, first) in ready { waiting.resume(returning: first) }
+            resume(ready)
         }
     }
 
-    /// `host` has finished the play (done, failed or unreachable): nobody waits for it any more.
-    func leave(_ host: String) {
+    /// `host` has finished the play (done, `failed`, or unreachable): nobody waits for it any more.
+    func leave(_ host: String, failed: Bool = false) {
         let ready = state.withLock { state in
-            state.live.remove(host)
+            if state.live.remove(host) != nil, failed { state.failed += 1 }
             state.running.remove(host)
             return schedule(&state)
         }
-        for (waiting, first) in ready { waiting.resume(returning: first) }
+        resume(ready)
     }
 
-    /// The hosts to let go now (and whether each is the first at its position).
-    private func schedule(_ state: inout State) -> [(CheckedContinuation<Bool, Never>, Bool)] {
+    /// Lets the hosts go; when a new task starts, `beforeEachTask` first hears how many hosts failed.
+    private func resume(_ ready: (hosts: [(CheckedContinuation<Bool, Never>, Bool)], failed: Int?)) {
+        if let failed = ready.failed { beforeEachTask(failed) }
+        for (waiting, first) in ready.hosts { waiting.resume(returning: first) }
+    }
+
+    /// The hosts to let go now (and whether each is the first at its position), and the count of failed
+    /// hosts when a new task starts.
+    private func schedule(_ state: inout State) -> (hosts: [(CheckedContinuation<Bool, Never>, Bool)], failed: Int?) {
+        var startsTask: Int?
         if state.queue.isEmpty, state.running.isEmpty, !state.waiting.isEmpty, state.waiting.count == state.live.count,
            let earliest = state.waiting.values.map(\.position).min() {
             state.queue = state.waiting.filter { $0.value.position == earliest }.map(\.key)
                 .sorted { (order[$0] ?? Int.max, $0) < (order[$1] ?? Int.max, $1) }
             state.firstAtPosition = true
+            startsTask = state.failed
         }
         var ready: [(CheckedContinuation<Bool, Never>, Bool)] = []
         while !state.queue.isEmpty, state.running.count < forks {
@@ -112,6 +126,6 @@ final class Lockstep: Sendable {
             ready.append((waiter.continuation, state.firstAtPosition))
             state.firstAtPosition = false
         }
-        return ready
+        return (ready, startsTask)
     }
 }

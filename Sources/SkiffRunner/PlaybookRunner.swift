@@ -142,7 +142,12 @@ public struct PlaybookRunner: Sendable {
             let settings = self.settings
             let connections = self.connections
             let coordination = BatchCoordination()
-            let lockstep = strategy == .linear ? Lockstep(hosts: hosts, forks: settings.forks) : nil
+            // Under linear, more than max_fail_percentage of the batch failed stops the batch before its next
+            // task, as ansible-playbook's linear strategy does; under free, it stops later batches only.
+            let lockstep = strategy == .linear ? Lockstep(hosts: hosts, forks: settings.forks) { failed in
+                guard Batches.exceedsMaxFailPercentage(failed: failed, total: hosts.count, play: play) else { return }
+                coordination.fatal.request()
+            } : nil
             func start() {
                 guard next < hosts.count else { return }
                 let host = hosts[next]
@@ -152,7 +157,7 @@ public struct PlaybookRunner: Sendable {
                         host: host, play: play, variables: variables, settings: settings, connections: connections,
                         coordination: coordination, locks: locks, lockstep: lockstep, emit: emit)
                     let ok = await run.run()
-                    lockstep?.leave(host)
+                    lockstep?.leave(host, failed: !ok && !run.unreachable)
                     return (host, run.unreachable ? .unreachable : run.stopsRun ? .stopsRun : ok ? .ok : .failed)
                 }
             }
@@ -229,7 +234,12 @@ enum Batches {
     static func shouldStop(failed: Int, total: Int, play: Play) -> Bool {
         guard failed > 0 else { return false }
         if play.keywords["any_errors_fatal"].map({ $0 == .bool(true) || $0 == .string("yes") || $0 == .string("true") }) == true { return true }
-        guard let limit = play.keywords["max_fail_percentage"] else { return false }
+        return exceedsMaxFailPercentage(failed: failed, total: total, play: play)
+    }
+
+    /// Whether more than `max_fail_percentage` of `total` hosts failed (false when the play sets none).
+    static func exceedsMaxFailPercentage(failed: Int, total: Int, play: Play) -> Bool {
+        guard failed > 0, total > 0, let limit = play.keywords["max_fail_percentage"] else { return false }
         let percent = limit.intValue.map(Double.init) ?? Double(limit.text.replacingAll("%", with: "")) ?? 100
         return Double(failed) / Double(total) * 100 > percent
     }

@@ -83,6 +83,26 @@ struct AnsibleFidelityRunnerTests {
         #expect(Self.contents(fleet.hosts[0], "/tmp/first-play") == nil)
     }
 
+    /// ansible-playbook (linear) with max_fail_percentage 30, h1 failing the first task: h2 and h3 finished
+    /// it, then `NO MORE HOSTS LEFT`; `Second` ran nowhere; exit 2.
+    @Test func maxFailPercentageStopsTheBatchBeforeItsNextTask() async throws {
+        let (status, output, fleet) = try await RunnerFeatureTests.run("""
+            - hosts: app
+              gather_facts: false
+              max_fail_percentage: 30
+              tasks:
+                - name: Fails on app1
+                  shell: "touch /tmp/first; test {{ inventory_hostname }} != app1"
+                - name: Second
+                  shell: touch /tmp/second
+            """, hosts: 3)
+        #expect(status == 2, "\(output)")
+        for host in fleet.hosts {
+            #expect(Self.contents(host, "/tmp/first") != nil, "every host finished the first task")
+            #expect(Self.contents(host, "/tmp/second") == nil, "no host started the second: \(output)")
+        }
+    }
+
     /// ansible-playbook printed, in this order: TASK [B1 fails on h1] (h1 failed, h2 and h3 changed),
     /// TASK [B2] (h2, h3), TASK [R1] (h1), TASK [A1] (all), TASK [After] (all), RUNNING HANDLER [first],
     /// RUNNING HANDLER [second] — handlers in the order the play defines them, not the order notified.
