@@ -1,7 +1,8 @@
 import OrderedCollections
 import SkiffCore
 
-/// `command` (argv, no shell), `shell` (`/bin/sh -c`) and `raw` (the text as it is).
+/// `command` (argv, no shell), `shell` (`/bin/sh -c`, or `EXECUTABLE -c` with `executable`) and `raw`
+/// (the text as it is, or `EXECUTABLE -c` with `executable`).
 /// `creates`/`removes` skip the command when a path does (not) exist; `chdir`, `stdin`, `environment`.
 public enum CommandModule {
     public enum Kind: Sendable { case command, shell, raw }
@@ -9,6 +10,9 @@ public enum CommandModule {
     public static func plan(_ kind: Kind, _ arguments: ModuleArguments, environment: OrderedDictionary<String, String>) throws -> ModulePlan {
         let text = arguments.string("_raw_params") ?? arguments.string("cmd")
         let chdir = arguments.string("chdir")
+        // `executable: /bin/bash`: the text runs as `/bin/bash -c TEXT` (its path and the text are quoted
+        // words, so nothing is interpreted twice); the environment still travels on stdin (`RemoteStep.wire`).
+        let executable = arguments.string("executable").flatMap { $0.isEmpty ? nil : $0 }
         let stdin = arguments.string("stdin").map { input in
             Sensitive(Array((input + (arguments.bool("stdin_add_newline", default: true) ? "\n" : "")).utf8))
         }
@@ -31,11 +35,12 @@ public enum CommandModule {
             cmd = .list(argv.map(Value.string))
         case .shell:
             guard let text, !text.isEmpty else { throw ModuleError("shell: no command given") }
-            step = RemoteStep(.shell(text), environment: environment, chdir: chdir, stdin: stdin)
+            let command: RemoteStep.Command = executable.map { .argv([$0, "-c", text]) } ?? .shell(text)
+            step = RemoteStep(command, environment: environment, chdir: chdir, stdin: stdin)
             cmd = .string(text)
         case .raw:
             guard let text, !text.isEmpty else { throw ModuleError("raw: no command given") }
-            step = RemoteStep(.raw(text), environment: environment)
+            step = RemoteStep(executable.map { .argv([$0, "-c", text]) } ?? .raw(text), environment: environment)
             cmd = .string(text)
         }
         let run = ModuleProgram.run(step) { result in

@@ -6,7 +6,8 @@ import SkiffPlaybook
 import SkiffTemplate
 
 /// One host's way through one play: tasks in order, blocks with rescue and always, loops, conditions,
-/// registered results, notified handlers. A failed host stops its own tasks, no one else's.
+/// registered results, notified handlers. A failed host stops its own tasks, no one else's. Under the
+/// linear strategy (`lockstep`) each task waits for its turn, so the hosts of the batch go task by task.
 final class HostPlayRun: @unchecked Sendable {
     let host: String
     let play: Play
@@ -15,6 +16,8 @@ final class HostPlayRun: @unchecked Sendable {
     let connections: ConnectionPool
     let coordination: BatchCoordination
     let locks: HostLocks?
+    /// The linear strategy's turns (nil: the `free` strategy, each host runs ahead on its own).
+    let lockstep: Lockstep?
     let emit: @Sendable (RunEvent) -> Void
 
     /// `set_fact` and `register` results, which later tasks see.
@@ -23,10 +26,16 @@ final class HostPlayRun: @unchecked Sendable {
     private var facts = OrderedDictionary<String, Value>()
     private var notified: [String] = []
     private(set) var unreachable = false
+    /// Set when a changed task notified a handler the play does not have: ansible-playbook stops the
+    /// whole run there, and so does Skiff (this host's task fails, no host starts another task).
+    private(set) var stopsRun = false
     /// How many enclosing blocks have a `rescue` (a failure inside one is not fatal to the batch yet).
     private var rescueDepth = 0
     /// The secret values the current task can see, masked in everything it reports.
     private var taskMask = SecretMask([String]())
+    /// Whether this host shows the current task's header (`taskStarted`): under the linear strategy only
+    /// the first host let go at a task does, so each header is shown once.
+    private var showsHeader = true
 
     /// Masks the values of secret-looking variables (and the connection password) in what a task shows.
     private func secretMask(_ context: TemplateContext, also extra: [String] = []) -> SecretMask {
@@ -34,8 +43,9 @@ final class HostPlayRun: @unchecked Sendable {
     }
 
     init(host: String, play: Play, variables: HostVariables, settings: RunSettings, connections: ConnectionPool,
-         coordination: BatchCoordination, locks: HostLocks?, emit: @escaping @Sendable (RunEvent) -> Void) {
+         coordination: BatchCoordination, locks: HostLocks?, lockstep: Lockstep? = nil, emit: @escaping @Sendable (RunEvent) -> Void) {
         self.locks = locks
+        self.lockstep = lockstep
         self.host = host
         self.play = play
         self.variables = variables
@@ -47,7 +57,8 @@ final class HostPlayRun: @unchecked Sendable {
         runtime = variables.states.runtime(of: host)
     }
 
-    /// No new task starts: the run was asked to stop, or a host of the batch failed with `any_errors_fatal`.
+    /// No new task starts: the run was asked to stop, or a host of the batch failed with `any_errors_fatal`
+    /// (or notified a handler that does not exist).
     private var stopRequested: Bool { settings.stop.isRequested || coordination.fatal.isRequested }
 
     /// Makes this host's facts and variables visible to the others (`hostvars`) and to later plays.
@@ -55,30 +66,54 @@ final class HostPlayRun: @unchecked Sendable {
         variables.states.update(host, facts: facts, runtime: runtime)
     }
 
-    /// Runs the play's tasks, then the handlers that were notified. Returns false when the host failed.
+    /// Runs the play's tasks, then the handlers that were notified, in the order the play defines them
+    /// (as ansible-playbook does, whatever the order they were notified in), each once. Returns false
+    /// when the host failed.
     func run() async -> Bool {
         if play.gatherFacts && !stopRequested {
+            guard await takeTurn(at: .facts, always: false) else { return false }
             guard await gatherFacts() else { return false }
         }
-        var ok = await runItems(play.runOrder, blockVars: [])
+        var ok = await runItems(play.runOrder, blockVars: [], at: .tasks)
         if !unreachable && !stopRequested {
-            let handlers = (play.handlers + play.roles.flatMap(\.handlers) + play.includedRoles.flatMap(\.handlers)).flatMap(\.flattened)
-            for name in notified {
-                for handler in handlers where handler.name == name || handler.keywords["listen"].map({ TaskKeywordsList.strings($0).contains(name) }) == true {
-                    if ok || play.keywords["force_handlers"] == .bool(true) {
-                        ok = await runTask(handler, blockVars: []) && ok
-                    }
+            for (index, handler) in handlers.enumerated() where isNotified(handler) {
+                if ok || play.keywords["force_handlers"] == .bool(true) {
+                    ok = await runTask(handler, blockVars: [], at: .handler(index)) && ok
                 }
             }
         }
         return ok && !unreachable
     }
 
+    /// Every handler of the play, its roles' included.
+    private var handlers: [Task] {
+        (play.handlers + play.roles.flatMap(\.handlers) + play.includedRoles.flatMap(\.handlers)).flatMap(\.flattened)
+    }
+
+    private func isNotified(_ handler: Task) -> Bool {
+        notified.contains { Self.handler(handler, answers: $0) }
+    }
+
+    /// Whether `notify: NAME` reaches the handler: by its name (`ROLE : name` for a role's handler, too)
+    /// or by a topic it `listen`s to.
+    private static func handler(_ handler: Task, answers name: String) -> Bool {
+        if handler.name != nil, handler.name == name || handler.displayName == name { return true }
+        return handler.keywords["listen"].map { TaskKeywordsList.strings($0).contains(name) } == true
+    }
+
+    /// Under the linear strategy, waits until every host of the batch is done with the tasks before this
+    /// one. False when no new task may start now (the run was asked to stop, or `any_errors_fatal`),
+    /// unless in an `always` section.
+    private func takeTurn(at position: TaskPosition, always: Bool) async -> Bool {
+        if let lockstep { showsHeader = await lockstep.turn(host, at: position) }
+        return !(stopRequested && !always) && !_Concurrency.Task.isCancelled
+    }
+
     /// One command collects the facts; an unreachable host stops here.
     private func gatherFacts() async -> Bool {
         let started = ContinuousClock.now
         let name = "Gathering Facts"
-        emit(.taskStarted(name: name))
+        if showsHeader { emit(.taskStarted(name: name)) }
         do {
             let connection = try await connection(for: nil, context: variables.context(for: host))
             let result = try await connection.run(Facts.step, timeout: .seconds(60))
@@ -102,8 +137,10 @@ final class HostPlayRun: @unchecked Sendable {
 
     /// Runs items in order; stops at the first failure (which a block's rescue may clear), and before
     /// the next task when the run is asked to stop — except in `always`, which runs regardless.
-    private func runItems(_ items: [TaskItem], blockVars: [OrderedDictionary<String, Value>], always: Bool = false) async -> Bool {
-        for item in items {
+    private func runItems(
+        _ items: [TaskItem], blockVars: [OrderedDictionary<String, Value>], always: Bool = false, at position: TaskPosition
+    ) async -> Bool {
+        for (index, item) in items.enumerated() {
             if unreachable || _Concurrency.Task.isCancelled { return false }
             // Earlier results reach the audit log's disk before the next task starts (and a failed write
             // stops the run right here).
@@ -111,42 +148,47 @@ final class HostPlayRun: @unchecked Sendable {
             if stopRequested && !always { return false }
             switch item {
             case .task(let task):
-                if !(await runTask(task, blockVars: blockVars)) {
+                if !(await runTask(task, blockVars: blockVars, always: always, at: position.appending(index))) {
                     if rescueDepth == 0 && anyErrorsFatal(task) { coordination.fatal.request() }
                     return false
                 }
             case .block(let block):
-                if !(await runBlock(block, blockVars: blockVars, always: always)) { return false }
+                if !(await runBlock(block, blockVars: blockVars, always: always, at: position.appending(index))) { return false }
             }
         }
         return true
     }
 
-    private func runBlock(_ block: Block, blockVars: [OrderedDictionary<String, Value>], always inAlways: Bool) async -> Bool {
+    private func runBlock(
+        _ block: Block, blockVars: [OrderedDictionary<String, Value>], always inAlways: Bool, at position: TaskPosition
+    ) async -> Bool {
         var vars = blockVars
         if case .dict(let own)? = block.keywords["vars"] { vars.append(own) }
         if block.keywords.keys.contains(where: TaskLoops.keywords.contains) {
-            return await runIncludeLoop(block, blockVars: vars, always: inAlways)
+            return await runIncludeLoop(block, blockVars: vars, always: inAlways, at: position)
         }
         if !block.rescue.isEmpty { rescueDepth += 1 }
-        var ok = await runItems(block.block, blockVars: vars, always: inAlways)
+        var ok = await runItems(block.block, blockVars: vars, always: inAlways, at: position.appending(0))
         if !block.rescue.isEmpty { rescueDepth -= 1 }
         if !ok && !unreachable && !block.rescue.isEmpty && !stopRequested {
-            ok = await runItems(block.rescue, blockVars: vars, always: inAlways)
+            ok = await runItems(block.rescue, blockVars: vars, always: inAlways, at: position.appending(1))
             if ok { emit(.rescued(host: host)) }
         }
         // `always` runs whatever happened, also after a failure or a stop request.
-        let always = await runItems(block.always, blockVars: vars, always: true)
+        let always = await runItems(block.always, blockVars: vars, always: true, at: position.appending(2))
         return ok && always
     }
 
     /// An `include_tasks` with a loop: its items are shown first (`ok: [host] => (item=…)`, one result in
     /// the recap, as ansible-playbook counts an include), then its tasks run, in order, once per item. A
     /// failed item stops the host, as a failed task does.
-    private func runIncludeLoop(_ block: Block, blockVars: [OrderedDictionary<String, Value>], always: Bool) async -> Bool {
+    private func runIncludeLoop(
+        _ block: Block, blockVars: [OrderedDictionary<String, Value>], always: Bool, at position: TaskPosition
+    ) async -> Bool {
+        guard await takeTurn(at: position.appending(0), always: always) else { return false }
         let name = block.name ?? "include_tasks"
         let started = ContinuousClock.now
-        emit(.taskStarted(name: name))
+        if showsHeader { emit(.taskStarted(name: name)) }
         let base = context(for: nil, blockVars: blockVars)
         taskMask = secretMask(base)
         let loop: LoopItems
@@ -164,7 +206,8 @@ final class HostPlayRun: @unchecked Sendable {
         result.loopItems = loop.items.count
         emit(.hostResult(result))
         for index in loop.items.indices {
-            if !(await runItems(block.block, blockVars: blockVars + [loop.variables(index)], always: always)) { return false }
+            let iteration = position.appending(1, index)
+            if !(await runItems(block.block, blockVars: blockVars + [loop.variables(index)], always: always, at: iteration)) { return false }
         }
         return true
     }
@@ -181,16 +224,20 @@ final class HostPlayRun: @unchecked Sendable {
         (task.keywords["any_errors_fatal"] ?? play.keywords["any_errors_fatal"])?.isTrue ?? false
     }
 
-    /// Runs one task (every item of its loop); false when it failed and the failure was not ignored.
-    /// A `run_once` task runs on the first host of the batch that reaches it; the others take its result.
-    func runTask(_ task: Task, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
+    /// Runs one task (every item of its loop); false when it failed and the failure was not ignored, or
+    /// when no new task may start. A `run_once` task runs on the first host of the batch that reaches it;
+    /// the others take its result.
+    func runTask(_ task: Task, blockVars: [OrderedDictionary<String, Value>], always: Bool = false, at position: TaskPosition) async -> Bool {
         guard settings.tags.selects(task, in: play) else { return true }
+        guard await takeTurn(at: position, always: always) else { return false }
         if let step = settings.step {
             guard await step.shouldRun(task, name: shownName(task, context(for: task, blockVars: blockVars))) else { return true }
         }
         guard task.keywords["run_once"]?.isTrue == true else { return await runEachItem(task, blockVars: blockVars) }
         let before = runtime
         let (shared, ranHere) = await coordination.once("\(task.location)") { [self] in
+            // The host that runs it shows its header, whichever host was let go first.
+            self.showsHeader = true
             let ok = await self.runEachItem(task, blockVars: blockVars)
             return BatchCoordination.OnceResult(ok: ok, variables: self.runtime.filter { before[$0.key] != $0.value })
         }
@@ -204,7 +251,7 @@ final class HostPlayRun: @unchecked Sendable {
     private func runEachItem(_ task: Task, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
         let base = context(for: task, blockVars: blockVars)
         let name = shownName(task, base)
-        emit(.taskStarted(name: name))
+        if showsHeader { emit(.taskStarted(name: name)) }
         await locks?.heartbeatIfDue(host)
         let started = ContinuousClock.now
         taskMask = secretMask(base)
@@ -215,9 +262,9 @@ final class HostPlayRun: @unchecked Sendable {
             return report(task, name: name, TaskResult(status: .failed, outcome: ModuleOutcome(failed: true, message: "\(error)")), started: started)
         }
         guard let loop else {
-            let result = await runOnce(task, context: base)
+            var result = await runOnce(task, context: base)
             register(task, result.outcome.registered, base)
-            if result.status == .changed { notify(task, base) }
+            if result.status == .changed { notify(task, base, &result) }
             return report(task, name: name, result, started: started)
         }
         var results: [Value] = []
@@ -246,8 +293,9 @@ final class HostPlayRun: @unchecked Sendable {
         let summary = ModuleOutcome(changed: status == .changed, failed: failed, skipped: status == .skipped, message: message,
                                     result: ["results": .list(results)])
         register(task, summary.registered, base)
-        if status == .changed { notify(task, base) }
-        return report(task, name: name, TaskResult(status: status, outcome: summary), started: started, loopItems: loop.items.count)
+        var result = TaskResult(status: status, outcome: summary)
+        if status == .changed { notify(task, base, &result) }
+        return report(task, name: name, result, started: started, loopItems: loop.items.count)
     }
 
     /// The task's name as shown and recorded: its templates rendered (the context is built only when it has
@@ -267,9 +315,22 @@ final class HostPlayRun: @unchecked Sendable {
         }
     }
 
-    private func notify(_ task: Task, _ context: TemplateContext) {
-        for name in TaskKeywordsList.strings(task.keywords["notify"]) where !notified.contains(name) {
-            notified.append((try? Template(name).render(context)) ?? name)
+    /// Records the handlers a changed task notifies. Naming a handler the play does not have (by `name`
+    /// or `listen`) fails the task and stops the run, with ansible-playbook's message.
+    private func notify(_ task: Task, _ context: TemplateContext, _ result: inout TaskResult) {
+        let handlers = self.handlers
+        for name in TaskKeywordsList.strings(task.keywords["notify"]) {
+            let rendered = (try? Template(name).render(context)) ?? name
+            guard handlers.contains(where: { Self.handler($0, answers: rendered) }) else {
+                result.status = .failed
+                result.outcome.failed = true
+                result.outcome.message = "\(task.location): The requested handler '\(rendered)' was not found in either the main "
+                    + "handlers list nor in the listening handlers list"
+                stopsRun = true
+                coordination.fatal.request()
+                return
+            }
+            if !notified.contains(rendered) { notified.append(rendered) }
         }
     }
 
@@ -307,6 +368,11 @@ final class HostPlayRun: @unchecked Sendable {
                     if let name = task.keywords["register"]?.text, !name.isEmpty { withResult.variables[name] = outcome.registered }
                 }
                 outcome.result["attempts"] = .int(attempts)
+            }
+            // A task check mode skipped has no result to judge (ansible-playbook evaluates neither condition
+            // on a skipped result).
+            if outcome.skipped {
+                return TaskResult(status: .skipped, outcome: outcome)
             }
             if let changedWhen = task.keywords["changed_when"] {
                 outcome.changed = try TaskKeywordsList.conditions(changedWhen).allSatisfy { try Condition($0, location: task.location).evaluate(withResult) }
@@ -412,8 +478,21 @@ final class HostPlayRun: @unchecked Sendable {
         var become = settings.becomeAs
         let userKeyword = try keyword("become_user")
         if let user = variable("become_user") ?? userKeyword, !user.text.isEmpty { become.user = user.text }
+        // As ansible-playbook: becoming the user the host is logged in as runs no sudo (HOME, PATH and the
+        // environment stay the login's). The login user counts when it is known: a host's `ansible_user`,
+        // `-u`/`remote_user`, or the controller's own user for `ansible_connection=local`.
+        if let login = loginUser(targetVariables), login == become.user { return nil }
         if let password = variable("become_password") ?? variable("become_pass") { become.password = Sensitive(password.text) }
         return become
+    }
+
+    /// The user a host's commands log in as, when the inventory or the command line names it.
+    private func loginUser(_ variables: OrderedDictionary<String, Value>) -> String? {
+        func variable(_ name: String) -> String? {
+            (variables["skiff_\(name)"] ?? variables["ansible_\(name)"]).map(\.text).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        if variable("connection") == "local" { return ProcessInfo.processInfo.userName }
+        return variable("user") ?? variable("ssh_user") ?? settings.remoteUser
     }
 
     /// Emits one result — a task's, a loop item's (`item`), or a loop's overall result (`loopItems`) — and

@@ -7,8 +7,9 @@ import SkiffTemplate
 import Synchronization
 
 /// Runs playbooks: plays in order; in each play, hosts in parallel up to `forks` (in `serial` batches
-/// when asked), each host through its tasks on its own (the linear strategy, without waiting for the
-/// others between tasks). Unreachable hosts are dropped from later plays. Every result is an event.
+/// when asked). Under the `linear` strategy (the default) every host of a batch finishes a task before
+/// any host starts the next; under `strategy: free` each host runs through its tasks on its own.
+/// Unreachable hosts are dropped from later plays. Every result is an event.
 public struct PlaybookRunner: Sendable {
     public let inventory: Inventory
     public let settings: RunSettings
@@ -24,12 +25,17 @@ public struct PlaybookRunner: Sendable {
 
     /// Runs every play and returns each host's counts (in the order hosts were first seen).
     public func run(_ playbooks: [Playbook]) async throws -> [HostRecap] {
+        // A play's strategy is checked before any host is contacted.
+        for playbook in playbooks {
+            for play in playbook.plays { _ = try Strategy.of(play) }
+        }
         let recorder = RecapRecorder()
         let emitAndCount: @Sendable (RunEvent) -> Void = { event in
             recorder.record(event)
             emit(event)
         }
         var dropped = Set<String>()
+        var stopped = false
         let states = HostStates(inventory: inventory)
         // Check mode changes nothing on the hosts, the lock included.
         let locks = settings.lock.flatMap { settings.checkMode ? nil : HostLocks(settings: $0, runID: settings.runID, emit: emitAndCount) }
@@ -42,8 +48,10 @@ public struct PlaybookRunner: Sendable {
         }
         for playbook in playbooks {
             for play in playbook.plays {
-                if _Concurrency.Task.isCancelled || settings.stop.isRequested { break }
-                dropped.formUnion(try await run(play, playbook: playbook, skipping: dropped, states: states, locks: locks, emit: emitAndCount))
+                if stopped || _Concurrency.Task.isCancelled || settings.stop.isRequested { break }
+                let ended = try await run(play, playbook: playbook, skipping: dropped, states: states, locks: locks, emit: emitAndCount)
+                dropped.formUnion(ended.unreachable)
+                stopped = ended.stopsRun
             }
         }
         if let finishHost = settings.finishHost { await finish(finishHost, recaps: recorder.recaps, emit: emitAndCount) }
@@ -104,40 +112,62 @@ public struct PlaybookRunner: Sendable {
         return targets
     }
 
-    /// Runs one play; returns the hosts that became unreachable.
-    private func run(_ play: Play, playbook: Playbook, skipping dropped: Set<String>, states: HostStates, locks: HostLocks?, emit: @escaping @Sendable (RunEvent) -> Void) async throws -> Set<String> {
+    /// Runs one play; returns the hosts that became unreachable, and whether the run stops here (a task
+    /// notified a handler that does not exist).
+    private func run(
+        _ play: Play, playbook: Playbook, skipping dropped: Set<String>, states: HostStates, locks: HostLocks?,
+        emit: @escaping @Sendable (RunEvent) -> Void
+    ) async throws -> (unreachable: Set<String>, stopsRun: Bool) {
         let (pattern, selected) = try select(play)
         let hosts = selected.filter { !dropped.contains($0) }
         let name = play.name ?? pattern
         emit(.playStarted(name: name, pattern: pattern, hosts: hosts))
         guard !hosts.isEmpty else {
             emit(.warning("play '\(name)': no hosts matched '\(pattern)', skipping"))
-            return []
+            return ([], false)
         }
         let variables = hostVariables(play, playbook: playbook, hosts: hosts, states: states)
+        let strategy = try Strategy.of(play)
         var unreachable = Set<String>()
         var failedSoFar = 0
         for batch in Batches.split(hosts, serial: play.keywords["serial"]) where !settings.stop.isRequested {
-            let outcomes = await runBatch(batch, play: play, variables: variables, locks: locks, emit: emit)
+            let outcomes = await runBatch(batch, play: play, strategy: strategy, variables: variables, locks: locks, emit: emit)
             unreachable.formUnion(outcomes.filter { $0.value == .unreachable }.map(\.key))
             failedSoFar += outcomes.values.filter { $0 != .ok }.count
+            if outcomes.values.contains(.stopsRun) {
+                emit(.warning("play '\(name)': stopping the run, a task notified a handler that does not exist"))
+                return (unreachable, true)
+            }
             if Batches.shouldStop(failed: failedSoFar, total: hosts.count, play: play) {
                 emit(.warning("play '\(name)': stopping, \(failedSoFar) of \(hosts.count) hosts failed"))
                 break
             }
         }
-        return unreachable
+        return (unreachable, false)
     }
 
-    enum HostEnd: Sendable { case ok, failed, unreachable }
+    /// How a host left a batch; `stopsRun`: it failed in a way that stops the whole run.
+    enum HostEnd: Sendable { case ok, failed, unreachable, stopsRun }
 
-    private func runBatch(_ hosts: [String], play: Play, variables: HostVariables, locks: HostLocks?, emit: @escaping @Sendable (RunEvent) -> Void) async -> [String: HostEnd] {
+    /// Runs one batch. Under `free`, `forks` hosts run at a time, each through the whole play. Under
+    /// `linear`, every host of the batch takes part from the start and `Lockstep` lets `forks` of them
+    /// run a task at a time.
+    private func runBatch(
+        _ hosts: [String], play: Play, strategy: Strategy, variables: HostVariables, locks: HostLocks?,
+        emit: @escaping @Sendable (RunEvent) -> Void
+    ) async -> [String: HostEnd] {
         await withTaskGroup(of: (String, HostEnd).self) { group in
             var next = 0
             var results: [String: HostEnd] = [:]
             let settings = self.settings
             let connections = self.connections
             let coordination = BatchCoordination()
+            // Under linear, more than max_fail_percentage of the batch failed stops the batch before its next
+            // task, as ansible-playbook's linear strategy does; under free, it stops later batches only.
+            let lockstep = strategy == .linear ? Lockstep(hosts: hosts, forks: settings.forks) { failed in
+                guard Batches.exceedsMaxFailPercentage(failed: failed, total: hosts.count, play: play) else { return }
+                coordination.fatal.request()
+            } : nil
             func start() {
                 guard next < hosts.count else { return }
                 let host = hosts[next]
@@ -145,12 +175,14 @@ public struct PlaybookRunner: Sendable {
                 group.addTask {
                     let run = HostPlayRun(
                         host: host, play: play, variables: variables, settings: settings, connections: connections,
-                        coordination: coordination, locks: locks, emit: emit)
+                        coordination: coordination, locks: locks, lockstep: lockstep, emit: emit)
                     let ok = await run.run()
-                    return (host, run.unreachable ? .unreachable : ok ? .ok : .failed)
+                    lockstep?.leave(host, failed: !ok && !run.unreachable)
+                    return (host, run.unreachable ? .unreachable : run.stopsRun ? .stopsRun : ok ? .ok : .failed)
                 }
             }
-            for _ in 0..<min(max(1, settings.forks), hosts.count) { start() }
+            let running = lockstep == nil ? min(max(1, settings.forks), hosts.count) : hosts.count
+            for _ in 0..<running { start() }
             while let (host, end) = await group.next() {
                 results[host] = end
                 start()
@@ -222,7 +254,12 @@ enum Batches {
     static func shouldStop(failed: Int, total: Int, play: Play) -> Bool {
         guard failed > 0 else { return false }
         if play.keywords["any_errors_fatal"].map({ $0 == .bool(true) || $0 == .string("yes") || $0 == .string("true") }) == true { return true }
-        guard let limit = play.keywords["max_fail_percentage"] else { return false }
+        return exceedsMaxFailPercentage(failed: failed, total: total, play: play)
+    }
+
+    /// Whether more than `max_fail_percentage` of `total` hosts failed (false when the play sets none).
+    static func exceedsMaxFailPercentage(failed: Int, total: Int, play: Play) -> Bool {
+        guard failed > 0, total > 0, let limit = play.keywords["max_fail_percentage"] else { return false }
         let percent = limit.intValue.map(Double.init) ?? Double(limit.text.replacingAll("%", with: "")) ?? 100
         return Double(failed) / Double(total) * 100 > percent
     }

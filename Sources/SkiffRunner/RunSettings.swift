@@ -55,6 +55,9 @@ public struct RunSettings: Sendable {
     /// `-b`: every task uses become unless it says otherwise; `--become-user` and `-K` fill `becomeAs`.
     public var become: Bool
     public var becomeAs: Become
+    /// The login user the command line or configuration names (`-u`, `SKIFF_REMOTE_USER`, ansible.cfg's
+    /// `remote_user`); nil when none does. A host's `ansible_user` wins over it.
+    public var remoteUser: String?
     /// `-D`: changed files show what changed.
     public var diff: Bool
     /// The deploy lock each host is taken under (nil: `--no-lock`).

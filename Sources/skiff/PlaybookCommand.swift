@@ -248,6 +248,7 @@ struct PlaybookOptions: ParsableArguments {
             forks: forks, checkMode: check, extraVars: extra, limit: limit, tags: tagFilter, runID: runID, stop: stop,
             become: become, becomeAs: becomeAs, diff: diff)
         settings.secretReplacement = { recorder.fingerprint($0) }
+        settings.remoteUser = connection.user ?? ConfiguredDefaults.current.remoteUser
         if step { settings.step = StepConfirmation(ask: TerminalQuestion.ask) }
         // A host's next task starts once its earlier results are on disk.
         settings.beforeTask = { await recorder.durable() }
