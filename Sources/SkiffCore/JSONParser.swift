@@ -1,7 +1,11 @@
 import OrderedCollections
 
-/// JSON text to `Value`, keeping object key order (`from_json`, the audit log). Without Foundation.
+/// JSON text to `Value`, keeping object key order (`from_json`, the audit log, lock files and output read
+/// from hosts). Without Foundation. Objects and arrays nest at most `maxDepth` levels: the parser recurses
+/// once per level, and text from a host must never overflow the controller's stack.
 public enum JSONParser {
+    public static let maxDepth = 512
+
     public struct Error: Swift.Error, Sendable, CustomStringConvertible {
         public let message: String
         public var description: String { message }
@@ -22,6 +26,7 @@ public enum JSONParser {
     private struct Scanner {
         let bytes: [UInt8]
         var index = 0
+        var depth = 0
         init(_ bytes: [UInt8]) { self.bytes = bytes }
         var atEnd: Bool { index >= bytes.count }
         var current: UInt8? { index < bytes.count ? bytes[index] : nil }
@@ -39,6 +44,11 @@ public enum JSONParser {
         mutating func value() throws(Error) -> Value {
             skipSpace()
             guard let byte = current else { throw Error(message: "unexpected end") }
+            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                guard depth < JSONParser.maxDepth else { throw Error(message: "nested more than \(JSONParser.maxDepth) levels deep") }
+                depth += 1
+            }
+            defer { if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { depth -= 1 } }
             switch byte {
             case UInt8(ascii: "{"):
                 index += 1

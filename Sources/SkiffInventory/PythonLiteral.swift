@@ -13,9 +13,14 @@ enum PythonLiteral {
         return parser.isAtEnd ? value : .string(text)
     }
 
+    /// Lists and dicts nested deeper than this are not read as values: the text stays a string (the parser
+    /// recurses once per level, and a line of 100,000 `[` would overflow the stack).
+    static let maxDepth = 100
+
     private struct Parser {
         let scalars: [Unicode.Scalar]
         var index = 0
+        var depth = 0
 
         init(_ scalars: [Unicode.Scalar]) { self.scalars = scalars }
 
@@ -31,8 +36,11 @@ enum PythonLiteral {
             guard let c = current else { return nil }
             switch c {
             case "'", "\"": return parseString(quote: c)
-            case "[", "(": return parseList(close: c == "[" ? "]" : ")")
-            case "{": return parseDict()
+            case "[", "(", "{":
+                guard depth < PythonLiteral.maxDepth else { return nil }
+                depth += 1
+                defer { depth -= 1 }
+                return c == "{" ? parseDict() : parseList(close: c == "[" ? "]" : ")")
             default: return parseAtom()
             }
         }
