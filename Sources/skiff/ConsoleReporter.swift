@@ -2,7 +2,7 @@ import SkiffCore
 import Synchronization
 
 /// Prints events in ansible-playbook's shape: `PLAY [...]`, `TASK [...]`, `ok: [host]`, `PLAY RECAP`.
-/// Colors only on a terminal and never under NO_COLOR. On a terminal, a last line shows how many hosts
+/// Colors on a terminal or with FORCE_COLOR, never under NO_COLOR (`Console.colorful`). On a terminal, a last line shows how many hosts
 /// finished the running task (`progress`); it is rewritten in place and cleared before other output.
 final class ConsoleReporter: Sendable {
     let verbosity: Int
@@ -33,7 +33,8 @@ final class ConsoleReporter: Sendable {
             }
             Console.out(clear + "\n" + banner("PLAY [\(name)]"))
         case .taskStarted(let name):
-            // Hosts run their tasks independently: a header is printed with the first result under it.
+            // A header is printed with the first result under it: under `strategy: free` hosts run their tasks
+            // independently, and results of one task must never land under another task's header.
             guard progress else { break }
             let line = state.withLock { state -> String? in
                 guard state.finished[name] == nil else { return nil }
