@@ -9,12 +9,9 @@ struct FileModulesTests {
         let web = try ScratchDirectory("web")
         try web.write("app.tar", "release-bytes\n")
         let sha = try Shell.run(["sha256sum", web.file("app.tar")]).prefix(64)
-        let port = try TestHost.freePort()
-        let server = try Shell.spawn(["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", web.path])
-        defer {
-            kill(server, SIGKILL)
-            Shell.wait(for: server)
-        }
+        let server = try StaticHTTPServer(directory: web.path)
+        defer { server.stop() }
+        let port = server.port
         let playbook = """
             - hosts: app
               gather_facts: false

@@ -283,12 +283,9 @@ struct URITests {
     @Test func statusCodesAndContent() async throws {
         let web = try ScratchDirectory("web")
         try web.write("health", "healthy")
-        let port = try TestHost.freePort()
-        let server = try Shell.spawn(["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", web.path])
-        defer {
-            kill(server, SIGKILL)
-            Shell.wait(for: server)
-        }
+        let server = try StaticHTTPServer(directory: web.path)
+        defer { server.stop() }
+        let port = server.port
         let (status, output, fleet) = try await RunnerFeatureTests.run("""
             - hosts: app
               gather_facts: false
