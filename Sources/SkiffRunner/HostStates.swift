@@ -41,7 +41,7 @@ public final class HostStates: Sendable {
     func update(_ host: String, facts: OrderedDictionary<String, Value>, runtime: OrderedDictionary<String, Value>) {
         var entry = base[host] ?? ["inventory_hostname": .string(host)]
         entry.merge(facts) { $1 }
-        if !facts.isEmpty { entry["ansible_facts"] = .dict(HostVariables.unprefixed(facts)) }
+        entry["ansible_facts"] = .dict(HostVariables.unprefixed(facts))
         entry.merge(runtime) { $1 }
         state.withLock { state in
             state.facts[host] = facts

@@ -54,7 +54,8 @@ public struct HostVariables: Sendable {
         // Merged once per run (HostStates); the magic variables it also holds are set again below.
         result.merge(states.inventoryVariables(of: host) ?? inventory.variables(of: host)) { $1 }
         result.merge(facts) { $1 }
-        if !facts.isEmpty { result["ansible_facts"] = .dict(Self.unprefixed(facts)) }
+        // Defined also before or without gathering, as an empty mapping (as in ansible-playbook).
+        result["ansible_facts"] = .dict(Self.unprefixed(facts))
         result.merge(play.vars) { $1 }
         result.merge(play.varsFromFiles) { $1 }
         for role in play.roles + play.includedRoles { result.merge(role.vars) { $1 } }

@@ -81,11 +81,18 @@ public struct PlaybookRunner: Sendable {
         }
     }
 
-    /// The play's host pattern (rendered) and the hosts it selects, within `--limit`.
+    /// What a play's keywords are templated with before any host is chosen: the play's vars and the extra vars.
+    private func playContext(_ play: Play) -> TemplateContext {
+        var variables = play.vars
+        variables.merge(settings.extraVars) { $1 }
+        return TemplateContext(variables: variables)
+    }
+
+    /// The play's host pattern (rendered; a list, as `hosts: "{{ targets }}"` may give, is joined with
+    /// commas as ansible-playbook does) and the hosts it selects, within `--limit`.
     private func select(_ play: Play) throws -> (pattern: String, hosts: [String]) {
-        var patternVariables = play.vars
-        patternVariables.merge(settings.extraVars) { $1 }
-        let pattern = try Template(play.hosts, location: play.location).render(TemplateContext(variables: patternVariables))
+        let rendered = try ValueRendering.render(.string(play.hosts), playContext(play), at: play.location)
+        let pattern = rendered.listValue.map { $0.map(\.text).joined(separator: ",") } ?? rendered.text
         var hosts = try HostPattern.select(pattern, in: inventory, at: play.location)
         if let limit = settings.limit { hosts = hosts.filter(limit.contains) }
         return (pattern, hosts)
@@ -118,6 +125,9 @@ public struct PlaybookRunner: Sendable {
         _ play: Play, playbook: Playbook, skipping dropped: Set<String>, states: HostStates, locks: HostLocks?,
         emit: @escaping @Sendable (RunEvent) -> Void
     ) async throws -> (unreachable: Set<String>, stopsRun: Bool) {
+        var play = play
+        play.keywords["gather_facts"] = .bool(try PlayFlag.value(play.keywords["gather_facts"], named: "gather_facts", default: true,
+                                                                 context: playContext(play), at: play.location))
         let (pattern, selected) = try select(play)
         let hosts = selected.filter { !dropped.contains($0) }
         let name = play.name ?? pattern

@@ -1,0 +1,42 @@
+import Foundation
+import SkiffTestSupport
+import Testing
+
+/// Play keywords templated as ansible-playbook templates them. Measured with ansible-core 2.19.14 (local
+/// connection) on the same shape of playbook with `-e do_facts=false`: the first play ran on h1 and h3
+/// (`hosts` a list), neither play gathered facts (`ansible_facts` was an empty mapping), and
+/// `gather_facts: "false"` (a string) did not gather either.
+@Suite("templated play keywords")
+struct PlayKeywordTests {
+    @Test func hostsAsAListAndTemplatedGatherFactsAreAnsibles() async throws {
+        let (status, output, fleet) = try await RunnerFeatureTests.run("""
+            - hosts: "{{ targets }}"
+              gather_facts: "{{ do_facts | bool }}"
+              vars:
+                targets: [app1, app3]
+              tasks:
+                - shell: echo "{{ ansible_facts | length }}" > /tmp/first
+            - hosts: app2
+              gather_facts: "false"
+              tasks:
+                - shell: touch /tmp/second
+            """, hosts: 3, extra: ["-e", "do_facts=false"])
+        #expect(status == 0, "\(output)")
+        #expect(!output.contains("Gathering Facts"), "no facts gathered: \(output)")
+        let ran = fleet.hosts.map { FileManager.default.fileExists(atPath: $0.pathInside("/tmp/first")) }
+        #expect(ran == [true, false, true], "the first play ran on app1 and app3: \(ran)")
+        #expect(try String(contentsOfFile: fleet.hosts[0].pathInside("/tmp/first"), encoding: .utf8) == "0\n", "ansible_facts is empty, not undefined")
+        #expect(FileManager.default.fileExists(atPath: fleet.hosts[1].pathInside("/tmp/second")))
+
+        let gathering = try await RunnerFeatureTests.run("""
+            - hosts: app
+              gather_facts: "{{ do_facts | bool }}"
+              tasks:
+                - shell: echo "{{ ansible_facts.system }}" > /tmp/system
+            """, extra: ["-e", "do_facts=yes"])
+        #expect(gathering.status == 0 && gathering.output.contains("TASK [Gathering Facts]"), "\(gathering.output)")
+
+        let invalid = try await RunnerFeatureTests.run("- hosts: app\n  gather_facts: sometimes\n  tasks:\n    - command: \"true\"\n")
+        #expect(invalid.status == 5 && invalid.output.contains("gather_facts must be a boolean"), "\(invalid.output)")
+    }
+}
