@@ -76,6 +76,10 @@ struct TemplateReader {
                     lastTerminator = (keyword, rest, tagLocation)
                     return nodes
                 }
+                if keyword == "raw" {
+                    try readRaw(into: &nodes, at: tagLocation)
+                    continue
+                }
                 nodes.append(try parseBlock(keyword, rest, at: tagLocation))
             }
         }
@@ -86,6 +90,31 @@ struct TemplateReader {
     }
 
     private var lastTerminator: (keyword: String, rest: String, location: SourceLocation?) = ("", "", nil)
+
+    /// `{% raw %}…{% endraw %}`: the text between is kept as it is, `{{ }}` and `{% %}` included (the usual
+    /// way to pass `docker ps --format '{{.Names}}'` through a template).
+    private mutating func readRaw(into nodes: inout [Template.Node], at tagLocation: SourceLocation?) throws {
+        // As Jinja: trim_blocks does not take the newline after `{% raw %}`, but `-%}` takes the whitespace.
+        if stripNext == .newline { stripNext = .none }
+        var search = index
+        while let (open, tagStart) = nextTag(from: search) {
+            search = tagStart + 2
+            guard open == "{%", let closeAt = find("%}", from: tagStart + 2) else { continue }
+            var content = Substring(String(chars[(tagStart + 2)..<closeAt]))
+            let trimLeft = content.hasPrefix("-")
+            let trimRight = content.hasSuffix("-")
+            if trimLeft { content = content.dropFirst() }
+            if trimRight { content = content.dropLast() }
+            guard content.trimmingCharacters(in: " \t\n") == "endraw" else { continue }
+            var text = String(chars[index..<tagStart])
+            if trimLeft { text = String(text.reversed().drop(while: { $0.isWhitespace }).reversed()) }
+            appendText(text, to: &nodes)
+            index = closeAt + 2
+            stripNext = trimRight ? .whitespace : .newline
+            return
+        }
+        throw TemplateError("missing {% endraw %}", at: tagLocation)
+    }
 
     private mutating func parseBlock(_ keyword: String, _ rest: String, at tagLocation: SourceLocation?) throws -> Template.Node {
         if keyword == "if" || keyword == "for" {
@@ -143,9 +172,9 @@ struct TemplateReader {
         if !text.isEmpty { nodes.append(.text(String(text))) }
     }
 
-    /// The next `{{`, `{%` or `{#` at or after the current position.
-    private func nextTag() -> (String, Int)? {
-        var position = index
+    /// The next `{{`, `{%` or `{#` at or after the current position (or `start`).
+    private func nextTag(from start: Int? = nil) -> (String, Int)? {
+        var position = start ?? index
         while position + 1 < chars.count {
             if chars[position] == "{" {
                 let next = chars[position + 1]

@@ -33,6 +33,15 @@ struct TemplateFileTests {
         #expect(rendered == "version: 2.0\nsvc-web: 80svc-api: 8080 (last)release: two\n")
     }
 
+    /// What Jinja2 3.1 (trim_blocks=True, as Ansible sets it) renders for the same texts.
+    @Test func rawKeepsItsTextAsItIs() throws {
+        #expect(try Template("docker ps --format '{% raw %}{{.Names}}{% endraw %}'").render(context) == "docker ps --format '{{.Names}}'")
+        #expect(try Template("{% raw %}\n{{x}} {% if %}\n{% endraw %}\nafter").render(context) == "\n{{x}} {% if %}\nafter")
+        #expect(try Template("a {%- raw -%}  {{y}}  {%- endraw -%} b").render(context) == "a{{y}}b")
+        #expect(try Template("{{ version }} {% raw %}{{ version }}{% endraw %}").render(context) == "2.0 {{ version }}")
+        #expect(throws: TemplateError.self) { try Template("{% raw %}{{ never closed").render(context) }
+    }
+
     @Test func whitespaceControl() throws {
         #expect(try Template("a  {%- if true -%}  b  {%- endif -%}  c").render(context) == "abc")
         #expect(try Template("x {{- version -}} y").render(context) == "x2.0y")
