@@ -17,6 +17,8 @@ public struct HostVariables: Sendable {
     public let checkMode: Bool
     public let playbookDirectory: String
     public let inventoryDirectory: String?
+    /// `--tags` and `--skip-tags` (`ansible_run_tags`, `ansible_skip_tags`).
+    public var tags = TagFilter()
 
     /// `groups`, built once per play and shared by every host.
     private let groups: Value
@@ -75,6 +77,8 @@ public struct HostVariables: Sendable {
         result["ansible_play_name"] = .string(play.name ?? play.hosts)
         result["ansible_check_mode"] = .bool(checkMode)
         result["playbook_dir"] = .string(playbookDirectory)
+        result["ansible_run_tags"] = .list((tags.only.isEmpty ? ["all"] : tags.only.sorted()).map(Value.string))
+        result["ansible_skip_tags"] = .list(tags.skip.sorted().map(Value.string))
         if let inventoryDirectory { result["inventory_dir"] = .string(inventoryDirectory) }
         if let role = task?.role {
             result["role_name"] = .string(role.name)

@@ -99,10 +99,17 @@ public struct PlaybookRunner: Sendable {
     }
 
     private func hostVariables(_ play: Play, playbook: Playbook, hosts: [String], states: HostStates) -> HostVariables {
-        let directory = (playbook.path as NSString).deletingLastPathComponent
-        return HostVariables(
+        // An absolute path, as ansible-playbook's playbook_dir.
+        var directory = (playbook.path as NSString).deletingLastPathComponent
+        if !directory.hasPrefix("/") {
+            let current = FileManager.default.currentDirectoryPath
+            directory = directory.isEmpty || directory == "." ? current : (current as NSString).appendingPathComponent(directory)
+        }
+        var variables = HostVariables(
             inventory: inventory, play: play, extraVars: settings.extraVars, playHosts: hosts, checkMode: settings.checkMode,
-            playbookDirectory: directory.isEmpty ? "." : directory, states: states)
+            playbookDirectory: (directory as NSString).standardizingPath, states: states)
+        variables.tags = settings.tags
+        return variables
     }
 
     /// Every host the run's plays select, with the variables its first play connects with.

@@ -40,3 +40,24 @@ struct PlayKeywordTests {
         #expect(invalid.status == 5 && invalid.output.contains("gather_facts must be a boolean"), "\(invalid.output)")
     }
 }
+
+extension PlayKeywordTests {
+    /// ansible-core 2.19.14 printed, for `debug: msg="{{ playbook_dir }} {{ ansible_run_tags }} {{ ansible_skip_tags }}"`
+    /// run from the playbook's parent directory: `/tmp/modet ['deploy'] ['other']` with `--tags deploy
+    /// --skip-tags other`, and `/tmp/modet ['all'] []` without.
+    @Test func playbookDirIsAbsoluteAndTheTagsAreVariables() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let playbook = try fleet.files.write("magic.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - debug: msg="{{ playbook_dir }} {{ ansible_run_tags }} {{ ansible_skip_tags }}"
+                  tags: [deploy]
+            """)
+        let common = ["-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"]
+        let tagged = try await ExecCommandTests.skiff([playbook, "--tags", "deploy", "--skip-tags", "other"] + common, environment: ["NO_COLOR": "1"])
+        #expect(tagged.output.contains("\"msg\": \"\(fleet.files.path) ['deploy'] ['other']\""), "\(tagged.output)")
+        let plain = try await ExecCommandTests.skiff([playbook] + common, environment: ["NO_COLOR": "1"])
+        #expect(plain.output.contains("\"msg\": \"\(fleet.files.path) ['all'] []\""), "\(plain.output)")
+    }
+}
