@@ -40,6 +40,9 @@ public struct HostResult: Sendable {
     public var deployment: Deployment?
     /// The output of a `no_log` task, which no one sees; the audit log keeps only its fingerprint.
     public var hiddenOutput: Sensitive<String>?
+    /// What the console shows after `=>` for a result that is a value rather than a message (`debug: var=x`
+    /// shows `{"x": VALUE}`, as ansible-playbook does), secrets masked.
+    public var shown: String?
 
     public init(host: String, task: String, status: TaskStatus, message: String? = nil, rc: Int? = nil,
                 stdout: String? = nil, stderr: String? = nil, item: String? = nil, diff: String? = nil, duration: Duration = .zero) {

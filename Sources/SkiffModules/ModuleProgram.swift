@@ -31,6 +31,8 @@ public struct ModuleOutcome: Sendable, Equatable {
     public var result: OrderedDictionary<String, Value>
     /// Under `--diff`: what changed in a file, as a unified diff.
     public var diff: String?
+    /// What the console shows for the result instead of its message (`debug: var=x`: `{"x": VALUE}`).
+    public var shown: String?
 
     public init(changed: Bool = false, failed: Bool = false, skipped: Bool = false, message: String? = nil,
                 result: OrderedDictionary<String, Value> = [:], diff: String? = nil) {

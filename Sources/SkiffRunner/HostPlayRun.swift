@@ -512,6 +512,7 @@ final class HostPlayRun: @unchecked Sendable {
             stderr: hidden ? nil : outcome.result["stderr"].map { mask.apply($0.text) }, item: hidden ? nil : item.map { mask.apply($0.text) },
             diff: hidden ? nil : outcome.diff.map(mask.apply), duration: .now - started)
         hostResult.deployment = result.deployment
+        if !hidden { hostResult.shown = outcome.shown.map(mask.apply) }
         hostResult.loopItems = loopItems
         if hidden {
             let output = [outcome.message, outcome.result["stdout"]?.text, outcome.result["stderr"]?.text].compactMap { $0 }.joined(separator: "\n")

@@ -11,8 +11,16 @@ enum LocalActions {
         switch task.module {
         case "ansible.builtin.debug":
             if let variable = arguments["var"]?.text {
-                let value = try Condition(variable, location: task.location).value(context)
-                return ModuleOutcome(message: "\(variable): \(value.json)", result: [variable: value])
+                // As ansible-playbook 2.19: a variable that cannot be shown (undefined) is said so, not an error.
+                let value: Value
+                do {
+                    value = try Condition(variable, location: task.location).value(context)
+                } catch let error as TemplateError {
+                    value = .string("<< error 1 - \(error.message) >>")
+                }
+                var outcome = ModuleOutcome(message: "\(variable): \(value.json)", result: [variable: value])
+                outcome.shown = Value.dict([variable: value]).json
+                return outcome
             }
             let message = arguments["msg"] ?? .string("Hello world!")
             return ModuleOutcome(message: message.text, result: ["msg": message])

@@ -136,6 +136,7 @@ final class ConsoleReporter: Sendable {
     /// `=> {"msg": …}` for results that carry a message and no command (debug, assert, skips);
     /// with -v, a command's rc, stdout and stderr too.
     private func detail(_ result: HostResult) -> String {
+        if let shown = result.shown { return " => \(shown)" }
         if let message = result.message, result.rc == nil {
             return " => {\"msg\": \(Value.string(message).json)}"
         }

@@ -61,3 +61,26 @@ extension PlayKeywordTests {
         #expect(plain.output.contains("\"msg\": \"\(fleet.files.path) ['all'] []\""), "\(plain.output)")
     }
 }
+
+extension PlayKeywordTests {
+    /// ansible-core 2.19.14 shows `debug: var=x` as `"x": {"a": 1}` (not a message), and an undefined
+    /// variable as `"nope": "<< error 1 - 'nope' is undefined >>"` without failing the task.
+    @Test func debugVarShowsTheVariableAndAnUndefinedOneDoesNotFail() async throws {
+        let (status, output, _) = try await RunnerFeatureTests.run("""
+            - hosts: app
+              gather_facts: false
+              vars:
+                x: {a: 1}
+                db_password: "hunter2-secret-value"
+              tasks:
+                - debug: var=x
+                - debug:
+                    var: nope
+                - debug: var=db_password
+            """)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("ok: [app1] => {\"x\": {\"a\": 1}}"), "\(output)")
+        #expect(output.contains("ok: [app1] => {\"nope\": \"<< error 1 - 'nope' is undefined"), "\(output)")
+        #expect(!output.contains("hunter2-secret-value"), "a secret shown by var is masked: \(output)")
+    }
+}
