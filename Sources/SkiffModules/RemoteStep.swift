@@ -77,7 +77,6 @@ public struct UploadStep: Sendable, Equatable {
     }
 }
 
-
 extension UploadStep {
     /// The SHA-256 of what is uploaded (a local file read in 1 MiB pieces); nil when the file cannot be read.
     public func contentSHA256() -> String? {

@@ -69,10 +69,11 @@ struct HostRun {
     private func inventoryTargets() throws -> [Target] {
         let loaded: Inventory
         var names: [String] = []
+        var seen = Set<String>()
         do {
             loaded = try InventoryLoader().load(sources: inventory, playbookDirectory: nil)
             for pattern in hosts {
-                for host in try HostPattern.select(pattern, in: loaded) where !names.contains(host) { names.append(host) }
+                for host in try HostPattern.select(pattern, in: loaded) where seen.insert(host).inserted { names.append(host) }
             }
         } catch let error as InventoryError {
             throw ValidationError(error.description)  // invalid input: exit 5
