@@ -4,6 +4,18 @@ import Testing
 
 @Suite("SIGTERM during a run")
 struct StopSignalTests {
+    /// Starts the playbook in the background on the fleet; its pid and the file its output goes to.
+    static func start(_ playbook: String, on fleet: DeployEndToEndTests.Fleet) throws -> (pid: pid_t, outputPath: String) {
+        let outputPath = fleet.files.file("output.txt")
+        let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        defer { close(output) }
+        let pid = try Shell.spawn(
+            [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath,
+             "--known-hosts", fleet.knownHosts, "--no-agent"], stdout: output, stderr: output,
+            environment: ["SKIFF_AUDIT_LOG": fleet.files.file("audit.jsonl")])
+        return (pid, outputPath)
+    }
+
     @Test func sigtermStopsNewTasksRunsAlwaysAndExits99() async throws {
         let fleet = try await DeployEndToEndTests.fleet(10)
         let playbook = try fleet.files.write("stop.yml", """
@@ -21,13 +33,7 @@ struct StopSignalTests {
                     - name: Clean up
                       shell: touch /tmp/cleaned
             """)
-        let outputPath = fleet.files.file("output.txt")
-        let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let pid = try Shell.spawn(
-            [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath,
-             "--known-hosts", fleet.knownHosts, "--no-agent"], stdout: output, stderr: output,
-            environment: ["SKIFF_AUDIT_LOG": fleet.files.file("audit.jsonl")])
-        close(output)
+        let (pid, outputPath) = try Self.start(playbook, on: fleet)
         let hosts = fleet.hosts
         let allStarted = try await eventually(within: 60) {
             hosts.allSatisfy { FileManager.default.fileExists(atPath: $0.pathInside("/tmp/started")) }
@@ -75,13 +81,7 @@ extension StopSignalTests {
                     - name: Clean up
                       shell: touch /tmp/cleaned
             """)
-        let outputPath = fleet.files.file("output.txt")
-        let output = open(outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let pid = try Shell.spawn(
-            [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath,
-             "--known-hosts", fleet.knownHosts, "--no-agent"], stdout: output, stderr: output,
-            environment: ["SKIFF_AUDIT_LOG": fleet.files.file("audit.jsonl")])
-        close(output)
+        let (pid, outputPath) = try Self.start(playbook, on: fleet)
         let hosts = fleet.hosts
         #expect(try await eventually(within: 60) { hosts.allSatisfy { FileManager.default.fileExists(atPath: $0.pathInside("/tmp/started")) } })
         kill(pid, SIGTERM)
