@@ -69,6 +69,11 @@ public struct AuditHistory: Sendable {
 
     /// Reads the run-level records of every log. A log that does not exist yet is an empty history.
     public init(logs: [String]) throws(AuditError) {
+        self.init(contents: try Self.read(logs))
+    }
+
+    /// The logs' bytes; a log that does not exist yet is left out, one that cannot be read is an error.
+    public static func read(_ logs: [String]) throws(AuditError) -> [[UInt8]] {
         var contents: [[UInt8]] = []
         for path in logs {
             guard let bytes = FileContents.read(path) else {
@@ -77,7 +82,7 @@ public struct AuditHistory: Sendable {
             }
             contents.append(bytes)
         }
-        self.init(contents: contents)
+        return contents
     }
 
     /// The history in logs already read: several controllers' logs, or the hosts' own (`--from-hosts`). A

@@ -2,9 +2,6 @@ import ArgumentParser
 import SkiffAudit
 import SkiffAuditStore
 import SkiffCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `skiff audit …`: review the audit log — who deployed which version where, when, from which CI job.
 struct AuditCommand: AsyncParsableCommand {
@@ -36,15 +33,7 @@ struct AuditLogOptions: ParsableArguments {
             let store = try PostgresAuditStore(url: url, key: nil)
             return ([try store.read().lines], store.location)
         }
-        var contents: [[UInt8]] = []
-        for path in paths {
-            guard let bytes = FileContents.read(path) else {
-                if access(path, F_OK) != 0 { continue }
-                throw AuditError("cannot read the audit log \(path)")
-            }
-            contents.append(bytes)
-        }
-        return (contents, paths.joined(separator: ", "))
+        return (try AuditHistory.read(paths), paths.joined(separator: ", "))
     }
 
     func history() throws(AuditError) -> AuditHistory {
