@@ -138,7 +138,7 @@ final class HostPlayRun: @unchecked Sendable {
     /// Runs items in order; stops at the first failure (which a block's rescue may clear), and before
     /// the next task when the run is asked to stop — except in `always`, which runs regardless.
     private func runItems(
-        _ items: [TaskItem], blockVars: [OrderedDictionary<String, Value>], always: Bool = false, at position: TaskPosition
+        _ items: [TaskItem], blockVars: [ScopedVariables], always: Bool = false, at position: TaskPosition
     ) async -> Bool {
         for (index, item) in items.enumerated() {
             if unreachable || _Concurrency.Task.isCancelled { return false }
@@ -160,10 +160,10 @@ final class HostPlayRun: @unchecked Sendable {
     }
 
     private func runBlock(
-        _ block: Block, blockVars: [OrderedDictionary<String, Value>], always inAlways: Bool, at position: TaskPosition
+        _ block: Block, blockVars: [ScopedVariables], always inAlways: Bool, at position: TaskPosition
     ) async -> Bool {
         var vars = blockVars
-        if case .dict(let own)? = block.keywords["vars"] { vars.append(own) }
+        if case .dict(let own)? = block.keywords["vars"] { vars.append(ScopedVariables(values: own, kind: .template)) }
         if block.keywords.keys.contains(where: TaskLoops.keywords.contains) {
             return await runIncludeLoop(block, blockVars: vars, always: inAlways, at: position)
         }
@@ -183,7 +183,7 @@ final class HostPlayRun: @unchecked Sendable {
     /// the recap, as ansible-playbook counts an include), then its tasks run, in order, once per item. A
     /// failed item stops the host, as a failed task does.
     private func runIncludeLoop(
-        _ block: Block, blockVars: [OrderedDictionary<String, Value>], always: Bool, at position: TaskPosition
+        _ block: Block, blockVars: [ScopedVariables], always: Bool, at position: TaskPosition
     ) async -> Bool {
         guard await takeTurn(at: position.appending(0), always: always) else { return false }
         let name = block.name ?? "include_tasks"
@@ -207,16 +207,17 @@ final class HostPlayRun: @unchecked Sendable {
         emit(.hostResult(result))
         for index in loop.items.indices {
             let iteration = position.appending(1, index)
-            if !(await runItems(block.block, blockVars: blockVars + [loop.variables(index)], always: always, at: iteration)) { return false }
+            if !(await runItems(block.block, blockVars: blockVars + [ScopedVariables(values: loop.variables(index), kind: .data)], always: always, at: iteration)) { return false }
         }
         return true
     }
 
-    private func context(for task: Task?, blockVars: [OrderedDictionary<String, Value>], extra: OrderedDictionary<String, Value> = [:]) -> TemplateContext {
+    private func context(for task: Task?, blockVars: [ScopedVariables], extra: OrderedDictionary<String, Value> = [:]) -> TemplateContext {
         var context = variables.context(for: host, task: task, facts: facts, runtime: runtime)
-        for vars in blockVars { context.variables.merge(vars) { $1 } }
-        context.variables.merge(settings.extraVars) { $1 }
-        context.variables.merge(extra) { $1 }
+        for scope in blockVars { context.merge(scope.values, as: scope.kind) }
+        context.merge(settings.extraVars, as: .template)
+        // Loop variables: items the loop expression produced.
+        context.merge(extra, as: .data)
         return context
     }
 
@@ -227,7 +228,7 @@ final class HostPlayRun: @unchecked Sendable {
     /// Runs one task (every item of its loop); false when it failed and the failure was not ignored, or
     /// when no new task may start. A `run_once` task runs on the first host of the batch that reaches it;
     /// the others take its result.
-    func runTask(_ task: Task, blockVars: [OrderedDictionary<String, Value>], always: Bool = false, at position: TaskPosition) async -> Bool {
+    func runTask(_ task: Task, blockVars: [ScopedVariables], always: Bool = false, at position: TaskPosition) async -> Bool {
         guard settings.tags.selects(task, in: play) else { return true }
         guard await takeTurn(at: position, always: always) else { return false }
         if let step = settings.step {
@@ -248,7 +249,7 @@ final class HostPlayRun: @unchecked Sendable {
         return shared.ok
     }
 
-    private func runEachItem(_ task: Task, blockVars: [OrderedDictionary<String, Value>]) async -> Bool {
+    private func runEachItem(_ task: Task, blockVars: [ScopedVariables]) async -> Bool {
         let base = context(for: task, blockVars: blockVars)
         let name = shownName(task, base)
         if showsHeader { emit(.taskStarted(name: name)) }
@@ -350,7 +351,7 @@ final class HostPlayRun: @unchecked Sendable {
             let arguments = try ValueRendering.render(task.arguments, context, at: task.location)
             var outcome = try await execute(task, arguments: arguments, context: context)
             var withResult = context
-            if let name = task.keywords["register"]?.text, !name.isEmpty { withResult.variables[name] = outcome.registered }
+            if let name = task.keywords["register"]?.text, !name.isEmpty { withResult.set(name, outcome.registered, as: .data) }
             if let until = task.keywords["until"] {
                 // As Ansible: `retries` more attempts after the first (default 3), `delay` seconds apart (default 5).
                 let attemptsAllowed = max(1, (task.keywords["retries"]?.intValue ?? 3) + 1)
@@ -365,7 +366,7 @@ final class HostPlayRun: @unchecked Sendable {
                     if delay > 0 { try await _Concurrency.Task.sleep(for: .seconds(delay)) }
                     attempts += 1
                     outcome = try await execute(task, arguments: arguments, context: context)
-                    if let name = task.keywords["register"]?.text, !name.isEmpty { withResult.variables[name] = outcome.registered }
+                    if let name = task.keywords["register"]?.text, !name.isEmpty { withResult.set(name, outcome.registered, as: .data) }
                 }
                 outcome.result["attempts"] = .int(attempts)
             }

@@ -11,6 +11,8 @@ public final class HostStates: Sendable {
         var facts: [String: OrderedDictionary<String, Value>] = [:]
         var runtime: [String: OrderedDictionary<String, Value>] = [:]
         var hostvars = OrderedDictionary<String, Value>()
+        /// The names in each host's `hostvars` entry that hold data (facts and runtime variables).
+        var hostvarsData: [String: Set<String>] = [:]
     }
 
     private let base: OrderedDictionary<String, OrderedDictionary<String, Value>>
@@ -36,6 +38,7 @@ public final class HostStates: Sendable {
     func facts(of host: String) -> OrderedDictionary<String, Value> { state.withLock { $0.facts[host] ?? [:] } }
     func runtime(of host: String) -> OrderedDictionary<String, Value> { state.withLock { $0.runtime[host] ?? [:] } }
     var hostvars: Value { .dict(state.withLock { $0.hostvars }) }
+    var hostvarsData: [String: Set<String>] { state.withLock { $0.hostvarsData } }
 
     /// Records a host's facts and runtime variables, and refreshes its `hostvars` entry.
     func update(_ host: String, facts: OrderedDictionary<String, Value>, runtime: OrderedDictionary<String, Value>) {
@@ -43,10 +46,13 @@ public final class HostStates: Sendable {
         entry.merge(facts) { $1 }
         entry["ansible_facts"] = .dict(HostVariables.unprefixed(facts))
         entry.merge(runtime) { $1 }
+        var data = Set(facts.keys).union(runtime.keys)
+        data.insert("ansible_facts")
         state.withLock { state in
             state.facts[host] = facts
             state.runtime[host] = runtime
             state.hostvars[host] = .dict(entry)
+            state.hostvarsData[host] = data
         }
     }
 }

@@ -51,21 +51,36 @@ public struct HostVariables: Sendable {
         for host: String, task: Task? = nil, facts: OrderedDictionary<String, Value> = [:],
         runtime: OrderedDictionary<String, Value> = [:], blockVars: [OrderedDictionary<String, Value>] = []
     ) -> OrderedDictionary<String, Value> {
-        var result = OrderedDictionary<String, Value>()
-        for role in play.roles + play.includedRoles { result.merge(role.defaults) { $1 } }
+        context(for: host, task: task, facts: facts, runtime: runtime, blockVars: blockVars).variables
+    }
+
+    /// The layers of `host`'s variables, lowest precedence first, each with its kind: what the user
+    /// wrote is a template; facts, runtime results and magic variables are data.
+    private func layers(
+        for host: String, task: Task?, facts: OrderedDictionary<String, Value>,
+        runtime: OrderedDictionary<String, Value>, blockVars: [OrderedDictionary<String, Value>]
+    ) -> [(OrderedDictionary<String, Value>, TemplateContext.Kind)] {
+        var layers: [(OrderedDictionary<String, Value>, TemplateContext.Kind)] = []
+        for role in play.roles + play.includedRoles { layers.append((role.defaults, .template)) }
         // Merged once per run (HostStates); the magic variables it also holds are set again below.
-        result.merge(states.inventoryVariables(of: host) ?? inventory.variables(of: host)) { $1 }
-        result.merge(facts) { $1 }
+        layers.append((states.inventoryVariables(of: host) ?? inventory.variables(of: host), .template))
+        layers.append((facts, .data))
         // Defined also before or without gathering, as an empty mapping (as in ansible-playbook).
-        result["ansible_facts"] = .dict(Self.unprefixed(facts))
-        result.merge(play.vars) { $1 }
-        result.merge(play.varsFromFiles) { $1 }
-        for role in play.roles + play.includedRoles { result.merge(role.vars) { $1 } }
-        for vars in blockVars { result.merge(vars) { $1 } }
-        if case .dict(let taskVars)? = task?.keywords["vars"] { result.merge(taskVars) { $1 } }
-        result.merge(runtime) { $1 }
-        result.merge(extraVars) { $1 }
-        // Magic variables: always what Skiff knows, whatever a playbook set.
+        layers.append((["ansible_facts": .dict(Self.unprefixed(facts))], .data))
+        layers.append((play.vars, .template))
+        layers.append((play.varsFromFiles, .template))
+        for role in play.roles + play.includedRoles { layers.append((role.vars, .template)) }
+        for vars in blockVars { layers.append((vars, .template)) }
+        if case .dict(let taskVars)? = task?.keywords["vars"] { layers.append((taskVars, .template)) }
+        layers.append((runtime, .data))
+        layers.append((extraVars, .template))
+        layers.append((magicVariables(for: host, task: task), .data))
+        return layers
+    }
+
+    /// Ansible's magic variables: always what Skiff knows, whatever a playbook set.
+    private func magicVariables(for host: String, task: Task?) -> OrderedDictionary<String, Value> {
+        var result = OrderedDictionary<String, Value>()
         result["inventory_hostname"] = .string(host)
         result["inventory_hostname_short"] = .string(String(host.split(separator: ".").first ?? Substring(host)))
         result["group_names"] = .list(inventory.groupNames(of: host).map(Value.string))
@@ -100,9 +115,16 @@ public struct HostVariables: Sendable {
 
     /// A template context for `host` (lookups see the process environment; files are looked up in the
     /// task's role, then beside the playbook).
-    public func context(for host: String, task: Task? = nil, facts: OrderedDictionary<String, Value> = [:],
-                        runtime: OrderedDictionary<String, Value> = [:]) -> TemplateContext {
+    public func context(
+        for host: String, task: Task? = nil, facts: OrderedDictionary<String, Value> = [:],
+        runtime: OrderedDictionary<String, Value> = [:], blockVars: [OrderedDictionary<String, Value>] = []
+    ) -> TemplateContext {
         let searchPaths = [task?.role?.path, playbookDirectory].compactMap { $0 }
-        return TemplateContext(variables: variables(for: host, task: task, facts: facts, runtime: runtime), searchPaths: searchPaths)
+        var context = TemplateContext(searchPaths: searchPaths)
+        for (layer, kind) in layers(for: host, task: task, facts: facts, runtime: runtime, blockVars: blockVars) {
+            context.merge(layer, as: kind)
+        }
+        context.hostvarsData = states.hostvarsData
+        return context
     }
 }

@@ -16,7 +16,7 @@ struct Evaluator {
         case .literal(let value):
             return .value(value)
         case .variable(let name):
-            if let value = context.variables[name] { return .value(try resolve(value, name: name)) }
+            if let value = context.variables[name] { return .value(try variable(name, value)) }
             return .undefined(name)
         case .list(let items):
             return .value(.list(try items.map { try evaluate($0).require() }))
@@ -66,9 +66,28 @@ struct Evaluator {
         }
     }
 
+    /// A variable's value as a template sees it: a template variable is rendered, data is used as it
+    /// is (see `TemplateContext`); in `hostvars`, each host's inventory variables are rendered and its
+    /// facts and runtime results are not.
+    func variable(_ name: String, _ value: Value) throws -> Value {
+        if context.isData(name) { return value }
+        if name == "hostvars", case .dict(let hosts) = value {
+            var result = hosts
+            for (host, entry) in hosts {
+                guard case .dict(let variables) = entry else { continue }
+                let data = context.hostvarsData[host] ?? []
+                var rendered = variables
+                for (key, item) in variables where !data.contains(key) { rendered[key] = try resolve(item, name: key) }
+                result[host] = .dict(rendered)
+            }
+            return .dict(result)
+        }
+        return try resolve(value, name: name)
+    }
+
     /// Variables are templated when they are used, as in Ansible: a variable whose value holds
     /// `{{ }}` is rendered in the same context (lists and dicts item by item).
-    func resolve(_ value: Value, name: String) throws -> Value {
+    private func resolve(_ value: Value, name: String) throws -> Value {
         switch value {
         case .string(let text) where Template.isTemplated(text):
             let template = try Template.parsed(text)

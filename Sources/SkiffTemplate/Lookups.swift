@@ -30,7 +30,8 @@ enum Lookups {
             return try terms.map { .string(try context.environment($0.renderedChecked()) ?? named("default")?.renderedChecked() ?? "") }
         case "vars":
             return try terms.map { term in
-                if let value = try context.variables[term.renderedChecked()] { return value }
+                let name = try term.renderedChecked()
+                if let value = context.variables[name] { return try evaluator.variable(name, value) }
                 if let fallback = named("default") { return fallback }
                 throw TemplateError("lookup('vars'): no variable '\(term.rendered.prefix(100))'")
             }
