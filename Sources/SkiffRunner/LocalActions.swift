@@ -23,7 +23,10 @@ enum LocalActions {
                 return outcome
             }
             let message = arguments["msg"] ?? .string("Hello world!")
-            return ModuleOutcome(message: message.text, result: ["msg": message])
+            // Shown with its type, as ansible-playbook does: `"msg": 3`, a list as a list.
+            var outcome = ModuleOutcome(message: message.text, result: ["msg": message])
+            outcome.shown = Value.dict(["msg": message]).json
+            return outcome
         case "ansible.builtin.set_fact":
             var facts = arguments
             facts.removeValue(forKey: "cacheable")

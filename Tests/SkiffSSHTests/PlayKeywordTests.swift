@@ -83,4 +83,23 @@ extension PlayKeywordTests {
         #expect(output.contains("ok: [app1] => {\"nope\": \"<< error 1 - 'nope' is undefined"), "\(output)")
         #expect(!output.contains("hunter2-secret-value"), "a secret shown by var is masked: \(output)")
     }
+
+    /// ansible-core 2.19.14 shows `debug: msg=` with the message's type: `"msg": 3`, `"msg": [1, 2]`
+    /// (a variable whose template gives a number stays a number).
+    @Test func debugMsgKeepsItsType() async throws {
+        let (status, output, _) = try await RunnerFeatureTests.run("""
+            - hosts: app
+              gather_facts: false
+              vars:
+                a: "{{ b }}"
+                b: 3
+              tasks:
+                - debug: msg="{{ a }}"
+                - debug:
+                    msg: [1, "two"]
+            """)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("ok: [app1] => {\"msg\": 3}"), "\(output)")
+        #expect(output.contains("ok: [app1] => {\"msg\": [1, \"two\"]}"), "\(output)")
+    }
 }
