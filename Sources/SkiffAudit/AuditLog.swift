@@ -123,8 +123,10 @@ public final class AuditLog: Sendable {
     /// One record's bytes, as every audit log writes them: `seq`, `prev`, `time`, `type`, the fields, and
     /// (with a key) the record's MAC last.
     public static func record(seq: Int, prev: String, type: String, _ fields: OrderedDictionary<String, Value>, key: AuditKey?) -> [UInt8] {
+        // A record copied from another log (`audit push`) keeps the time it was first written.
+        let time = fields["time"]?.stringValue ?? AuditTime.now()
         var record: OrderedDictionary<String, Value> = [
-            "seq": .int(seq), "prev": .string(prev), "time": .string(AuditTime.now()), "type": .string(type),
+            "seq": .int(seq), "prev": .string(prev), "time": .string(time), "type": .string(type),
         ]
         for (name, value) in fields where record[name] == nil && name != "mac" { record[name] = value }
         let bytes = Array(Value.dict(record).json.utf8)

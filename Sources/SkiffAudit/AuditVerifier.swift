@@ -55,6 +55,12 @@ public enum AuditVerifier {
         return walk(bytes, path: path, key: try? AuditKey.load(forLog: path), head: AuditHead.read(path: path + ".head"))
     }
 
+    /// Verifies a log's bytes already read (`audit push` verifies exactly what it copies), with the log's
+    /// key and head.
+    public static func verify(bytes: [UInt8], path: String) -> Report {
+        walk(bytes, path: path, key: try? AuditKey.load(forLog: path), head: AuditHead.read(path: path + ".head"))
+    }
+
     /// Verifies a host's own log (`--audit-remote`), read over SSH: its chain of `seq` and `prev`. A host
     /// log has no key and no head (a host cannot hold the controller's key), so it shows edits,
     /// deletions and reorderings inside the log, not a rewrite of it by the host's root.

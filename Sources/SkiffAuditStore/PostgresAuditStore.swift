@@ -50,11 +50,26 @@ public final class PostgresAuditStore: AuditSink, @unchecked Sendable {
 
     public func append(_ records: [(type: String, fields: OrderedDictionary<String, Value>)]) throws(AuditError) {
         guard !records.isEmpty else { return }
+        _ = try appendChained(records, unlessRun: nil)
+    }
+
+    /// Appends one run's records copied from a controller's log (`audit push`), unless the store already
+    /// holds records of that run: false then. Checked with the chain's head locked, so two pushes of the
+    /// same log at once store the run once.
+    public func appendRun(_ run: String, _ records: [(type: String, fields: OrderedDictionary<String, Value>)]) throws(AuditError) -> Bool {
+        try appendChained(records, unlessRun: run)
+    }
+
+    private func appendChained(_ records: [(type: String, fields: OrderedDictionary<String, Value>)], unlessRun run: String?) throws(AuditError) -> Bool {
         try withConnection { pg throws(AuditError) in
             try Self.exec(pg, "BEGIN")
             do throws(AuditError) {
                 let head = try Self.query(pg, "SELECT seq, hash FROM skiff_audit_head WHERE id = 1 FOR UPDATE")
                 guard let row = head.first, row.count == 2, var seq = Int(row[0]) else { throw AuditError("the audit store \(location) has no head row") }
+                if let run, !(try Self.query(pg, "SELECT 1 FROM skiff_audit WHERE run = $1 LIMIT 1", [run])).isEmpty {
+                    try Self.exec(pg, "ROLLBACK")
+                    return false
+                }
                 var hash = row[1]
                 var values: [String] = []
                 var parameters: [String] = []
@@ -66,9 +81,12 @@ public final class PostgresAuditStore: AuditSink, @unchecked Sendable {
                     values.append("($\(base + 1)::bigint, $\(base + 2), $\(base + 3), $\(base + 4))")
                     parameters += [String(seq), fields["run"]?.text ?? "", type, String(decoding: line, as: UTF8.self)]
                 }
-                try Self.exec(pg, "INSERT INTO skiff_audit (seq, run, type, line) VALUES " + values.joined(separator: ", "), parameters)
-                try Self.exec(pg, "UPDATE skiff_audit_head SET seq = $1::bigint, hash = $2 WHERE id = 1", [String(seq), hash])
+                if !values.isEmpty {
+                    try Self.exec(pg, "INSERT INTO skiff_audit (seq, run, type, line) VALUES " + values.joined(separator: ", "), parameters)
+                    try Self.exec(pg, "UPDATE skiff_audit_head SET seq = $1::bigint, hash = $2 WHERE id = 1", [String(seq), hash])
+                }
                 try Self.exec(pg, "COMMIT")
+                return true
             } catch {
                 _ = try? Self.exec(pg, "ROLLBACK")
                 throw error

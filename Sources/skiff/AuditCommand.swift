@@ -7,8 +7,8 @@ import SkiffCore
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Review the audit log: list runs, show one, where each version runs, verify the chain, HTML reports.",
-        subcommands: [AuditListCommand.self, AuditShowCommand.self, AuditWhereCommand.self, AuditDiffCommand.self, AuditVerifyCommand.self, AuditReportCommand.self]
+        abstract: "Review the audit log: list runs, show one, where each version runs, verify the chain, HTML reports, push to the store.",
+        subcommands: [AuditListCommand.self, AuditShowCommand.self, AuditWhereCommand.self, AuditDiffCommand.self, AuditVerifyCommand.self, AuditReportCommand.self, AuditPushCommand.self]
     )
 }
 

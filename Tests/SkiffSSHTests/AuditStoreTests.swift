@@ -95,3 +95,43 @@ extension AuditStoreTests {
         #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/second")), "no new task started")
     }
 }
+
+extension AuditStoreTests {
+    /// A runner that wrote only its own log copies its runs into the store afterwards: once, however often
+    /// it pushes, with their times; a log whose chain is broken is not copied at all.
+    @Test func pushCopiesALocalLogsRunsOnceAndRefusesABrokenLog() async throws {
+        let server = try PostgresServer.shared.get()
+        let url = try server.database("push_\(UInt32.random(in: 0 ... .max))")
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let log = fleet.files.file("offline/audit.jsonl")
+        let playbook = try fleet.files.write("touch.yml", "- hosts: app\n  gather_facts: false\n  tasks:\n    - shell: touch /tmp/ran\n")
+        for _ in 0..<2 {
+            let run = try await ExecCommandTests.skiff(
+                [playbook, "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"],
+                environment: ["SKIFF_AUDIT_LOG": log, "NO_COLOR": "1"])
+            #expect(run.status == 0, "\(run.output)")
+        }
+        let environment = ["SKIFF_AUDIT_KEY": Self.sharedKey]
+        let first = try await ExecCommandTests.skiff(["audit", "push", "--audit-log", log, "--audit-url", url], environment: environment)
+        #expect(first.status == 0 && first.output.contains("2 run(s) copied") && first.output.contains("0 already"), "\(first.output)")
+        let again = try await ExecCommandTests.skiff(["audit", "push", "--audit-log", log, "--audit-url", url], environment: environment)
+        #expect(again.status == 0 && again.output.contains("0 run(s) copied") && again.output.contains("2 already"), "\(again.output)")
+
+        let local = try await ExecCommandTests.skiff(["audit", "list", "--json", "--audit-log", log])
+        let stored = try await ExecCommandTests.skiff(["audit", "list", "--json", "--audit-url", url])
+        let runs = { (output: String) in output.split(separator: "\n").filter { $0.hasPrefix("{") }.map(String.init) }
+        #expect(runs(stored.output).count == 2, "\(stored.output)")
+        #expect(runs(stored.output) == runs(local.output), "the same runs, ids and times: \(local.output)\n\(stored.output)")
+        let verify = try await ExecCommandTests.skiff(["audit", "verify", "--audit-url", url], environment: environment)
+        #expect(verify.status == 0 && verify.output.contains("intact"), "\(verify.output)")
+
+        // One record changed in the local log: nothing of it is copied.
+        let otherURL = try server.database("push_broken_\(UInt32.random(in: 0 ... .max))")
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"exit_code\": 0", with: "\"exit_code\": 7").write(toFile: log, atomically: false, encoding: .utf8)
+        let refused = try await ExecCommandTests.skiff(["audit", "push", "--audit-log", log, "--audit-url", otherURL], environment: environment)
+        #expect(refused.status == 1 && refused.output.contains("BROKEN") && refused.output.contains("nothing was copied"), "\(refused.output)")
+        let empty = try await ExecCommandTests.skiff(["audit", "list", "--json", "--audit-url", otherURL])
+        #expect(runs(empty.output).isEmpty, "\(empty.output)")
+    }
+}
