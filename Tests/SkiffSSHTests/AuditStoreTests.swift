@@ -135,3 +135,37 @@ extension AuditStoreTests {
         #expect(runs(empty.output).isEmpty, "\(empty.output)")
     }
 }
+
+extension AuditStoreTests {
+    /// A controller killed with SIGKILL mid-run writes nothing more: the store's chain still verifies
+    /// (each batch is one transaction) and the run is listed as unfinished.
+    @Test func aControllerKilledMidRunLeavesAnIntactStoreAndAnUnfinishedRun() async throws {
+        let server = try PostgresServer.shared.get()
+        let url = try server.database("killed_\(UInt32.random(in: 0 ... .max))")
+        let fleet = try await DeployEndToEndTests.fleet(2)
+        let playbook = try fleet.files.write("held.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - shell: touch /tmp/started
+                - shell: while [ ! -e /tmp/release ]; do sleep 0.05; done
+            """)
+        let pid = try Shell.spawn(
+            [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath,
+             "--known-hosts", fleet.knownHosts, "--no-agent"],
+            environment: ["SKIFF_AUDIT_LOG": fleet.files.file("audit.jsonl"), "SKIFF_AUDIT_URL": url, "SKIFF_AUDIT_KEY": Self.sharedKey])
+        let hosts = fleet.hosts
+        let started = try await eventually(within: 60) {
+            hosts.allSatisfy { FileManager.default.fileExists(atPath: $0.pathInside("/tmp/started")) }
+        }
+        #expect(started)
+        kill(pid, SIGKILL)
+        _ = try await offPool { Shell.wait(for: pid) }
+
+        let verify = try await ExecCommandTests.skiff(["audit", "verify", "--audit-url", url], environment: ["SKIFF_AUDIT_KEY": Self.sharedKey])
+        #expect(verify.status == 0 && verify.output.contains("intact"), "\(verify.output)")
+        let list = try await ExecCommandTests.skiff(["audit", "list", "--json", "--audit-url", url])
+        let runs = list.output.split(separator: "\n").filter { $0.hasPrefix("{") }
+        #expect(runs.count == 1 && runs[0].contains("\"status\": \"unfinished\""), "\(list.output)")
+    }
+}
