@@ -85,13 +85,16 @@ public struct AuditHistory: Sendable {
         return contents
     }
 
+    /// The record types a history is made of (a store is asked for these only).
+    public static let recordTypes: Set<String> = ["run_started", "run_finished", "run_interrupted", "deployed"]
+
     /// The history in logs already read: several controllers' logs, or the hosts' own (`--from-hosts`). A
     /// run recorded in several of them (each host's log holds its part) is one run: its `run_finished`
     /// records' hosts are merged.
     public init(contents: [[UInt8]]) {
         var byID = OrderedDictionary<String, Run>()
         var deployed: [(run: String, record: OrderedDictionary<String, Value>, time: String)] = []
-        let wanted: Set<String> = ["run_started", "run_finished", "run_interrupted", "deployed"]
+        let wanted = Self.recordTypes
         for bytes in contents {
             for record in AuditRecord.split(bytes).records {
                 guard let type = record.type, wanted.contains(type) else { continue }

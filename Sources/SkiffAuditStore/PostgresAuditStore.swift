@@ -40,6 +40,7 @@ public final class PostgresAuditStore: AuditSink, @unchecked Sendable {
                 INSERT INTO skiff_audit_head VALUES (1, 0, '\(AuditLog.genesis)') ON CONFLICT (id) DO NOTHING;
                 CREATE TABLE IF NOT EXISTS skiff_audit (seq bigint PRIMARY KEY, run text, type text NOT NULL, line text NOT NULL);
                 CREATE INDEX IF NOT EXISTS skiff_audit_run ON skiff_audit (run);
+                CREATE INDEX IF NOT EXISTS skiff_audit_type ON skiff_audit (type, seq);
                 """)
         }
     }
@@ -94,13 +95,20 @@ public final class PostgresAuditStore: AuditSink, @unchecked Sendable {
         }
     }
 
-    /// Every record, in order, as the lines of a log; and the head row (the last record's number and hash).
-    public func read() throws(AuditError) -> (lines: [UInt8], head: (seq: Int, hash: String)) {
+    /// Every record, in order, as the lines of a log (only those of `types` when given: a history needs
+    /// a few of a run's records); and the head row (the last record's number and hash).
+    public func read(types: Set<String>? = nil) throws(AuditError) -> (lines: [UInt8], head: (seq: Int, hash: String)) {
         try withConnection { pg throws(AuditError) in
             try Self.exec(pg, "BEGIN ISOLATION LEVEL REPEATABLE READ")
             defer { _ = try? Self.exec(pg, "COMMIT") }
             let head = try Self.query(pg, "SELECT seq, hash FROM skiff_audit_head WHERE id = 1")
-            let rows = try Self.query(pg, "SELECT line FROM skiff_audit ORDER BY seq")
+            let rows: [[String]]
+            if let types {
+                // Record types are identifiers (`run_started`): no quoting needed in the array literal.
+                rows = try Self.query(pg, "SELECT line FROM skiff_audit WHERE type = ANY($1::text[]) ORDER BY seq", ["{" + types.sorted().joined(separator: ",") + "}"])
+            } else {
+                rows = try Self.query(pg, "SELECT line FROM skiff_audit ORDER BY seq")
+            }
             var bytes: [UInt8] = []
             for row in rows {
                 bytes += Array(row[0].utf8)

@@ -37,8 +37,8 @@ public struct SecretMask: Sendable {
     }
 
     /// The secret values in some variables: those whose names look secret or are declared secret in
-    /// `skiff_secret_vars`, at any depth.
-    public static func values(in variables: some Sequence<(key: String, value: Value)>) -> [String] {
+    /// `skiff_secret_vars` or `declared` (`--secret-var`), at any depth.
+    public static func values(in variables: some Sequence<(key: String, value: Value)>, declared alsoDeclared: Set<String> = []) -> [String] {
         var found: [String] = []
         func collect(_ value: Value, secretName: Bool) {
             switch value {
@@ -48,7 +48,7 @@ public struct SecretMask: Sendable {
             default: if secretName { found.append(value.text) }
             }
         }
-        let declared = SecretNames.declared(in: variables)
+        let declared = SecretNames.declared(in: variables).union(alsoDeclared)
         for (key, value) in variables where !SecretNames.magic.contains(key) && key != SecretNames.declarations {
             collect(value, secretName: declared.contains(key) || SecretNames.looksSecret(key))
         }

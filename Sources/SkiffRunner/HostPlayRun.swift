@@ -39,7 +39,8 @@ final class HostPlayRun: @unchecked Sendable {
 
     /// Masks the values of secret-looking variables (and the connection password) in what a task shows.
     private func secretMask(_ context: TemplateContext, also extra: [String] = []) -> SecretMask {
-        SecretMask(SecretMask.values(in: context.variables.lazy.map { ($0.key, $0.value) }) + extra, replacement: settings.secretReplacement)
+        let values = SecretMask.values(in: context.variables.lazy.map { ($0.key, $0.value) }, declared: settings.secretVariables)
+        return SecretMask(values + settings.secretValues + extra, replacement: settings.secretReplacement)
     }
 
     init(host: String, play: Play, variables: HostVariables, settings: RunSettings, connections: ConnectionPool,

@@ -69,6 +69,11 @@ public struct RunSettings: Sendable {
     /// Called for each host the run reached, after its last play and before its lock is released, over
     /// its connection (`--audit-remote`: the host's own audit log); a message fails the host.
     public var finishHost: (@Sendable (_ recap: HostRecap, _ connection: any HostConnection) async -> String?)?
+    /// Names declared secret for the whole run (`--secret-var`), as a play's `skiff_secret_vars` declares them.
+    public var secretVariables: Set<String> = []
+    /// Values that are secret whatever variable holds them: the controller's environment variables with
+    /// secret-looking names that the playbook reads with `lookup('env', …)`.
+    public var secretValues: [String] = []
     /// What a secret value becomes in output and events (`********`, or the audit log's fingerprint).
     public var secretReplacement: @Sendable (String) -> String = { _ in SecretMask.placeholder }
 

@@ -27,17 +27,18 @@ struct AuditLogOptions: ParsableArguments {
     /// The store to read, if any.
     var storeURL: String? { auditURL ?? (auditLog.isEmpty ? AuditStoreLocation.resolve(option: nil) : nil) }
 
-    /// Every record to read, as log text, and what it came from.
-    func contents() throws(AuditError) -> (contents: [[UInt8]], source: String) {
+    /// Every record to read (of `types` only, when given and read from the store), as log text, and what
+    /// it came from.
+    func contents(types: Set<String>? = nil) throws(AuditError) -> (contents: [[UInt8]], source: String) {
         if let url = storeURL {
             let store = try PostgresAuditStore(url: url, key: nil)
-            return ([try store.read().lines], store.location)
+            return ([try store.read(types: types).lines], store.location)
         }
         return (try AuditHistory.read(paths), paths.joined(separator: ", "))
     }
 
     func history() throws(AuditError) -> AuditHistory {
-        AuditHistory(contents: try contents().contents)
+        AuditHistory(contents: try contents(types: AuditHistory.recordTypes).contents)
     }
 
     /// One run's records.

@@ -73,6 +73,9 @@ struct PlaybookOptions: ParsableArguments {
     @Option(name: [.customShort("e"), .customLong("extra-vars")], help: "key=value, JSON/YAML, or @file (repeatable; later wins).")
     var extraVars: [String] = []
 
+    @Option(name: .customLong("secret-var"), help: "Treat this variable as secret: masked in output, fingerprinted in the audit log (repeatable).")
+    var secretVars: [String] = []
+
     @Option(name: [.customShort("l"), .long], help: "Only hosts matching this pattern (@FILE reads patterns from a file).")
     var limit: String?
 
@@ -203,6 +206,13 @@ struct PlaybookOptions: ParsableArguments {
         }
     }
 
+    /// The values of the controller's environment variables that the playbooks read with `lookup('env', …)`
+    /// under a secret-looking or declared name: secrets whatever variable holds them.
+    static func secretEnvironmentValues(read playbooks: [Playbook], declared: Set<String>) -> [String] {
+        let names = playbooks.reduce(into: Set<String>()) { $0.formUnion(EnvironmentLookups.names(in: $1)) }
+        return names.filter { SecretNames.looksSecret($0) || declared.contains($0) }.sorted().compactMap { Environment.value($0) }
+    }
+
     /// Runs the plays over SSH and returns the exit status. The run is recorded in the audit log; when
     /// `run_started` cannot be written, no host is contacted (exit 1).
     private func runPlaybooks(
@@ -248,6 +258,8 @@ struct PlaybookOptions: ParsableArguments {
             forks: forks, checkMode: check, extraVars: extra, limit: limit, tags: tagFilter, runID: runID, stop: stop,
             become: become, becomeAs: becomeAs, diff: diff)
         settings.secretReplacement = { recorder.fingerprint($0) }
+        settings.secretVariables = Set(secretVars)
+        settings.secretValues = Self.secretEnvironmentValues(read: playbooks, declared: settings.secretVariables)
         settings.remoteUser = connection.user ?? ConfiguredDefaults.current.remoteUser
         if step { settings.step = StepConfirmation(ask: TerminalQuestion.ask) }
         // A host's next task starts once its earlier results are on disk.

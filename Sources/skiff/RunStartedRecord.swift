@@ -14,7 +14,8 @@ enum RunStartedRecord {
         recorder: AuditRecorder, playbooks: [Playbook], sources: [String], extra: OrderedDictionary<String, Value>,
         options: PlaybookOptions, rollbackOf: String?
     ) -> OrderedDictionary<String, Value> {
-        let mask = SecretMask(SecretMask.values(in: extra.lazy.map { ($0.key, $0.value) }), replacement: recorder.fingerprint)
+        let declared = SecretNames.declared(in: extra.lazy.map { ($0.key, $0.value) }).union(options.secretVars)
+        let mask = SecretMask(SecretMask.values(in: extra.lazy.map { ($0.key, $0.value) }, declared: declared), replacement: recorder.fingerprint)
         var fields: OrderedDictionary<String, Value> = [
             "skiff_version": .string(SkiffVersion.current),
             "operator": .string(operatorName()),
@@ -23,8 +24,7 @@ enum RunStartedRecord {
             "command_line": .string(mask.apply(ShellQuote.join(CommandLine.arguments))),
             "playbooks": .list(playbooks.map { file($0.path) }),
             "inventory": .list(sources.map { FileManager.default.fileExists(atPath: $0) ? file($0) : .dict(["hosts": .string($0)]) }),
-            "extra_vars": fingerprinted(.dict(extra), recorder: recorder, secret: false,
-                                        declared: SecretNames.declared(in: extra.lazy.map { ($0.key, $0.value) })),
+            "extra_vars": fingerprinted(.dict(extra), recorder: recorder, secret: false, declared: declared),
             "limit": options.limit.map(Value.string) ?? .null,
             "shard": options.shard.map(Value.string) ?? .null,
             "tags": .list(options.tags.map(Value.string)),
