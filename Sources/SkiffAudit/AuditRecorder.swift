@@ -27,6 +27,8 @@ public final class AuditRecorder: Sendable {
         var commands: [String: [String]] = [:]
         var deployments: [String: OrderedDictionary<String, Deployment>] = [:]
         var failure: AuditError?
+        /// The SHA-256 of every upload whose text this run recorded (`file` records).
+        var recordedFiles: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -113,6 +115,13 @@ public final class AuditRecorder: Sendable {
                 fields["output_fingerprint"] = .string(fingerprint(hidden.revealed))
             }
             write("task_result", fields)
+        case .uploaded(let host, let destination, let sha256, let text):
+            // Each content once per run: a compose file uploaded to 100 hosts is one record.
+            let first = state.withLock { $0.recordedFiles.insert(sha256).inserted }
+            if first {
+                write("file", ["run": .string(runID), "host": .string(host), "destination": .string(destination),
+                               "sha256": .string(sha256), "content": .string(text)])
+            }
         case .lock(let host, let action, let detail):
             var fields: OrderedDictionary<String, Value> = ["run": .string(runID), "host": .string(host)]
             if let detail { fields["message"] = .string(detail) }

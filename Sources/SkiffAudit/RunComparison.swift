@@ -10,6 +10,8 @@ public struct RunComparison: Sendable {
         public var subject: String
         public var before: String?
         public var after: String?
+        /// For an uploaded file whose two contents the logs hold: a unified diff from the first to the second.
+        public var diff: String?
     }
 
     public let first: AuditHistory.Run
@@ -28,7 +30,7 @@ public struct RunComparison: Sendable {
         let names = Set(Self.hostNames(a)).union(Self.hostNames(b)).sorted()
         for host in names {
             var changes = Self.compare("result", Self.result(of: host, in: a), Self.result(of: host, in: b))
-            changes += Self.changes(prefix: "upload ", Self.uploads(of: host, in: a), Self.uploads(of: host, in: b))
+            changes += Self.changes(prefix: "upload ", Self.uploads(of: host, in: a), Self.uploads(of: host, in: b)).map { Self.withDiff($0, a, b) }
             changes += Self.changes(prefix: "deployed ", Self.deployed(of: host, in: a.run), Self.deployed(of: host, in: b.run))
             if !changes.isEmpty { hosts[host] = changes }
         }
@@ -89,6 +91,20 @@ public struct RunComparison: Sendable {
                 result[destination] = "sha256 \(sha)"
             }
         }
+        return result
+    }
+
+    /// An upload's change with the unified diff of its contents, when both runs recorded them.
+    private static func withDiff(_ change: Change, _ a: RunDetail, _ b: RunDetail) -> Change {
+        func content(_ value: String?, _ detail: RunDetail) -> String? {
+            guard let value, value.hasPrefix("sha256 ") else { return nil }
+            let sha256 = String(value.dropFirst(7))
+            return detail.files[sha256]
+        }
+        guard let before = content(change.before, a) ?? content(change.before, b),
+              let after = content(change.after, b) ?? content(change.after, a) else { return change }
+        var result = change
+        result.diff = UnifiedDiff.render(before: before, after: after, path: String(change.subject.dropFirst("upload ".count)))
         return result
     }
 

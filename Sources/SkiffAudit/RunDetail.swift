@@ -8,6 +8,8 @@ public struct RunDetail: Sendable {
     public var hosts: OrderedDictionary<String, [OrderedDictionary<String, Value>]> = [:]
     /// Other records of the run (lock events, recovered, …).
     public var events: [OrderedDictionary<String, Value>] = []
+    /// The text of the files the run uploaded, by SHA-256 (`file` records; masked, at most 64 KiB each).
+    public var files: [String: String] = [:]
 
     /// Finds a run by id or unique id prefix and reads its records.
     public init(run reference: String, history: AuditHistory, logs: [String]) throws(AuditError) {
@@ -28,6 +30,8 @@ public struct RunDetail: Sendable {
                 switch fields["type"]?.text {
                 case "task_result": hosts[fields["host"]?.text ?? "?", default: []].append(fields)
                 case "run_started", "run_finished", "run_interrupted", "deployed": break
+                case "file":
+                    if let sha256 = fields["sha256"]?.text, let content = fields["content"]?.stringValue { files[sha256] = content }
                 default: events.append(fields)
                 }
             }

@@ -11,6 +11,9 @@ public enum RunEvent: Sendable {
     case hostResult(HostResult)
     /// A command sent to a host (or a file upload), secrets masked; `-vvv` shows them.
     case command(host: String, line: String)
+    /// The text of a file uploaded to a host (at most 64 KiB of UTF-8, secrets masked), for the audit
+    /// log: `audit diff` shows how a compose file changed between two deploys. `sha256` is the content's.
+    case uploaded(host: String, destination: String, sha256: String, text: String)
     /// A block's rescue succeeded on this host: its earlier failure counts as rescued, not failed.
     case rescued(host: String)
     /// The deploy lock on a host: acquired, waiting, refused, stale, broken, released, lost.

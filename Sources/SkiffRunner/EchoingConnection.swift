@@ -20,6 +20,9 @@ struct EchoingConnection: HostConnection {
         // The content's SHA-256 goes into the audit record of the task (what exactly was deployed), unless no_log.
         let checksum = hidden ? "" : step.contentSHA256().map { ", sha256 \($0)" } ?? ""
         emit(.command(host: host, line: "upload \(step.destination) (mode \(String(step.mode, radix: 8))\(checksum))"))
+        if !hidden, let sha256 = step.contentSHA256(), let text = step.recordableText() {
+            emit(.uploaded(host: host, destination: step.destination, sha256: sha256, text: mask.apply(text)))
+        }
         try await base.upload(step)
     }
 

@@ -4,7 +4,8 @@ import SkiffAudit
 import SkiffCore
 
 /// `skiff audit diff A B`: what differs between two runs — versions, playbooks, extra vars (secrets by
-/// fingerprint), and per host the result, the files uploaded (by SHA-256) and what was deployed.
+/// fingerprint), and per host the result, the files uploaded (by SHA-256, with a unified diff of their
+/// text when both runs recorded it) and what was deployed.
 struct AuditDiffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff", abstract: "What differs between two runs: versions, files uploaded, extra vars, results per host.")
@@ -24,8 +25,14 @@ struct AuditDiffCommand: AsyncParsableCommand {
         }
         if json {
             func changes(_ list: [RunComparison.Change]) -> Value {
-                .list(list.map { .dict(["subject": .string($0.subject), "before": $0.before.map(Value.string) ?? .null,
-                                         "after": $0.after.map(Value.string) ?? .null]) })
+                .list(list.map { change in
+                    var fields: OrderedDictionary<String, Value> = [
+                        "subject": .string(change.subject), "before": change.before.map(Value.string) ?? .null,
+                        "after": change.after.map(Value.string) ?? .null,
+                    ]
+                    if let diff = change.diff { fields["diff"] = .string(diff) }
+                    return .dict(fields)
+                })
             }
             var hosts = OrderedDictionary<String, Value>()
             for (host, list) in comparison.hosts { hosts[host] = changes(list) }
@@ -38,7 +45,9 @@ struct AuditDiffCommand: AsyncParsableCommand {
             "+++ run \(comparison.second.id) (\(comparison.second.time), \(comparison.second.operatorName))",
         ]
         func show(_ change: RunComparison.Change, indent: String) -> String {
-            "\(indent)\(change.subject): \(change.before ?? "(none)") -> \(change.after ?? "(none)")"
+            let line = "\(indent)\(change.subject): \(change.before ?? "(none)") -> \(change.after ?? "(none)")"
+            guard let diff = change.diff else { return line }
+            return ([line] + diff.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { indent + "    " + $0 }).joined(separator: "\n")
         }
         lines += comparison.run.map { show($0, indent: "") }
         for (host, list) in comparison.hosts {

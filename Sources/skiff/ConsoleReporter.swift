@@ -59,6 +59,9 @@ final class ConsoleReporter: Sendable {
                 return text + (progress ? progressLine(result.task, &state) ?? "" : "")
             }
             Console.write(text)
+        case .uploaded:
+            // The audit log's; -vvv already shows the upload's line (`upload DEST (mode, sha256)`).
+            break
         case .command(let host, let line):
             guard verbosity >= 3 else { break }
             let clear = state.withLock { takeProgress(&$0) }

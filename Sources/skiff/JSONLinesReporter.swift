@@ -33,6 +33,9 @@ struct JSONLinesReporter: Sendable {
     func handle(_ event: RunEvent) {
         var fields: OrderedDictionary<String, Value> = [:]
         switch event {
+        case .uploaded:
+            // The audit log's; the `command` event already names the upload and its SHA-256.
+            return
         case .playStarted(let name, let pattern, let hosts):
             fields["event"] = .string("play_start")
             fields["name"] = .string(name)

@@ -289,7 +289,8 @@ extension AuditEndToEndTests {
 
 extension AuditEndToEndTests {
     /// `audit diff` answers "what changed between these two deploys": the extra vars (a secret by its
-    /// fingerprint only), the file each host was given (by SHA-256), and each host's result.
+    /// fingerprint only), the file each host was given (by SHA-256, and a unified diff of its text, secrets
+    /// masked), and each host's result.
     @Test func auditDiffShowsWhatChangedBetweenTwoRuns() async throws {
         let fleet = try await DeployEndToEndTests.fleet(2)
         let log = fleet.files.file("audit.jsonl")
@@ -299,7 +300,7 @@ extension AuditEndToEndTests {
               tasks:
                 - name: Compose file
                   copy:
-                    content: "services:\\n  web:\\n    image: shop:{{ version }}\\n"
+                    content: "services:\\n  web:\\n    image: shop:{{ version }}\\n    environment: [TOKEN={{ api_token }}]\\n"
                     dest: /tmp/compose.yml
                 - name: Start
                   shell: test "{{ inventory_hostname }}" != app2 || test "{{ version }}" != 2.0.0
@@ -319,10 +320,18 @@ extension AuditEndToEndTests {
         #expect(diff.output.contains("extra var api_token: \"hmac-sha256:"), "a secret compares by fingerprint: \(diff.output)")
         #expect(!diff.output.contains("canary-diff-token"))
         let sha = { (version: String) in
-            SHA256.hash(data: Array("services:\n  web:\n    image: shop:\(version)\n".utf8)).map { String(format: "%02x", $0) }.joined()
+            let token = version == "1.0.0" ? "canary-diff-token-1" : "canary-diff-token-2"
+            let content = "services:\n  web:\n    image: shop:\(version)\n    environment: [TOKEN=\(token)]\n"
+            return SHA256.hash(data: Array(content.utf8)).map { String(format: "%02x", $0) }.joined()
         }
         #expect(diff.output.contains("app1:\n  upload /tmp/compose.yml: sha256 \(sha("1.0.0")) -> sha256 \(sha("2.0.0"))"), "\(diff.output)")
         #expect(diff.output.contains("app2:\n  result: ok -> failed"), "\(diff.output)")
+        // The text of both uploads is in the log (secrets masked), so the change is shown line by line.
+        #expect(diff.output.contains("\n      -    image: shop:1.0.0\n      -    environment: [TOKEN=hmac-sha256:"), "\(diff.output)")
+        #expect(diff.output.contains("\n      +    image: shop:2.0.0\n      +    environment: [TOKEN=hmac-sha256:"), "\(diff.output)")
+        let recorded = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(!recorded.contains("canary-diff-token"), "no secret in the log's file records")
+        #expect(recorded.components(separatedBy: "\"type\": \"file\"").count - 1 == 2, "one file record per content per run, not per host")
         let same = try await Self.audit(["diff", ids[1], ids[1]], log: log)
         #expect(same.output.hasSuffix("no differences\n") || same.output.hasSuffix("no differences"), "\(same.output)")
     }
