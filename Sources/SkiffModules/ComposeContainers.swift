@@ -3,17 +3,17 @@ import SkiffCore
 
 /// What runs in a compose project, as `docker inspect` tells it, with any compose (v1 has no
 /// `images --format json`): per container its service, id, image reference, image digest, state and health.
-enum ComposeContainers {
-    struct Container: Sendable, Equatable {
-        var service: String
-        var id: String
-        var image: String
-        var digest: String
-        var state: String
-        var health: String
+public enum ComposeContainers {
+    public struct Container: Sendable, Equatable {
+        public var service: String
+        public var id: String
+        public var image: String
+        public var digest: String
+        public var state: String
+        public var health: String
 
         /// `image@digest` when the image came from a registry, else the image as compose named it.
-        var reference: String {
+        public var reference: String {
             guard !digest.isEmpty else { return image }
             return "\(image)@\(digest)"
         }
@@ -29,8 +29,51 @@ enum ComposeContainers {
     /// Prints one line per container of the project: `service|id|image|image-id|repo-digests|state-json`
     /// (the state as JSON: a template naming `.State.Health` fails where there is no healthcheck).
     static func script(compose: [String]) -> String {
+        inspecting(listing: ShellQuote.join(compose + ["ps", "--all", "-q"]))
+    }
+
+    /// The same for a compose project by name, whichever compose started it and without its compose file:
+    /// the engine's containers labelled with the project (`skiff status`).
+    public static func script(project: String) -> String {
+        inspecting(listing: ShellQuote.join(["docker", "ps", "--all", "-q", "--filter", "label=com.docker.compose.project=\(project)"]))
+    }
+
+    /// Every compose project's containers on the host, by their labels: a line `project NAME` before each
+    /// project's container lines (`skiff status`).
+    public static func everyProjectScript() -> String {
         """
-        ids=$(\(ShellQuote.join(compose + ["ps", "--all", "-q"]))) || exit 1
+        projects=$(docker ps --all --filter label=com.docker.compose.project --format '{{.Label "com.docker.compose.project"}}' | sort -u) || exit 1
+        for project in $projects; do
+          printf 'project %s\\n' "$project"
+        \(inspecting(listing: #"docker ps --all -q --filter "label=com.docker.compose.project=$project""#))
+        done
+        """
+    }
+
+    /// `everyProjectScript`'s output: each project's containers.
+    public static func parseProjects(_ output: String) -> [String: [Container]] {
+        var projects: [String: [Container]] = [:]
+        var current: String?
+        var lines: [Substring] = []
+        func flush() {
+            if let current { projects[current, default: []] += parse(lines.joined(separator: "\n")) }
+            lines = []
+        }
+        for line in output.split(whereSeparator: \.isNewline) {
+            if line.hasPrefix("project ") {
+                flush()
+                current = String(line.dropFirst(8))
+            } else {
+                lines.append(line)
+            }
+        }
+        flush()
+        return projects
+    }
+
+    private static func inspecting(listing: String) -> String {
+        """
+        ids=$(\(listing)) || exit 1
         for id in $ids; do
           line=$(docker inspect --format \(ShellQuote.quote(format)) "$id") || continue
           image=$(printf '%s' "$line" | cut -d'|' -f4)
@@ -41,7 +84,7 @@ enum ComposeContainers {
     }
 
     /// The containers from `script`'s output; lines it cannot read are left out.
-    static func parse(_ output: String) -> [Container] {
+    public static func parse(_ output: String) -> [Container] {
         output.split(whereSeparator: \.isNewline).compactMap { line in
             let fields = line.split(separator: "|", maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
             guard fields.count == 6 else { return nil }

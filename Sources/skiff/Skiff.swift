@@ -6,7 +6,7 @@ struct Skiff: AsyncParsableCommand {
         commandName: "skiff",
         abstract: "Agentless SSH deployment orchestrator: Ansible-compatible playbooks, run fast and safely.",
         version: SkiffVersion.current,
-        subcommands: [PlaybookCommand.self, ExecCommand.self, UploadCommand.self, InventoryCommand.self, AuditCommand.self, LockCommand.self, RollbackCommand.self],
+        subcommands: [PlaybookCommand.self, ExecCommand.self, UploadCommand.self, InventoryCommand.self, AuditCommand.self, LockCommand.self, RollbackCommand.self, StatusCommand.self],
         defaultSubcommand: PlaybookCommand.self
     )
 
