@@ -191,6 +191,16 @@ public final class AuditRecorder: Sendable {
         await durable()
     }
 
+    /// `run_interrupted` for a run that quits at once (a second signal): what was recorded until then
+    /// stands; the hosts' results since are not known. Returns when it is on disk.
+    public func quit(duration: Duration) async {
+        write("run_interrupted", [
+            "run": .string(runID), "exit_code": .int(99), "duration_ms": .int(Self.milliseconds(duration)), "quit": .bool(true),
+            "msg": .string("stopped at once by a second signal: hosts may be partly changed; their results since are not recorded"),
+        ])
+        await durable()
+    }
+
     /// Returns when every record handed over so far is written and synced.
     public func durable() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -40,12 +40,20 @@ public enum DeployLock {
     /// directory never goes away in between, so no other run can take it then; a run whose claim fails
     /// waits a second and answers with the lock's holder by then (the breaker, as a rule). The old holder,
     /// if it is alive after all, no longer finds its run id there, so it neither refreshes nor removes it.
-    public static func acquire(info: String, ttlSeconds: Int, breakStale: Bool) -> RemoteStep {
-        RemoteStep(.shell("""
+    ///
+    /// Once the lock is this run's, a watcher on the host gives it back when the run's SSH session ends
+    /// with the lock still held (the controller was killed, even with `kill -9`, or stopped at once by a
+    /// second signal, or the connection was lost): a dead run leaves no lock behind.
+    public static func acquire(info: String, run: String, ttlSeconds: Int, breakStale: Bool) -> RemoteStep {
+        let watch = SessionWatcher.whenSessionEnds(whileThere: "\"$lock\"", run: releaseScript(run: run))
+        return RemoteStep(.shell("""
             umask 077; lock=\(lock)
             mkdir -p "$HOME/.skiff" || exit 3
             info=$(cat)
-            if mkdir "$lock" 2>/dev/null; then printf '%s\\n' "$info" > "$lock/info.json"; echo acquired; exit 0; fi
+            watch() {
+            \(watch)
+            }
+            if mkdir "$lock" 2>/dev/null; then printf '%s\\n' "$info" > "$lock/info.json"; watch; echo acquired; exit 0; fi
             beat=$(stat -c %Y "$lock/info.json" 2>/dev/null || stat -c %Y "$lock" 2>/dev/null || date +%s)
             age=$(( $(date +%s) - beat ))
             if [ \(breakStale ? 1 : 0) = 1 ] && [ "$age" -gt \(ttlSeconds) ]; then
@@ -55,7 +63,7 @@ public enum DeployLock {
                     if [ "$age" -gt \(ttlSeconds) ]; then
                         old=$(cat "$lock/info.json" 2>/dev/null)
                         if printf '%s\\n' "$info" > "$lock/info.new" && mv -f "$lock/info.new" "$lock/info.json"; then
-                            rmdir "$lock/breaking"; echo "broke $age"; printf '%s\\n' "$old"; exit 0
+                            rmdir "$lock/breaking"; watch; echo "broke $age"; printf '%s\\n' "$old"; exit 0
                         fi
                     fi
                     rmdir "$lock/breaking" 2>/dev/null
@@ -93,7 +101,11 @@ public enum DeployLock {
 
     /// Removes the lock if it is still this run's.
     public static func release(run: String) -> RemoteStep {
-        RemoteStep(.shell("lock=\(lock); if grep -q \(ShellQuote.quote(run)) \"$lock/info.json\" 2>/dev/null; then rm -rf \"$lock\" && echo released; fi; true"))
+        RemoteStep(.shell("lock=\(lock); \(releaseScript(run: run))"))
+    }
+
+    private static func releaseScript(run: String) -> String {
+        "if grep -q \(ShellQuote.quote(run)) \"$lock/info.json\" 2>/dev/null; then rm -rf \"$lock\" && echo released; fi; true"
     }
 
     /// The holder, or "free".

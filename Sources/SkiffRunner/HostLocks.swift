@@ -105,7 +105,7 @@ actor HostLocks {
     private var acquireStep: RemoteStep {
         var info: OrderedDictionary<String, Value> = ["run": .string(runID)]
         info.merge(settings.info) { current, _ in current }
-        return DeployLock.acquire(info: Value.dict(info).json, ttlSeconds: settings.ttlSeconds, breakStale: settings.breakStale)
+        return DeployLock.acquire(info: Value.dict(info).json, run: runID, ttlSeconds: settings.ttlSeconds, breakStale: settings.breakStale)
     }
 
     /// One attempt on each host (without waiting), in host-name order.

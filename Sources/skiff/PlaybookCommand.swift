@@ -281,7 +281,7 @@ struct PlaybookOptions: ParsableArguments {
             if let json { json.handle(event) } else { console.handle(event) }
             junitReport?.handle(event)
         }
-        let signals = StopSignals(stop: stop)
+        let signals = StopSignals(stop: stop) { await recorder.quit(duration: .now - began) }
         defer { signals.cancel() }
         let recaps = try await runner.run(playbooks)
         await recorder.durable()
