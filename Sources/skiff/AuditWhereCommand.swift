@@ -4,7 +4,8 @@ import SkiffAudit
 import SkiffCore
 
 /// `skiff audit where`: the version running on each host per compose project (its last successful
-/// deploy), when, by whom, from which CI job. With `--version`: where that version runs.
+/// deploy), with its images (`image@sha256:` and the digest's first 12 digits; whole in `--json`), when,
+/// by whom, from which CI job. With `--version`: where that version runs.
 struct AuditWhereCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "where", abstract: "Which version runs on each host (per compose project), deployed when, by whom, from which CI job.")
@@ -40,9 +41,10 @@ struct AuditWhereCommand: AsyncParsableCommand {
             Console.out("no deployment recorded" + (version.map { " of version \($0)" } ?? ""))
             return
         }
-        var rows = [["HOST", "PROJECT", "VERSION", "DEPLOYED", "BY", "CI JOB", "RUN"]]
+        var rows = [["HOST", "PROJECT", "VERSION", "IMAGE", "DEPLOYED", "BY", "CI JOB", "RUN"]]
         for deployed in current {
-            rows.append([deployed.host, deployed.project, deployed.version ?? "?", String(deployed.time.prefix(19)).replacingAll("T", with: " "),
+            let images = deployed.images.isEmpty ? "-" : deployed.images.map(StatusCommand.short).joined(separator: ", ")
+            rows.append([deployed.host, deployed.project, deployed.version ?? "?", images, String(deployed.time.prefix(19)).replacingAll("T", with: " "),
                          deployed.operatorName, deployed.ci, String(deployed.run.prefix(13))])
         }
         Console.out(Table.render(rows))

@@ -27,6 +27,10 @@ struct StatusDriftTests {
         #expect(matching.status == 0, "\(matching.output)")
         #expect(matching.output.contains("app1") && matching.output.contains(target.project) && matching.output.contains(" ok"), "\(matching.output)")
         #expect(matching.output.contains("@sha256:\(digest.dropFirst(7).prefix(12)) running"), "\(matching.output)")
+        // `audit where` names the image by its digest too.
+        let where_ = try await AuditEndToEndTests.audit(["where"], log: target.files.file("audit.jsonl"))
+        #expect(where_.output.contains("IMAGE") && where_.output.contains("\(target.engine.repository):1.0.0@sha256:\(digest.dropFirst(7).prefix(12))"),
+                "\(where_.output)")
 
         // By hand, on the host's engine: the other tag.
         _ = try Shell.run(["docker-compose", "-p", target.project, "-f", target.files.file("docker-compose.yml"), "up", "-d"],
