@@ -172,7 +172,7 @@ struct PlaybookOptions: ParsableArguments {
                 limited = limited.map { $0.intersection(mine) } ?? mine
             }
             // A vault value that could not be decrypted stops the run here, wherever it was read.
-            if !vault.failures.isEmpty { throw invalidInput(vault.failures.map(\.description).joined(separator: "\n")) }
+            if let failures = vaultFailures(vault) { throw invalidInput(failures) }
             guard listHosts || listTasks else {
                 throw ExitCode(try await runPlaybooks(
                     loaded, inventory: hosts, sources: sources, extra: extra, limit: limited, vaultSecrets: vault.secrets, rollbackOf: rollbackOf))
@@ -182,12 +182,18 @@ struct PlaybookOptions: ParsableArguments {
                     .print(playbook, hosts: listHosts, tasks: listTasks)
             }
         } catch let error as PlaybookError {
-            throw invalidInput(error.description)
+            throw invalidInput(vaultFailures(vault) ?? error.description)
         } catch let error as InventoryError {
-            throw invalidInput(error.description)
+            throw invalidInput(vaultFailures(vault) ?? error.description)
         } catch let error as TemplateError {
-            throw invalidInput(error.description)
+            throw invalidInput(vaultFailures(vault) ?? error.description)
         }
+    }
+
+    /// The vault values that could not be decrypted: the cause to report when reading failed (a value
+    /// that cannot be decrypted also makes, say, its vars file look like no mapping).
+    private func vaultFailures(_ vault: VaultSession) -> String? {
+        vault.failures.isEmpty ? nil : vault.failures.map(\.description).joined(separator: "\n")
     }
 
     /// Reports input that stops the run before any host is contacted — on the console, or as a JSON

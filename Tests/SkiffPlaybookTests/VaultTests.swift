@@ -11,8 +11,8 @@ import Testing
 @Suite("Ansible Vault")
 struct VaultTests {
     static let fixtures = Bundle.module.resourcePath! + "/Fixtures/vault"
-    static let registryWord = "Xq7-registry-9Zk4w-plain"
-    static let prodWord = "Pr0d-registry-Hk28-label"
+    static let registryWord = "Xq7r-9Zk4w-Tb2m-Lp05"
+    static let prodWord = "Pr0d-Hk28-Vw3q-Jm71"
 
     static func password(_ name: String) throws -> Sensitive<[UInt8]> {
         let text = try String(contentsOfFile: "\(fixtures)/password-\(name).txt", encoding: .utf8)
@@ -96,11 +96,11 @@ struct VaultTests {
         let playbook = try VaultSession.$current.withValue(session) { try PlaybookLoader().load(path) }
         let play = try #require(playbook.plays.first)
         #expect(play.varsFromFiles["registry_word"] == .string(Self.registryWord))
-        #expect(play.varsFromFiles["inline_default"] == .string("Inl1ne-default-V4lue"))
-        #expect(play.varsFromFiles["inline_prod"] == .string("Inl1ne-prod-V4lue-77"))
+        #expect(play.varsFromFiles["inline_default"] == .string("Inl-D4f7-Qs92-Wx3e"))
+        #expect(play.varsFromFiles["inline_prod"] == .string("Inl-P8r2-Kc47-Zy6u"))
         #expect(play.varsFromFiles["plain_setting"] == .string("visible"))
-        #expect(play.vars["play_word"] == .string("Inl1ne-prod-V4lue-77"))
-        #expect(Set(session.secrets).isSuperset(of: [Self.registryWord, "deployer", "Inl1ne-default-V4lue", "Inl1ne-prod-V4lue-77"]))
+        #expect(play.vars["play_word"] == .string("Inl-P8r2-Kc47-Zy6u"))
+        #expect(Set(session.secrets).isSuperset(of: [Self.registryWord, "deployer", "Inl-D4f7-Qs92-Wx3e", "Inl-P8r2-Kc47-Zy6u"]))
         #expect(!session.secrets.contains("visible") && !session.secrets.contains("registry_word"))
         #expect(session.failures.isEmpty)
     }

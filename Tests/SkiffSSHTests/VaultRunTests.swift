@@ -1,0 +1,123 @@
+import Foundation
+import SkiffTestSupport
+import Testing
+
+/// Vault-encrypted variables (files made by ansible-vault, see scripts/make-vault-fixtures) in a real run
+/// on a real sshd host: the registry password reaches `docker login` on the host and nowhere else.
+@Suite("Ansible Vault in a run")
+struct VaultRunTests {
+    static let fixtures = DeployEndToEndTests.repository + "/Tests/SkiffPlaybookTests/Fixtures/vault"
+    /// Every plaintext of the fixtures and both passwords: none may reach the console or the audit log.
+    static let clear = ["Xq7r-9Zk4w-Tb2m-Lp05", "Inl-D4f7-Qs92-Wx3e", "Inl-P8r2-Kc47-Zy6u", "correct-horse-battery", "prod-vault-pass-42"]
+
+    /// group_vars/app.yml is a whole vault file (1.1); vars_files holds inline !vault values (1.1 and 1.2
+    /// with the label prod). No variable name looks secret: only vault makes the values secret.
+    static func project(_ fleet: DeployEndToEndTests.Fleet) throws -> String {
+        try FileManager.default.createDirectory(atPath: fleet.files.file("group_vars"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "\(fixtures)/vault-1.1.yml", toPath: fleet.files.file("group_vars/app.yml"))
+        try FileManager.default.copyItem(atPath: "\(fixtures)/inline.yml", toPath: fleet.files.file("inline.yml"))
+        return try fleet.files.write("site.yml", """
+            - hosts: app
+              gather_facts: false
+              vars_files: [inline.yml]
+              tasks:
+                - name: Log in to the registry
+                  community.docker.docker_login:
+                    registry_url: registry.example.com
+                    username: ci
+                    password: "{{ registry_word }}"
+                - name: Show the word
+                  debug: var=registry_word
+                - name: Echo the inline values
+                  shell: echo "{{ inline_prod }} {{ inline_default }}"
+                - name: Write a file with it
+                  copy:
+                    content: "word={{ registry_word }}\\n"
+                    dest: /tmp/vault-run-word
+            """)
+    }
+
+    static func skiff(_ fleet: DeployEndToEndTests.Fleet, _ arguments: [String], log: String, environment: [String: String] = [:]) async throws
+        -> (status: Int32, output: String)
+    {
+        try await ExecCommandTests.skiff(
+            arguments + ["-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"],
+            environment: ["SKIFF_AUDIT_LOG": log, "NO_COLOR": "1"].merging(environment) { $1 })
+    }
+
+    /// A password script: executable, prints the password on stdout.
+    static func script(_ fleet: DeployEndToEndTests.Fleet, name: String, printing passwordFile: String) throws -> String {
+        let path = try fleet.files.write(name, "#!/bin/sh\ncat '\(fixtures)/\(passwordFile)'\n")
+        try Shell.run(["chmod", "+x", path])
+        return path
+    }
+
+    @Test func aVaultedRegistryPasswordReachesTheHostButNeitherTheOutputNorTheAuditLog() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let playbook = try Self.project(fleet)
+        let log = fleet.files.file("audit.jsonl")
+        let prod = try Self.script(fleet, name: "prod-password-client.sh", printing: "password-prod.txt")
+        let run = try await Self.skiff(fleet, [
+            playbook, "-vvv", "--diff", "--vault-password-file", "\(Self.fixtures)/password-default.txt", "--vault-id", "prod@\(prod)",
+        ], log: log)
+        #expect(run.status == 0, "\(run.output)")
+        #expect(fleet.hosts[0].dockerLog.contains("stdin: Xq7r-9Zk4w-Tb2m-Lp05"), "the decrypted password was sent: \(fleet.hosts[0].dockerLog)")
+        #expect(try String(contentsOfFile: fleet.hosts[0].pathInside("/tmp/vault-run-word"), encoding: .utf8) == "word=Xq7r-9Zk4w-Tb2m-Lp05\n")
+        // With an audit log, a secret is shown as its fingerprint.
+        #expect(run.output.contains("{\"registry_word\": \"hmac-sha256:"), "\(run.output)")
+        let audit = try String(contentsOfFile: log, encoding: .utf8)
+        for text in Self.clear {
+            #expect(!run.output.contains(text), "\(text) is not shown: \(run.output)")
+            #expect(!audit.contains(text), "\(text) is not in the audit log in clear")
+        }
+        #expect(audit.contains("\"stdout_tail\": \"hmac-sha256:"), "the echoed values are fingerprinted: \(audit)")
+    }
+
+    @Test func aPasswordScriptFromTheEnvironmentOpensTheVault() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let playbook = try Self.project(fleet)
+        let log = fleet.files.file("audit.jsonl")
+        let both = try fleet.files.write("both-passwords.sh", "#!/bin/sh\necho prod-vault-pass-42\n")
+        try Shell.run(["chmod", "+x", both])
+        let script = try Self.script(fleet, name: "default-password.sh", printing: "password-default.txt")
+        // ANSIBLE_VAULT_PASSWORD_FILE is a script; the 1.2 values (label prod) open with the prod id.
+        let run = try await Self.skiff(fleet, [playbook, "--vault-id", "prod@\(both)"], log: log,
+                                       environment: ["ANSIBLE_VAULT_PASSWORD_FILE": script])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(fleet.hosts[0].dockerLog.contains("stdin: Xq7r-9Zk4w-Tb2m-Lp05"))
+
+        let failing = try fleet.files.write("failing.sh", "#!/bin/sh\necho 'no vault for you' >&2\nexit 3\n")
+        try Shell.run(["chmod", "+x", failing])
+        let refused = try await Self.skiff(fleet, [playbook, "--vault-password-file", failing], log: log)
+        #expect(refused.status == 5 && refused.output.contains("the vault password script \(failing) failed (exit status 3)"), "\(refused.output)")
+    }
+
+    @Test func aWrongOrMissingPasswordStopsTheRunBeforeAnyHostWithTheFileAndLine() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let playbook = try Self.project(fleet)
+        let log = fleet.files.file("audit.jsonl")
+        let wrong = try await Self.skiff(fleet, [playbook, "--vault-password-file", "\(Self.fixtures)/password-wrong.txt"], log: log)
+        #expect(wrong.status == 5, "\(wrong.output)")
+        #expect(wrong.output.contains("inline.yml:2:17: no vault password given opens this (tried vault ids 'default')"), "\(wrong.output)")
+        // A playbook without vars_files: the inventory's group_vars/app.yml is the vault that does not open.
+        let plain = try fleet.files.write("plain.yml", "- hosts: app\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n")
+        let wrongGroupVars = try await Self.skiff(fleet, [plain, "--vault-password-file", "\(Self.fixtures)/password-wrong.txt"], log: log)
+        #expect(wrongGroupVars.status == 5)
+        #expect(wrongGroupVars.output.contains("group_vars/app.yml:1:1: no vault password given opens this (tried vault ids 'default')"),
+                "\(wrongGroupVars.output)")
+        // The whole file opens with the default password; the inline 1.2 value (label prod) does not.
+        let partial = try await Self.skiff(fleet, [playbook, "--vault-password-file", "\(Self.fixtures)/password-default.txt"], log: log)
+        #expect(partial.status == 5)
+        #expect(partial.output.contains("inline.yml:9:14: no vault password given opens this (vault id 'prod') (tried vault ids 'default')"),
+                "\(partial.output)")
+        let none = try await Self.skiff(fleet, [playbook], log: log)
+        #expect(none.status == 5 && none.output.contains("inline.yml:2:17: vault-encrypted, but no vault password was given"), "\(none.output)")
+        let ask = try await Self.skiff(fleet, [playbook, "--ask-vault-pass"], log: log)
+        #expect(ask.status == 5 && ask.output.contains("there is no terminal to ask on"), "\(ask.output)")
+        for run in [wrong, wrongGroupVars, partial, none, ask] {
+            for text in Self.clear { #expect(!run.output.contains(text)) }
+        }
+        #expect(fleet.hosts[0].dockerLog.isEmpty, "no host was contacted")
+        #expect(!FileManager.default.fileExists(atPath: log), "no run was started")
+    }
+}
