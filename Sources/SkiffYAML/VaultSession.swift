@@ -41,6 +41,22 @@ public final class VaultSession: Sendable {
         String(decoding: try decrypt(text, at: SourceLocation(file: file, line: 1, column: 1)), as: UTF8.self)
     }
 
+    /// Records values read from a decrypted file that is not YAML (an INI inventory) as secrets: each
+    /// leaf's text (not the names), at any depth.
+    public func record(values: some Sequence<Value>) {
+        var found: [String] = []
+        func walk(_ value: Value) {
+            switch value {
+            case .dict(let dict): dict.values.forEach(walk)
+            case .list(let items): items.forEach(walk)
+            case .null, .bool: break
+            default: found.append(value.text)
+            }
+        }
+        values.forEach(walk)
+        state.withLock { $0.secrets += found }
+    }
+
     /// Records every scalar value (not the keys) of a decrypted vault file as a secret.
     func record(valuesOf node: Node) {
         var found: [String] = []

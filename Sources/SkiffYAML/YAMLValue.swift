@@ -78,6 +78,14 @@ public enum YAMLValue {
         return root
     }
 
+    /// The text of a file that is not YAML (an INI inventory), decrypted when it is a whole vault file;
+    /// the session that decrypted it is returned so that the caller records the values it reads from it.
+    public static func decryptedText(_ text: String, file: String) throws -> (text: String, session: VaultSession?) {
+        guard text.hasPrefix(VaultEnvelope.marker) else { return (text, nil) }
+        let session = vaultSession
+        return (try session.decryptFile(text, file: file), session)
+    }
+
     private static func composePlain(_ text: String, file: String) throws -> Node? {
         try AliasKeys.check(text, file: file)
         do {

@@ -73,18 +73,38 @@ struct VaultRunTests {
         #expect(audit.contains("\"stdout_tail\": \"hmac-sha256:"), "the echoed values are fingerprinted: \(audit)")
     }
 
-    @Test func aPasswordScriptFromTheEnvironmentOpensTheVault() async throws {
+    @Test func aPasswordScriptFromTheEnvironmentOpensVaultsInInventoriesGroupVarsDirectoriesAndExtraVars() async throws {
         let fleet = try await DeployEndToEndTests.fleet(1)
         let playbook = try Self.project(fleet)
         let log = fleet.files.file("audit.jsonl")
-        let both = try fleet.files.write("both-passwords.sh", "#!/bin/sh\necho prod-vault-pass-42\n")
-        try Shell.run(["chmod", "+x", both])
+        // group_vars/all/ is a directory holding a 1.2 vault (group app's file wins for registry_word);
+        // a second inventory source is a vault-encrypted INI file.
+        try FileManager.default.createDirectory(atPath: fleet.files.file("group_vars/all"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: "\(Self.fixtures)/vault-1.2-prod.yml", toPath: fleet.files.file("group_vars/all/vault.yml"))
+        let prod = try fleet.files.write("prod-password.sh", "#!/bin/sh\necho prod-vault-pass-42\n")
+        try Shell.run(["chmod", "+x", prod])
         let script = try Self.script(fleet, name: "default-password.sh", printing: "password-default.txt")
+        let inventoryWord = try fleet.files.write("inventory-word.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - shell: echo "{{ inventory_word }}"
+            """)
         // ANSIBLE_VAULT_PASSWORD_FILE is a script; the 1.2 values (label prod) open with the prod id.
-        let run = try await Self.skiff(fleet, [playbook, "--vault-id", "prod@\(both)"], log: log,
-                                       environment: ["ANSIBLE_VAULT_PASSWORD_FILE": script])
+        let run = try await Self.skiff(fleet, [
+            playbook, inventoryWord, "--vault-id", "prod@\(prod)", "-i", "\(Self.fixtures)/inventory-vault.ini",
+            "-e", "@\(Self.fixtures)/vault-1.2-prod.yml", "-v",
+        ], log: log, environment: ["ANSIBLE_VAULT_PASSWORD_FILE": script])
         #expect(run.status == 0, "\(run.output)")
-        #expect(fleet.hosts[0].dockerLog.contains("stdin: Xq7r-9Zk4w-Tb2m-Lp05"))
+        // -e wins: the login got the word of the 1.2 file.
+        #expect(fleet.hosts[0].dockerLog.contains("stdin: Pr0d-Hk28-Vw3q-Jm71"), "\(fleet.hosts[0].dockerLog)")
+        let audit = try String(contentsOfFile: log, encoding: .utf8)
+        for text in Self.clear + ["Pr0d-Hk28-Vw3q-Jm71", "Inv-K3w9-Rt57-Bn2c"] {
+            #expect(!run.output.contains(text), "\(text) is not shown: \(run.output)")
+            #expect(!audit.contains(text), "\(text) is not in the audit log in clear")
+        }
+        #expect(audit.contains("\"extra_vars\": {\"registry_word\": \"hmac-sha256:"), "run_started fingerprints it: \(audit)")
+        #expect(run.output.contains("\"stdout\": \"hmac-sha256:"), "the inventory's value was echoed, masked: \(run.output)")
 
         let failing = try fleet.files.write("failing.sh", "#!/bin/sh\necho 'no vault for you' >&2\nexit 3\n")
         try Shell.run(["chmod", "+x", failing])
