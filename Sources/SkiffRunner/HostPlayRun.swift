@@ -41,7 +41,7 @@ final class HostPlayRun: @unchecked Sendable {
     /// in what a task shows.
     private func secretMask(_ context: TemplateContext, also extra: [String] = []) -> SecretMask {
         SecretMask(
-            SecretMask.values(in: context.variables.lazy.map { ($0.key, $0.value) }) + extra + settings.knownSecrets,
+            SecretMask.values(in: context.variables.lazy.map { ($0.key, $0.value) }) + extra + settings.knownSecrets(),
             replacement: settings.secretReplacement)
     }
 

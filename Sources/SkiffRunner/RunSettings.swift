@@ -70,8 +70,9 @@ public struct RunSettings: Sendable {
     /// its connection (`--audit-remote`: the host's own audit log); a message fails the host.
     public var finishHost: (@Sendable (_ recap: HostRecap, _ connection: any HostConnection) async -> String?)?
     /// Values that are secret whatever the name of the variable holding them (those decrypted from an
-    /// Ansible Vault): masked in everything a task shows, as secret-named variables are.
-    public var knownSecrets: [String] = []
+    /// Ansible Vault, also while the run goes on): masked in everything a task shows, as secret-named
+    /// variables are.
+    public var knownSecrets: @Sendable () -> [String] = { [] }
     /// What a secret value becomes in output and events (`********`, or the audit log's fingerprint).
     public var secretReplacement: @Sendable (String) -> String = { _ in SecretMask.placeholder }
 

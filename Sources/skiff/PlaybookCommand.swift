@@ -135,15 +135,20 @@ struct PlaybookOptions: ParsableArguments {
 
     /// Reads the vault passwords, then the input and runs it; vault files and `!vault` values in any YAML
     /// the run reads are decrypted with them (see `VaultSession`).
-    func execute(rollbackOf: String? = nil, versionOverride: String? = nil) async throws {
-        let session: VaultSession
-        do {
-            session = VaultSession(keyring: try vault.keyring())
-        } catch let error as ValidationError {
-            throw invalidInput(error.message)
-        }
+    func execute(rollbackOf: String? = nil, versionOverride: String? = nil, vaultSession: VaultSession? = nil) async throws {
+        let session = try vaultSession ?? readVaultPasswords()
         try await VaultSession.$current.withValue(session) {
             try await execute(vault: session, rollbackOf: rollbackOf, versionOverride: versionOverride)
+        }
+    }
+
+    /// The vault passwords (files and scripts read, prompts asked) in a session for reading the input;
+    /// a password that cannot be read is invalid input.
+    func readVaultPasswords() throws -> VaultSession {
+        do {
+            return VaultSession(keyring: try vault.keyring())
+        } catch let error as ValidationError {
+            throw invalidInput(error.message)
         }
     }
 
@@ -175,7 +180,7 @@ struct PlaybookOptions: ParsableArguments {
             if let failures = vaultFailures(vault) { throw invalidInput(failures) }
             guard listHosts || listTasks else {
                 throw ExitCode(try await runPlaybooks(
-                    loaded, inventory: hosts, sources: sources, extra: extra, limit: limited, vaultSecrets: vault.secrets, rollbackOf: rollbackOf))
+                    loaded, inventory: hosts, sources: sources, extra: extra, limit: limited, vault: vault, rollbackOf: rollbackOf))
             }
             for playbook in loaded {
                 try PlaybookListing(inventory: hosts, extraVars: extra, limit: limited, tags: tagFilter)
@@ -234,7 +239,7 @@ struct PlaybookOptions: ParsableArguments {
     /// `run_started` cannot be written, no host is contacted (exit 1).
     private func runPlaybooks(
         _ playbooks: [Playbook], inventory: Inventory, sources: [String], extra: OrderedDictionary<String, Value>,
-        limit: Set<String>?, vaultSecrets: [String], rollbackOf: String?
+        limit: Set<String>?, vault: VaultSession, rollbackOf: String?
     ) async throws -> Int32 {
         let began = ContinuousClock.now
         let junitReport = (junit ?? Environment.value("SKIFF_JUNIT")).map(JUnitReporter.init(path:))
@@ -262,7 +267,7 @@ struct PlaybookOptions: ParsableArguments {
                 stop.request()
             }
             try recorder.started(RunStartedRecord.fields(
-                recorder: recorder, playbooks: playbooks, sources: sources, extra: extra, vaultSecrets: Set(vaultSecrets), options: self,
+                recorder: recorder, playbooks: playbooks, sources: sources, extra: extra, vaultSecrets: Set(vault.secrets), options: self,
                 rollbackOf: rollbackOf))
         } catch {
             Console.error("\(error.message): the run does not start without its audit record")
@@ -276,7 +281,7 @@ struct PlaybookOptions: ParsableArguments {
             forks: forks, checkMode: check, extraVars: extra, limit: limit, tags: tagFilter, runID: runID, stop: stop,
             become: become, becomeAs: becomeAs, diff: diff)
         settings.secretReplacement = { recorder.fingerprint($0) }
-        settings.knownSecrets = vaultSecrets
+        settings.knownSecrets = { vault.secrets }
         settings.remoteUser = connection.user ?? ConfiguredDefaults.current.remoteUser
         if step { settings.step = StepConfirmation(ask: TerminalQuestion.ask) }
         // A host's next task starts once its earlier results are on disk.
