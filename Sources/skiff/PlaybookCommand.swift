@@ -161,6 +161,7 @@ struct PlaybookOptions: ParsableArguments {
             }
             var loaded = try playbooks.map { try PlaybookLoader().load($0) }
             if let startAtTask { loaded = try StartAtTask(startAtTask, tags: tagFilter).apply(to: loaded) }
+            if let failures = vaultFailures(vault) { throw invalidInput(failures) }
             if syntaxCheck && !listHosts && !listTasks {
                 for playbook in loaded { Console.out("\nplaybook: \(playbook.path)") }
                 return

@@ -123,6 +123,27 @@ struct VaultTests {
         }
     }
 
+    @Test func aTaskArgumentMayBeAnInlineVaultValue() throws {
+        let directory = try ScratchFiles()
+        let inline = try Self.text("inline.yml").split(separator: "\n").drop(while: { !$0.hasPrefix("inline_prod") }).dropFirst().prefix(6)
+        let path = try directory.write("site.yml", """
+            - hosts: all
+              tasks:
+                - community.docker.docker_login:
+                    username: ci
+                    password: !vault |
+            \(inline.map { "    " + $0 }.joined(separator: "\n"))
+            """)
+        let session = VaultSession(keyring: try Self.keyring([("prod", "prod")]))
+        let playbook = try VaultSession.$current.withValue(session) { try PlaybookLoader().load(path) }
+        #expect(playbook.plays.first?.allTasks.first?.arguments["password"] == .string("Inl-P8r2-Kc47-Zy6u"))
+        #expect(session.secrets == ["Inl-P8r2-Kc47-Zy6u"])
+
+        let wrong = VaultSession(keyring: try Self.keyring([("prod", "wrong")]))
+        _ = try? VaultSession.$current.withValue(wrong) { try PlaybookLoader().load(path) }
+        #expect(wrong.failures.map { $0.location?.line } == [5], "\(wrong.failures)")
+    }
+
     @Test func extraVarsFromAVaultFile() throws {
         let session = VaultSession(keyring: try Self.keyring([("prod", "prod")]))
         let extra = try VaultSession.$current.withValue(session) { try ExtraVariables.parse(["@\(Self.fixtures)/vault-1.2-prod.yml"]) }
