@@ -6,8 +6,9 @@ import Glibc
 #endif
 
 /// Where one vault password comes from: a file (its content, surrounding whitespace removed), an
-/// executable file (run with no arguments; its standard output, newlines at the ends removed, is the
-/// password), or `prompt` (asked on the terminal, echo off).
+/// executable file (run with no arguments — a "client" script, named `*-client` or `*-client.EXT`, with
+/// `--vault-id LABEL` — its standard output, newlines at the ends removed, is the password), or `prompt`
+/// (asked on the terminal, echo off).
 struct VaultPasswordSource: Equatable {
     static let prompt = "prompt"
 
@@ -55,6 +56,7 @@ struct VaultPasswordSource: Equatable {
     private func run(_ path: String) throws -> Sensitive<[UInt8]> {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
+        if Self.isClient(path) { process.arguments = ["--vault-id", label] }
         let output = Pipe()
         process.standardOutput = output
         do {
@@ -76,6 +78,14 @@ struct VaultPasswordSource: Equatable {
         }
         let prompt = label == "default" ? "Vault password: " : "Vault password (\(label)): "
         return Sensitive(Self.trimmed(Array((TerminalQuestion.ask(prompt, echo: false) ?? "").utf8), whitespace: true))
+    }
+
+    /// A script named `NAME-client` or `NAME-client.EXT` is told which vault id is wanted, as ansible-core
+    /// tells it.
+    static func isClient(_ path: String) -> Bool {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let stem = name.lastIndex(of: ".").map { name[..<$0] } ?? Substring(name)
+        return stem.hasSuffix("-client")
     }
 
     /// A file's password loses surrounding whitespace; a script's loses the newlines at its ends.

@@ -45,9 +45,11 @@ struct VaultRunTests {
             environment: ["SKIFF_AUDIT_LOG": log, "NO_COLOR": "1"].merging(environment) { $1 })
     }
 
-    /// A password script: executable, prints the password on stdout.
-    static func script(_ fleet: DeployEndToEndTests.Fleet, name: String, printing passwordFile: String) throws -> String {
-        let path = try fleet.files.write(name, "#!/bin/sh\ncat '\(fixtures)/\(passwordFile)'\n")
+    /// A password script: executable, prints the password on stdout (a client script only when asked for
+    /// the vault id it was given).
+    static func script(_ fleet: DeployEndToEndTests.Fleet, name: String, printing passwordFile: String, askedFor label: String? = nil) throws -> String {
+        let check = label.map { "[ \"$*\" = '--vault-id \($0)' ] || exit 9\n" } ?? ""
+        let path = try fleet.files.write(name, "#!/bin/sh\n\(check)cat '\(fixtures)/\(passwordFile)'\n")
         try Shell.run(["chmod", "+x", path])
         return path
     }
@@ -56,7 +58,7 @@ struct VaultRunTests {
         let fleet = try await DeployEndToEndTests.fleet(1)
         let playbook = try Self.project(fleet)
         let log = fleet.files.file("audit.jsonl")
-        let prod = try Self.script(fleet, name: "prod-password-client.sh", printing: "password-prod.txt")
+        let prod = try Self.script(fleet, name: "prod-password-client.sh", printing: "password-prod.txt", askedFor: "prod")
         let run = try await Self.skiff(fleet, [
             playbook, "-vvv", "--diff", "--vault-password-file", "\(Self.fixtures)/password-default.txt", "--vault-id", "prod@\(prod)",
         ], log: log)
