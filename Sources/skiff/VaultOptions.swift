@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SkiffCore
 import SkiffVault
+import SkiffYAML
 
 /// The vault passwords of a run, as ansible-playbook takes them: `--vault-id label@source` (repeatable;
 /// the source is a file, an executable script whose output is the password, or `prompt`),
@@ -27,6 +28,15 @@ struct VaultOptions: ParsableArguments {
         if let file = defaults.vaultPasswordFile { sources.append(VaultPasswordSource(label: VaultKeyring.defaultLabel, location: file)) }
         var seen = Set<String>()
         return sources.filter { seen.insert("\($0.label)@\($0.location)").inserted }
+    }
+
+    /// Runs `body` (reading an inventory) with the vault passwords; a vault value that does not open is a
+    /// usage error (exit 5), with its file and line.
+    func reading<T>(_ body: () throws -> T) throws -> T {
+        let session = VaultSession(keyring: try keyring())
+        let value = try VaultSession.$current.withValue(session) { try body() }
+        if !session.failures.isEmpty { throw ValidationError(session.failures.map(\.description).joined(separator: "\n")) }
+        return value
     }
 
     /// Reads every password (runs scripts, asks on the terminal). Errors name the source, never a password.

@@ -142,4 +142,16 @@ struct VaultRunTests {
         #expect(fleet.hosts[0].dockerLog.isEmpty, "no host was contacted")
         #expect(!FileManager.default.fileExists(atPath: log), "no run was started")
     }
+
+    @Test func execReadsAnInventoryWithVaultedGroupVars() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        _ = try Self.project(fleet)
+        let log = fleet.files.file("audit.jsonl")
+        let exec = ["exec", "app", "-a", "echo reached"]
+        let refused = try await Self.skiff(fleet, exec, log: log)
+        #expect(refused.status == 5 && refused.output.contains("group_vars/app.yml:1:1: vault-encrypted, but no vault password was given"),
+                "\(refused.output)")
+        let run = try await Self.skiff(fleet, exec + ["--vault-password-file", "\(Self.fixtures)/password-default.txt"], log: log)
+        #expect(run.status == 0 && run.output.contains("reached"), "\(run.output)")
+    }
 }
