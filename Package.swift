@@ -55,10 +55,19 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        /// YAML (through Yams/libyaml) to `Value`, with YAML 1.1 scalars as Ansible reads them and source locations.
+        /// Ansible Vault 1.1/1.2 (AES256): the envelope, the cipher and the passwords a run was given.
+        .target(
+            name: "SkiffVault",
+            dependencies: [
+                "SkiffCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        /// YAML (through Yams/libyaml) to `Value`, with YAML 1.1 scalars as Ansible reads them and source
+        /// locations; whole vault files and inline `!vault` values decrypted.
         .target(
             name: "SkiffYAML",
-            dependencies: ["SkiffCore", "Yams", .product(name: "OrderedCollections", package: "swift-collections")]
+            dependencies: ["SkiffCore", "SkiffVault", "Yams", .product(name: "OrderedCollections", package: "swift-collections")]
         ),
         /// Ansible-compatible inventories: INI and YAML, host ranges, groups and their variables, host patterns.
         .target(
@@ -119,7 +128,7 @@ let package = Package(
             name: "skiff",
             dependencies: [
                 "SkiffCore", "SkiffSSH", "SkiffInventory", "SkiffPlaybook", "SkiffTemplate", "SkiffModules", "SkiffRunner",
-                "SkiffAudit", "SkiffAuditStore", .product(name: "OrderedCollections", package: "swift-collections"),
+                "SkiffYAML", "SkiffVault", "SkiffAudit", "SkiffAuditStore", .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -138,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SkiffPlaybookTests",
-            dependencies: ["SkiffPlaybook", "SkiffCore"],
+            dependencies: ["SkiffPlaybook", "SkiffYAML", "SkiffVault", "SkiffCore"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

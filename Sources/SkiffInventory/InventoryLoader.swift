@@ -48,7 +48,14 @@ public struct InventoryLoader {
             if Self.isYAML(path) {
                 try YAMLInventoryParser(file: path).parse(text, into: &inventory)
             } else {
-                try INIInventoryParser(file: path).parse(text, into: &inventory)
+                // A vault-encrypted INI inventory: every variable value in it is a secret.
+                let (plain, vault) = try YAMLValue.decryptedText(text, file: path)
+                if let vault {
+                    var read = Inventory()
+                    try INIInventoryParser(file: path).parse(plain, into: &read)
+                    vault.record(values: read.hosts.values.flatMap(\.vars.values) + read.groups.values.flatMap(\.vars.values))
+                }
+                try INIInventoryParser(file: path).parse(plain, into: &inventory)
             }
         }
     }

@@ -37,10 +37,11 @@ final class HostPlayRun: @unchecked Sendable {
     /// the first host let go at a task does, so each header is shown once.
     private var showsHeader = true
 
-    /// Masks the values of secret-looking variables (and the connection password) in what a task shows.
+    /// Masks the values of secret-looking variables, vault-decrypted values (and the connection password)
+    /// in what a task shows.
     private func secretMask(_ context: TemplateContext, also extra: [String] = []) -> SecretMask {
         let values = SecretMask.values(in: context.variables.lazy.map { ($0.key, $0.value) }, declared: settings.secretVariables)
-        return SecretMask(values + settings.secretValues + extra, replacement: settings.secretReplacement)
+        return SecretMask(values + settings.secretValues + settings.knownSecrets() + extra, replacement: settings.secretReplacement)
     }
 
     init(host: String, play: Play, variables: HostVariables, settings: RunSettings, connections: ConnectionPool,

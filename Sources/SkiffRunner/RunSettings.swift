@@ -74,6 +74,10 @@ public struct RunSettings: Sendable {
     /// Values that are secret whatever variable holds them: the controller's environment variables with
     /// secret-looking names that the playbook reads with `lookup('env', …)`.
     public var secretValues: [String] = []
+    /// Values that are secret whatever the name of the variable holding them (those decrypted from an
+    /// Ansible Vault, also while the run goes on): masked in everything a task shows, as secret-named
+    /// variables are.
+    public var knownSecrets: @Sendable () -> [String] = { [] }
     /// What a secret value becomes in output and events (`********`, or the audit log's fingerprint).
     public var secretReplacement: @Sendable (String) -> String = { _ in SecretMask.placeholder }
 

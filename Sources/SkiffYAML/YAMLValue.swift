@@ -1,5 +1,6 @@
 import OrderedCollections
 import SkiffCore
+import SkiffVault
 import Yams
 
 /// A YAML problem in an input file, with where it is.
@@ -21,6 +22,9 @@ public enum YAMLValue {
     public static func value(of node: Node, file: String) throws -> Value {
         switch node {
         case .scalar(let scalar):
+            if scalar.tag.rawValue == "!vault" {
+                return .string(try vaultSession.decryptValue(scalar.string, at: location(of: node, file: file)))
+            }
             guard scalar.style == .plain else { return .string(scalar.string) }
             if node.null != nil { return .null }
             if let flag = node.bool { return .bool(flag) }
@@ -53,10 +57,36 @@ public enum YAMLValue {
         SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 
-    /// Parses YAML text. A syntax error, a key written twice in one mapping or a character YAML does not
+    /// The session vault text is decrypted with; without one, an empty one (vault text is then an error).
+    static var vaultSession: VaultSession { VaultSession.current ?? VaultSession(keyring: VaultKeyring()) }
+
+    /// Parses YAML text, decrypting it first when it is a whole Ansible Vault file (its values are then
+    /// recorded as secrets; a syntax error in it is reported without the text). A syntax error, a key written twice in one mapping or a character YAML does not
     /// allow is an error with its file, line and column; so is a document whose aliases expand beyond
     /// `AliasExpansion.limit` nodes.
     public static func compose(_ text: String, file: String) throws -> Node? {
+        guard text.hasPrefix(VaultEnvelope.marker) else { return try composePlain(text, file: file) }
+        let session = vaultSession
+        let decrypted = try session.decryptFile(text, file: file)
+        let root: Node?
+        do {
+            root = try composePlain(decrypted, file: file)
+        } catch let error as YAMLError {
+            throw YAMLError("the decrypted vault is not valid YAML", at: error.location)
+        }
+        if let root { session.record(valuesOf: root) }
+        return root
+    }
+
+    /// The text of a file that is not YAML (an INI inventory), decrypted when it is a whole vault file;
+    /// the session that decrypted it is returned so that the caller records the values it reads from it.
+    public static func decryptedText(_ text: String, file: String) throws -> (text: String, session: VaultSession?) {
+        guard text.hasPrefix(VaultEnvelope.marker) else { return (text, nil) }
+        let session = vaultSession
+        return (try session.decryptFile(text, file: file), session)
+    }
+
+    private static func composePlain(_ text: String, file: String) throws -> Node? {
         try AliasKeys.check(text, file: file)
         do {
             let parser = try Parser(yaml: text)

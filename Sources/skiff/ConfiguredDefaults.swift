@@ -44,5 +44,20 @@ struct ConfiguredDefaults: Sendable {
         }
     }
 
+    /// The vault password file: `SKIFF_VAULT_PASSWORD_FILE`/`ANSIBLE_VAULT_PASSWORD_FILE`, else
+    /// `vault_password_file =` (relative to ansible.cfg's directory).
+    var vaultPasswordFile: String? {
+        for variable in ["SKIFF_VAULT_PASSWORD_FILE", "ANSIBLE_VAULT_PASSWORD_FILE"] {
+            if let value = environment(variable), !value.isEmpty { return value }
+        }
+        return config.path(defaults: "vault_password_file")
+    }
+
+    /// Vault ids used by default (`label@source`, comma-separated): `ANSIBLE_VAULT_IDENTITY_LIST`, `vault_identity_list =`.
+    var vaultIdentities: [String] {
+        let list = setting("VAULT_IDENTITY_LIST", cfg: "vault_identity_list") ?? ""
+        return list.split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
+    }
+
     var timeout: Double { setting("TIMEOUT", cfg: "timeout").flatMap { Double($0) } ?? 10 }
 }

@@ -17,6 +17,8 @@ struct ExecCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    @OptionGroup var vault: VaultOptions
+
     @Option(name: [.customShort("f"), .long], help: "How many hosts to work on at once.")
     var forks: Int = 50
 
@@ -40,7 +42,7 @@ struct ExecCommand: AsyncParsableCommand {
     func run() async throws {
         let step = RemoteStep(.raw(args))
         let timeout = commandTimeout.map { Duration.milliseconds(Int($0 * 1000)) }
-        let (names, outcomes) = try await HostRun(connection: connection, hosts: hosts, inventory: inventory, forks: forks).run {
+        let (names, outcomes) = try await HostRun(connection: connection, vault: vault, hosts: hosts, inventory: inventory, forks: forks).run {
             try await $0.run(step, timeout: timeout)
         }
 

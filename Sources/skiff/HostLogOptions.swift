@@ -24,12 +24,14 @@ struct HostLogOptions: ParsableArguments {
 
     @OptionGroup var connection: ConnectionOptions
 
+    @OptionGroup var vault: VaultOptions
+
     /// Each host's log, or why it could not be read. Throws for invalid input (no inventory, a bad pattern).
     func read() async throws -> [(host: String, log: Result<[UInt8], Error>)] {
         let sources = inventory.isEmpty ? ConfiguredDefaults.current.inventory : inventory
         guard !sources.isEmpty else { throw ValidationError("--from-hosts needs an inventory (-i)") }
         let step = RemoteStep(.shell(RemoteAuditLog.readScript(path: auditRemotePath)))
-        let (names, outcomes) = try await HostRun(connection: connection, hosts: [hosts], inventory: sources, forks: forks).run { host in
+        let (names, outcomes) = try await HostRun(connection: connection, vault: vault, hosts: [hosts], inventory: sources, forks: forks).run { host in
             let result = try await host.run(step, timeout: .seconds(120))
             guard result.succeeded else { throw AuditError("cannot read the host's audit log: \(result.stderrText.trimmingCharacters(in: " \n"))") }
             return result.stdout

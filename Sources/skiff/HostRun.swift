@@ -11,6 +11,7 @@ import SkiffSSH
 /// (`ansible_host`, `ansible_port`, `ansible_user`, `ansible_ssh_private_key_file`, …).
 struct HostRun {
     let connection: ConnectionOptions
+    let vault: VaultOptions
     let hosts: [String]
     let inventory: [String]
     let forks: Int
@@ -71,7 +72,7 @@ struct HostRun {
         var names: [String] = []
         var seen = Set<String>()
         do {
-            loaded = try InventoryLoader().load(sources: inventory, playbookDirectory: nil)
+            loaded = try vault.reading { try InventoryLoader().load(sources: inventory, playbookDirectory: nil) }
             for pattern in hosts {
                 for host in try HostPattern.select(pattern, in: loaded) where seen.insert(host).inserted { names.append(host) }
             }

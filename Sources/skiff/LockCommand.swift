@@ -18,6 +18,8 @@ struct LockCommand: AsyncParsableCommand {
 struct LockTargets: ParsableArguments {
     @OptionGroup var connection: ConnectionOptions
 
+    @OptionGroup var vault: VaultOptions
+
     @Option(name: [.customShort("i"), .long], help: "Inventory file, directory or comma-separated host list (repeatable).")
     var inventory: [String] = []
 
@@ -25,7 +27,9 @@ struct LockTargets: ParsableArguments {
     var limit: String?
 
     func loadInventory() throws -> Inventory {
-        try InventoryLoader().load(sources: inventory.isEmpty ? ConfiguredDefaults.current.inventory : inventory, playbookDirectory: nil)
+        try vault.reading {
+            try InventoryLoader().load(sources: inventory.isEmpty ? ConfiguredDefaults.current.inventory : inventory, playbookDirectory: nil)
+        }
     }
 
     /// The hosts `--limit` selects.

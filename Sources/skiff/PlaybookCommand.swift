@@ -10,6 +10,7 @@ import SkiffPlaybook
 import SkiffRunner
 import SkiffSSH
 import SkiffTemplate
+import SkiffYAML
 
 /// `skiff PLAYBOOK…`: ansible-playbook's command line. Playbooks and inventories are read and checked
 /// completely before any host is contacted; invalid input exits with status 5.
@@ -33,6 +34,8 @@ struct PlaybookCommand: AsyncParsableCommand {
 /// The options of a playbook run (shared by `skiff PLAYBOOK` and `skiff rollback`).
 struct PlaybookOptions: ParsableArguments {
     @OptionGroup var connection: ConnectionOptions
+
+    @OptionGroup var vault: VaultOptions
 
     @Option(name: [.customShort("f"), .long], help: "How many hosts to work on at once (default 50, or $SKIFF_FORKS, or ansible.cfg's forks).")
     var forks: Int = ConfiguredDefaults.current.forks
@@ -133,7 +136,26 @@ struct PlaybookOptions: ParsableArguments {
     @Option(name: .long, help: "The audit log's path on the hosts (implies --audit-remote).")
     var auditRemotePath: String?
 
-    func execute(rollbackOf: String? = nil, versionOverride: String? = nil) async throws {
+    /// Reads the vault passwords, then the input and runs it; vault files and `!vault` values in any YAML
+    /// the run reads are decrypted with them (see `VaultSession`).
+    func execute(rollbackOf: String? = nil, versionOverride: String? = nil, vaultSession: VaultSession? = nil) async throws {
+        let session = try vaultSession ?? readVaultPasswords()
+        try await VaultSession.$current.withValue(session) {
+            try await execute(vault: session, rollbackOf: rollbackOf, versionOverride: versionOverride)
+        }
+    }
+
+    /// The vault passwords (files and scripts read, prompts asked) in a session for reading the input;
+    /// a password that cannot be read is invalid input.
+    func readVaultPasswords() throws -> VaultSession {
+        do {
+            return VaultSession(keyring: try vault.keyring())
+        } catch let error as ValidationError {
+            throw invalidInput(error.message)
+        }
+    }
+
+    private func execute(vault: VaultSession, rollbackOf: String?, versionOverride: String?) async throws {
         do {
             var extra = try ExtraVariables.parse(extraVars)
             if let versionOverride {
@@ -142,6 +164,7 @@ struct PlaybookOptions: ParsableArguments {
             }
             var loaded = try playbooks.map { try PlaybookLoader().load($0) }
             if let startAtTask { loaded = try StartAtTask(startAtTask, tags: tagFilter).apply(to: loaded) }
+            if let failures = vaultFailures(vault) { throw invalidInput(failures) }
             if syntaxCheck && !listHosts && !listTasks {
                 for playbook in loaded { Console.out("\nplaybook: \(playbook.path)") }
                 return
@@ -157,25 +180,35 @@ struct PlaybookOptions: ParsableArguments {
                 let mine = Set(shard.select(hosts.hosts(in: "all")))
                 limited = limited.map { $0.intersection(mine) } ?? mine
             }
+            // A vault value that could not be decrypted stops the run here, wherever it was read.
+            if let failures = vaultFailures(vault) { throw invalidInput(failures) }
             guard listHosts || listTasks else {
-                throw ExitCode(try await runPlaybooks(loaded, inventory: hosts, sources: sources, extra: extra, limit: limited, rollbackOf: rollbackOf))
+                throw ExitCode(try await runPlaybooks(
+                    loaded, inventory: hosts, sources: sources, extra: extra, limit: limited, vault: vault, rollbackOf: rollbackOf))
             }
             for playbook in loaded {
                 try PlaybookListing(inventory: hosts, extraVars: extra, limit: limited, tags: tagFilter)
                     .print(playbook, hosts: listHosts, tasks: listTasks)
             }
         } catch let error as PlaybookError {
-            throw invalidInput(error.description)
+            throw invalidInput(vaultFailures(vault) ?? error.description)
         } catch let error as InventoryError {
-            throw invalidInput(error.description)
+            throw invalidInput(vaultFailures(vault) ?? error.description)
         } catch let error as TemplateError {
-            throw invalidInput(error.description)
+            throw invalidInput(vaultFailures(vault) ?? error.description)
         }
+    }
+
+    /// The vault values that could not be decrypted: the cause to report when reading failed (a value
+    /// that cannot be decrypted also makes, say, its vars file look like no mapping).
+    private func vaultFailures(_ vault: VaultSession) -> String? {
+        vault.failures.isEmpty ? nil : vault.failures.map(\.description).joined(separator: "\n")
     }
 
     /// Reports input that stops the run before any host is contacted — on the console, or as a JSON
     /// `error` event, and in the JUnit report when one is asked for — and gives exit status 5.
-    private func invalidInput(_ message: String) -> ExitCode {
+    private func invalidInput(_ unmasked: String) -> ExitCode {
+        let message = SecretMask(VaultSession.current?.secrets ?? []).apply(unmasked)
         if output == "json" {
             JSONLinesReporter(runID: nil).error(message, exitCode: 5)
         } else {
@@ -217,7 +250,7 @@ struct PlaybookOptions: ParsableArguments {
     /// `run_started` cannot be written, no host is contacted (exit 1).
     private func runPlaybooks(
         _ playbooks: [Playbook], inventory: Inventory, sources: [String], extra: OrderedDictionary<String, Value>,
-        limit: Set<String>?, rollbackOf: String?
+        limit: Set<String>?, vault: VaultSession, rollbackOf: String?
     ) async throws -> Int32 {
         let began = ContinuousClock.now
         let junitReport = (junit ?? Environment.value("SKIFF_JUNIT")).map(JUnitReporter.init(path:))
@@ -245,7 +278,8 @@ struct PlaybookOptions: ParsableArguments {
                 stop.request()
             }
             try recorder.started(RunStartedRecord.fields(
-                recorder: recorder, playbooks: playbooks, sources: sources, extra: extra, options: self, rollbackOf: rollbackOf))
+                recorder: recorder, playbooks: playbooks, sources: sources, extra: extra, vaultSecrets: Set(vault.secrets), options: self,
+                rollbackOf: rollbackOf))
         } catch {
             Console.error("\(error.message): the run does not start without its audit record")
             return 1
@@ -260,6 +294,7 @@ struct PlaybookOptions: ParsableArguments {
         settings.secretReplacement = { recorder.fingerprint($0) }
         settings.secretVariables = Set(secretVars)
         settings.secretValues = Self.secretEnvironmentValues(read: playbooks, declared: settings.secretVariables)
+        settings.knownSecrets = { vault.secrets }
         settings.remoteUser = connection.user ?? ConfiguredDefaults.current.remoteUser
         if step { settings.step = StepConfirmation(ask: TerminalQuestion.ask) }
         // A host's next task starts once its earlier results are on disk.
@@ -350,7 +385,7 @@ struct PlaybookListing {
                 }
             }
         }
-        Console.out(lines.joined(separator: "\n"))
+        Console.out(SecretMask(VaultSession.current?.secrets ?? []).apply(lines.joined(separator: "\n")))
     }
 
     static func pythonList(_ items: [String]) -> String {

@@ -3,6 +3,7 @@ import Foundation
 import SkiffAudit
 import SkiffCore
 import SkiffInventory
+import SkiffYAML
 
 /// `skiff rollback PLAYBOOK -i INV`: re-runs the deploy playbook on each host with the version it ran
 /// before its current one (from the audit log; `--to` names one), `version` and `VERSION` set to it.
@@ -33,7 +34,11 @@ struct RollbackCommand: AsyncParsableCommand {
         }
         let history = try AuditHistory(logs: [logPath])
         let sources = options.inventory.isEmpty ? ConfiguredDefaults.current.inventory : options.inventory
-        let inventory = try InventoryLoader().load(sources: sources, playbookDirectory: options.playbooks.first.map(PlaybookOptions.directory))
+        // The vault passwords are read once, for the inventory here and for each run below.
+        let vault = try options.readVaultPasswords()
+        let inventory = try VaultSession.$current.withValue(vault) {
+            try InventoryLoader().load(sources: sources, playbookDirectory: options.playbooks.first.map(PlaybookOptions.directory))
+        }
         let hosts = try HostPattern.limit(options.limit ?? "all", in: inventory)
         var targets: [(host: String, version: String, from: AuditHistory.Deployed?)] = []
         var refusals: [String] = []
@@ -74,7 +79,7 @@ struct RollbackCommand: AsyncParsableCommand {
             run.limit = group.map(\.host).joined(separator: ",")
             let rollbackOf = Array(Set(group.compactMap { $0.from?.run })).sorted().joined(separator: ",")
             do {
-                try await run.execute(rollbackOf: rollbackOf.isEmpty ? "unknown" : rollbackOf, versionOverride: version)
+                try await run.execute(rollbackOf: rollbackOf.isEmpty ? "unknown" : rollbackOf, versionOverride: version, vaultSession: vault)
             } catch let exit as ExitCode {
                 worst = max(worst, exit.rawValue)
             }

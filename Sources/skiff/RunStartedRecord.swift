@@ -7,15 +7,16 @@ import SkiffPlaybook
 
 /// What `run_started` says about a run: who (user@host), from which CI job, the command line, the
 /// playbooks and inventory files with their SHA-256, extra vars, limit, tags, check mode, the task it
-/// started at. Secret values (extra vars whose names look secret) appear only as fingerprints, in the
-/// command line too.
+/// started at. Secret values (extra vars whose names look secret, and values decrypted from a vault) appear
+/// only as fingerprints, in the command line too.
 enum RunStartedRecord {
     static func fields(
         recorder: AuditRecorder, playbooks: [Playbook], sources: [String], extra: OrderedDictionary<String, Value>,
-        options: PlaybookOptions, rollbackOf: String?
+        vaultSecrets: Set<String> = [], options: PlaybookOptions, rollbackOf: String?
     ) -> OrderedDictionary<String, Value> {
         let declared = SecretNames.declared(in: extra.lazy.map { ($0.key, $0.value) }).union(options.secretVars)
-        let mask = SecretMask(SecretMask.values(in: extra.lazy.map { ($0.key, $0.value) }, declared: declared), replacement: recorder.fingerprint)
+        let mask = SecretMask(SecretMask.values(in: extra.lazy.map { ($0.key, $0.value) }, declared: declared) + vaultSecrets,
+                              replacement: recorder.fingerprint)
         var fields: OrderedDictionary<String, Value> = [
             "skiff_version": .string(SkiffVersion.current),
             "operator": .string(operatorName()),
@@ -24,7 +25,7 @@ enum RunStartedRecord {
             "command_line": .string(mask.apply(ShellQuote.join(CommandLine.arguments))),
             "playbooks": .list(playbooks.map { file($0.path) }),
             "inventory": .list(sources.map { FileManager.default.fileExists(atPath: $0) ? file($0) : .dict(["hosts": .string($0)]) }),
-            "extra_vars": fingerprinted(.dict(extra), recorder: recorder, secret: false, declared: declared),
+            "extra_vars": fingerprinted(.dict(extra), recorder: recorder, secret: false, declared: declared, known: vaultSecrets),
             "limit": options.limit.map(Value.string) ?? .null,
             "shard": options.shard.map(Value.string) ?? .null,
             "tags": .list(options.tags.map(Value.string)),
@@ -59,19 +60,20 @@ enum RunStartedRecord {
         return .dict(["path": .string(path), "sha256": .string(digest)])
     }
 
-    /// Values under secret-looking names (or top-level names listed in `skiff_secret_vars`) become
-    /// fingerprints, at any depth.
-    static func fingerprinted(_ value: Value, recorder: AuditRecorder, secret: Bool, declared: Set<String> = []) -> Value {
+    /// Values under secret-looking names (or top-level names listed in `skiff_secret_vars`) and `known`
+    /// secret values (decrypted from a vault) become fingerprints, at any depth.
+    static func fingerprinted(_ value: Value, recorder: AuditRecorder, secret: Bool, declared: Set<String> = [], known: Set<String> = []) -> Value {
         switch value {
         case .dict(let dict):
             var result = OrderedDictionary<String, Value>()
             for (key, inner) in dict {
-                result[key] = fingerprinted(inner, recorder: recorder, secret: secret || declared.contains(key) || SecretNames.looksSecret(key))
+                result[key] = fingerprinted(
+                    inner, recorder: recorder, secret: secret || declared.contains(key) || SecretNames.looksSecret(key), known: known)
             }
             return .dict(result)
-        case .list(let items): return .list(items.map { fingerprinted($0, recorder: recorder, secret: secret) })
+        case .list(let items): return .list(items.map { fingerprinted($0, recorder: recorder, secret: secret, known: known) })
         case .null: return .null
-        default: return secret ? .string(recorder.fingerprint(value.text)) : value
+        default: return secret || known.contains(value.text) ? .string(recorder.fingerprint(value.text)) : value
         }
     }
 }

@@ -27,6 +27,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var logs: AuditLogOptions
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var vault: VaultOptions
 
     /// One host × project: what was recorded, what runs, and how they differ.
     struct Row {
@@ -49,7 +50,7 @@ struct StatusCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let step = RemoteStep(.shell(ComposeContainers.everyProjectScript()))
-        let (names, outcomes) = try await HostRun(connection: connection, hosts: [limit], inventory: sources, forks: forks).run { host in
+        let (names, outcomes) = try await HostRun(connection: connection, vault: vault, hosts: [limit], inventory: sources, forks: forks).run { host in
             let result = try await host.run(step, timeout: .seconds(120))
             guard result.succeeded else { throw AuditError("cannot list the containers: \(result.stderrText.trimmingCharacters(in: " \n"))") }
             return ComposeContainers.parseProjects(result.stdoutText)

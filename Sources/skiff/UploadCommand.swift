@@ -12,6 +12,8 @@ struct UploadCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    @OptionGroup var vault: VaultOptions
+
     @Option(name: [.customShort("f"), .long], help: "How many hosts to work on at once.")
     var forks: Int = 50
 
@@ -38,7 +40,7 @@ struct UploadCommand: AsyncParsableCommand {
     func run() async throws {
         let fileMode = UInt32(mode, radix: 8) ?? 0o644
         let (source, dest) = (self.source, self.dest)
-        let (names, outcomes) = try await HostRun(connection: connection, hosts: hosts, inventory: inventory, forks: forks).run {
+        let (names, outcomes) = try await HostRun(connection: connection, vault: vault, hosts: hosts, inventory: inventory, forks: forks).run {
             try await $0.upload(UploadStep(.localFile(source), to: dest, mode: fileMode))
         }
         let code = HostReport.exitCode(names, outcomes) { name, _ in ("\(name) | CHANGED | \(dest)", false) }
