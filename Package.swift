@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "SkiffPlaybook",
             dependencies: [
-                "SkiffCore", "SkiffYAML", "SkiffTemplate", "Yams",
+                "SkiffCore", "SkiffYAML", "SkiffTemplate", "SkiffModules", "Yams",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
@@ -138,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SkiffPlaybookTests",
-            dependencies: ["SkiffPlaybook", "SkiffCore"],
+            dependencies: ["SkiffPlaybook", "SkiffModules", "SkiffCore"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -70,3 +70,15 @@ public enum CommandModule {
         }
     }
 }
+
+extension CommandModule: Module {
+    public static let names = ModuleNames.builtin("command")
+    public static let arguments = ArgumentSpec([
+        .string("cmd"), .list("argv"), .string("chdir"), .string("creates"), .string("removes"), .string("stdin"),
+        .bool("stdin_add_newline"), .bool("strip_empty_ends"),
+    ], freeForm: .command)
+
+    public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan {
+        try plan(.command, arguments, environment: context.environment)
+    }
+}

@@ -137,7 +137,7 @@ struct PlaybookOptions: ParsableArguments {
                 extra["version"] = .string(versionOverride)
                 extra["VERSION"] = .string(versionOverride)
             }
-            var loaded = try playbooks.map { try PlaybookLoader().load($0) }
+            var loaded = try playbooks.map { try PlaybookLoader().load($0, tags: tagFilter) }
             if let startAtTask { loaded = try StartAtTask(startAtTask, tags: tagFilter).apply(to: loaded) }
             if syntaxCheck && !listHosts && !listTasks {
                 for playbook in loaded { Console.out("\nplaybook: \(playbook.path)") }
