@@ -5,6 +5,7 @@ public enum ShellModule: Module {
         .string("cmd"), .string("chdir"), .string("creates"), .string("removes"), .string("executable"), .string("stdin"),
         .bool("stdin_add_newline"),
     ], freeForm: .command)
+    public static let supportsCheckMode = true
 
     public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan {
         try CommandModule.plan(.shell, arguments, environment: context.environment)
