@@ -65,15 +65,18 @@ public struct ArgumentSpec: Sendable {
     public let requiredOneOf: [[String]]
     /// Groups of arguments of which at most one may be given.
     public let mutuallyExclusive: [[String]]
+    /// Arguments that need others: `state` of `systemd_service` needs `name`.
+    public let requiredBy: [String: [String]]
     /// Any argument is accepted (`set_fact`'s names are the facts it sets).
     public let acceptsAny: Bool
 
     public init(_ arguments: [Argument], freeForm: FreeForm = .none, requiredOneOf: [[String]] = [],
-                mutuallyExclusive: [[String]] = [], acceptsAny: Bool = false) {
+                mutuallyExclusive: [[String]] = [], requiredBy: [String: [String]] = [:], acceptsAny: Bool = false) {
         self.arguments = arguments
         self.freeForm = freeForm
         self.requiredOneOf = requiredOneOf
         self.mutuallyExclusive = mutuallyExclusive
+        self.requiredBy = requiredBy
         self.acceptsAny = acceptsAny
     }
 

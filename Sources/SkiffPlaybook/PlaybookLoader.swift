@@ -471,6 +471,11 @@ final class LoadSession {
         for group in spec.mutuallyExclusive where group.filter(given.contains).count > 1 {
             report("'\(module)' takes only one of: \(group.filter(given.contains).joined(separator: ", "))", at: location)
         }
+        for (argument, needed) in spec.requiredBy.sorted(by: { $0.key < $1.key }) where given.contains(argument) {
+            for missing in needed where !given.contains(missing) {
+                report("'\(module)' needs the argument '\(missing)' with '\(argument)'", at: location)
+            }
+        }
         if spec.freeForm == .command, arguments["_raw_params"] == nil, arguments["cmd"] == nil, arguments["argv"] == nil {
             report("'\(module)' needs a command", at: location, hint: "write '\(module): the command' or give 'cmd'")
         }

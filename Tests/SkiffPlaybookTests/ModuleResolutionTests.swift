@@ -67,6 +67,14 @@ struct ModuleResolutionTests {
         #expect(Self.errors("    - file: {path: /x, state: \"{{ wanted }}\"}\n") == [], "a templated value is checked when it runs")
     }
 
+    @Test func serviceArgumentsAreCheckedBeforeTheRun() {
+        #expect(Self.errors("    - systemd: {state: started}\n") == ["3: 'systemd_service' needs the argument 'name' with 'state'"])
+        #expect(Self.errors("    - service: {name: web, state: runing}\n")
+            == ["3: argument 'state' of 'service' must be one of started, stopped, reloaded, restarted, not 'runing'"])
+        #expect(Self.errors("    - systemd_service: {name: web}\n")
+            == ["3: 'systemd_service' needs one of: state, enabled, masked, daemon_reload, daemon_reexec"])
+    }
+
     @Test func everyNameOfAModuleResolvesToItsCanonicalName() throws {
         let playbook = try Self.load("""
                 - shell: echo a

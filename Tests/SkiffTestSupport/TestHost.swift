@@ -18,6 +18,9 @@ public final class TestHost: @unchecked Sendable {
         /// that lets it run anything through sudo after giving `sudoPassword`.
         public var loginUser: String?
         public var sudoPassword: String?
+        /// The host looks booted with systemd: a private `/run` holds `/run/systemd/system` (how Ansible
+        /// and Skiff's `service` tell a systemd host). Put a stand-in `systemctl` in `bin/`.
+        public var bootedWithSystemd = false
 
         public init(authorizedKeys: [String] = [], password: String? = nil) {
             self.authorizedKeys = authorizedKeys
@@ -79,6 +82,9 @@ public final class TestHost: @unchecked Sendable {
         let empty = try directory.write("empty", "")
         for startup in [".bashrc", ".profile"] where FileManager.default.fileExists(atPath: "/root/\(startup)") {
             setup.append("mount --bind \(empty) /root/\(startup)")
+        }
+        if configuration.bootedWithSystemd {
+            setup.append("mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/sshd /run/systemd/system")
         }
         if configuration.password != nil || configuration.loginUser != nil {
             let shadow = try Self.shadowFile(rootPassword: configuration.password, user: configuration.loginUser,
