@@ -21,6 +21,9 @@ public final class TestHost: @unchecked Sendable {
         /// The host looks booted with systemd: a private `/run` holds `/run/systemd/system` (how Ansible
         /// and Skiff's `service` tell a systemd host). Put a stand-in `systemctl` in `bin/`.
         public var bootedWithSystemd = false
+        /// The host's own /etc (a copy: useradd and groupadd write /etc/passwd, group, shadow, gshadow
+        /// and their lock files there), /home, /var/mail and /var/log (lastlog), seen only by this host.
+        public var privateAccounts = false
 
         public init(authorizedKeys: [String] = [], password: String? = nil) {
             self.authorizedKeys = authorizedKeys
@@ -82,6 +85,12 @@ public final class TestHost: @unchecked Sendable {
         let empty = try directory.write("empty", "")
         for startup in [".bashrc", ".profile"] where FileManager.default.fileExists(atPath: "/root/\(startup)") {
             setup.append("mount --bind \(empty) /root/\(startup)")
+        }
+        if configuration.privateAccounts {
+            let etc = directory.file("etc")
+            try Shell.run(["cp", "-a", "/etc", etc])
+            setup.append("mount --bind \(etc) /etc")
+            for path in ["/home", "/var/mail", "/var/log"] { setup.append("mount -t tmpfs -o mode=755 tmpfs \(path)") }
         }
         if configuration.bootedWithSystemd {
             setup.append("mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/sshd /run/systemd/system")
