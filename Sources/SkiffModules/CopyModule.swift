@@ -98,6 +98,7 @@ extension CopyModule: Module {
     public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan {
         if arguments.values["content"] != nil { return try plan(arguments, local: nil) }
         let source = try context.files.locate(try arguments.required("src"), kind: "files")
+        if context.files.isDirectory(source) { return try CopyTree.plan(arguments, source: source, context.files) }
         return try plan(arguments, local: LocalFile(
             path: source, sha256: try context.files.sha256(ofFile: source),
             text: arguments.diff ? context.files.diffableText(ofFile: source) : nil))

@@ -81,6 +81,8 @@ public protocol ControllerFiles: Sendable {
     func render(templateAt path: String) throws -> String
     /// The regular files under a directory, relative to it, sorted (`copy` of a directory).
     func files(under directory: String) throws -> [String]
+    /// The directories under a directory (empty ones too), relative to it, sorted.
+    func directories(under directory: String) throws -> [String]
     /// Whether the path is a directory on the controller.
     func isDirectory(_ path: String) -> Bool
 }
@@ -93,5 +95,6 @@ public struct NoControllerFiles: ControllerFiles {
     public func diffableText(ofFile path: String) -> String? { nil }
     public func render(templateAt path: String) throws -> String { throw ModuleError("cannot read \(path)") }
     public func files(under directory: String) throws -> [String] { throw ModuleError("cannot read \(directory)") }
+    public func directories(under directory: String) throws -> [String] { throw ModuleError("cannot read \(directory)") }
     public func isDirectory(_ path: String) -> Bool { false }
 }

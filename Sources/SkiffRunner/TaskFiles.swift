@@ -23,12 +23,17 @@ struct TaskFiles: ControllerFiles {
         return try Template(String(decoding: data, as: UTF8.self), file: path).render(context)
     }
 
-    func files(under directory: String) throws -> [String] {
+    func files(under directory: String) throws -> [String] { try entries(under: directory, directories: false) }
+
+    func directories(under directory: String) throws -> [String] { try entries(under: directory, directories: true) }
+
+    /// Symbolic links are followed, as Ansible's copy does by default.
+    private func entries(under directory: String, directories: Bool) throws -> [String] {
         guard let enumerator = FileManager.default.enumerator(atPath: directory) else { throw ModuleError("cannot read \(directory)") }
         var found: [String] = []
         while let relative = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory), isDirectory.boolValue == directories {
                 found.append(relative)
             }
         }
