@@ -6,7 +6,7 @@ public enum ModuleRegistry {
         StatModule.self, SlurpModule.self, WaitForModule.self, GetURLModule.self, URIModule.self,
         DebugModule.self, SetFactModule.self, AssertModule.self, FailModule.self, PauseModule.self, MetaModule.self,
         IncludeVarsModule.self, SetupModule.self,
-        SystemdModule.self, ServiceModule.self, UserModule.self, GroupModule.self, GitModule.self, UnarchiveModule.self,
+        SystemdModule.self, ServiceModule.self, UserModule.self, GroupModule.self, GitModule.self, UnarchiveModule.self, AptModule.self, PackageModule.self,
         DockerLoginModule.self, DockerComposeModule.self, ComposeDeployModule.self,
     ]
 
