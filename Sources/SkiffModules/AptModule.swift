@@ -2,7 +2,7 @@ import OrderedCollections
 import SkiffCore
 
 /// `apt`: packages present (`name=VERSION` pins a version), `latest` or `absent` (with `purge`,
-/// `autoremove`), with the host's `apt-get`, `apt-cache` and `dpkg-query`, as ansible-core decides:
+/// `autoremove`), or a `deb` file on the host, with the host's `apt-get`, `apt-cache` and `dpkg-query`, as ansible-core decides:
 /// only packages that are missing, older than the candidate (`latest`) or installed (`absent`) are
 /// passed to apt-get, so a second run is ok. `update_cache` runs `apt-get update` unless the cache is
 /// younger than `cache_valid_time` seconds; `install_recommends` sets `APT::Install-Recommends`.
@@ -14,8 +14,8 @@ public enum AptModule: Module {
         .list("name", aliases: ["package", "pkg"]), .string("state", choices: ["absent", "latest", "present"], default: "present"),
         .bool("update_cache", aliases: ["update-cache"]), .int("cache_valid_time"),
         .bool("install_recommends", aliases: ["install-recommends"]), .bool("purge"), .bool("autoremove"),
-        .string("dpkg_options", default: "force-confdef,force-confold"), .bool("allow_downgrade"),
-    ], requiredOneOf: [["name", "update_cache"]])
+        .string("dpkg_options", default: "force-confdef,force-confold"), .bool("allow_downgrade"), .string("deb"),
+    ], requiredOneOf: [["name", "update_cache", "deb"]], mutuallyExclusive: [["name", "deb"]])
     public static let supportsCheckMode = true
 
     static let environment: OrderedDictionary<String, String> = ["DEBIAN_FRONTEND": "noninteractive", "DEBCONF_NONINTERACTIVE_SEEN": "true"]
@@ -44,18 +44,20 @@ public enum AptModule: Module {
         if let bad = packages.first(where: { $0.hasPrefix("-") || $0.contains(where: \.isWhitespace) }) {
             throw ModuleError("apt: '\(bad)' is not a package name")
         }
-        let install = installProgram(packages, state: state, arguments)
+        let deb = arguments.string("deb")
+        let install = deb.map { debProgram($0, arguments) } ?? installProgram(packages, state: state, arguments)
+        let idle = packages.isEmpty && deb == nil
         guard wantsUpdate else { return ModulePlan(install(["cache_updated": .bool(false)])) }
         return ModulePlan(.run(RemoteStep(.argv(["sh", "-c", cacheProbe]))) { probed in
             let times = probed.stdoutText.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
             let (mtime, now) = times.count == 2 ? (times[0], times[1]) : (0, 0)
             if mtime + validTime >= now && mtime > 0 {
                 let fields: OrderedDictionary<String, Value> = ["cache_updated": .bool(false), "cache_update_time": .int(mtime)]
-                return packages.isEmpty ? .finish(ModuleOutcome(result: fields)) : install(fields)
+                return idle ? .finish(ModuleOutcome(result: fields)) : install(fields)
             }
             if arguments.checkMode {
                 let fields: OrderedDictionary<String, Value> = ["cache_updated": .bool(true), "cache_update_time": .int(mtime)]
-                return packages.isEmpty ? .finish(ModuleOutcome(changed: true, result: fields)) : install(fields)
+                return idle ? .finish(ModuleOutcome(changed: true, result: fields)) : install(fields)
             }
             return .run(RemoteStep(.argv(["apt-get", "update"]), environment: environment)) { updated in
                 guard updated.succeeded else {
@@ -64,7 +66,7 @@ public enum AptModule: Module {
                 return .run(RemoteStep(.argv(["sh", "-c", cacheProbe]))) { after in
                     let later = after.stdoutText.split(separator: " ").first.flatMap { Int($0) } ?? mtime
                     let fields: OrderedDictionary<String, Value> = ["cache_updated": .bool(later != mtime), "cache_update_time": .int(later)]
-                    return packages.isEmpty ? .finish(ModuleOutcome(changed: later != mtime, result: fields)) : install(fields)
+                    return idle ? .finish(ModuleOutcome(changed: later != mtime, result: fields)) : install(fields)
                 }
             }
         })
@@ -119,6 +121,37 @@ public enum AptModule: Module {
                         return .finish(ModuleOutcome(failed: true, message: "'apt-get \(verb) \(named)' failed: \(result.stderrText.trimmingTrailingNewlines)", result: done))
                     }
                     return .finish(ModuleOutcome(changed: true, result: done))
+                }
+            }
+        }
+    }
+
+    /// Prints the .deb's package and version, then the version installed (empty when none).
+    static let debProbe = #"""
+        p=$(dpkg-deb -f "$1" Package) && v=$(dpkg-deb -f "$1" Version) || exit 1
+        echo "$p"; echo "$v"
+        dpkg-query -W -f '${db:Status-Abbrev} ${Version}' "$p" 2>/dev/null | sed -n 's/^ii *//p'
+        """#
+
+    /// `deb`: a package file on the host, installed with its dependencies (apt-get) unless that
+    /// version is installed.
+    static func debProgram(_ deb: String, _ arguments: ModuleArguments) -> @Sendable (OrderedDictionary<String, Value>) -> ModuleProgram {
+        let path = deb.hasPrefix("/") ? deb : "./" + deb
+        return { fields in
+            .run(RemoteStep(.argv(["sh", "-c", debProbe, "sh", path]))) { probed in
+                let lines = probed.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                guard probed.succeeded, lines.count >= 2 else {
+                    return .finish(ModuleOutcome(failed: true, message: "Unable to read \(deb): \(probed.stderrText.trimmingTrailingNewlines)", result: fields))
+                }
+                if lines.count > 2, lines[2] == lines[1] { return .finish(ModuleOutcome(result: fields)) }
+                if arguments.checkMode { return .finish(ModuleOutcome(changed: true, result: fields)) }
+                return .run(RemoteStep(.argv(command([path], state: "present", arguments)), environment: environment)) { result in
+                    var done = fields
+                    done["stdout"] = .string(result.stdoutText.trimmingTrailingNewlines)
+                    done["stderr"] = .string(result.stderrText.trimmingTrailingNewlines)
+                    return .finish(ModuleOutcome(
+                        changed: result.succeeded, failed: !result.succeeded,
+                        message: result.succeeded ? nil : "Unable to install \(deb): \(result.stderrText.trimmingTrailingNewlines)", result: done))
                 }
             }
         }

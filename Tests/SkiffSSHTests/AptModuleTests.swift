@@ -96,5 +96,17 @@ struct AptModuleTests {
         #expect(installed() == nil)
         let again = try await run(remove, [])
         #expect(again.output.contains("ok=1     changed=0 "), "\(again.output)")
+
+        let fromFile = """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - apt: {deb: "\(repo)/pool/skiff-hello_1.0_all.deb"}
+            """
+        let debInstalled = try await run(fromFile, [])
+        #expect(debInstalled.output.contains("ok=1     changed=1 "), "\(debInstalled.output)")
+        #expect(installed() == "1.0\n")
+        let debAgain = try await run(fromFile, [])
+        #expect(debAgain.output.contains("ok=1     changed=0 "), "that version is installed: \(debAgain.output)")
     }
 }
