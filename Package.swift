@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "SkiffPlaybook",
             dependencies: [
-                "SkiffCore", "SkiffYAML", "SkiffTemplate", "Yams",
+                "SkiffCore", "SkiffYAML", "SkiffTemplate", "SkiffModules", "Yams",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
@@ -147,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SkiffPlaybookTests",
-            dependencies: ["SkiffPlaybook", "SkiffYAML", "SkiffVault", "SkiffCore"],
+            dependencies: ["SkiffPlaybook", "SkiffModules", "SkiffYAML", "SkiffVault", "SkiffCore"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -198,3 +198,17 @@ public enum ComposeDeployModule {
         String(path.split(separator: "/").last ?? Substring(path))
     }
 }
+
+extension ComposeDeployModule: Module {
+    public static let names = ModuleNames.collection("skiff", "compose_deploy")
+    public static let arguments = ArgumentSpec([
+        .string("project", required: true, aliases: ["project_name"]), .list("files", required: true, aliases: ["compose_files"]),
+        .string("version", required: true), .string("registry_url", aliases: ["registry"]), .string("username"),
+        .string("password"), .dict("env"), .string("pull"), .bool("wait"), .int("wait_timeout"), .bool("remove_orphans"),
+    ])
+
+    public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan {
+        let files = try arguments.list("files", aliases: ["compose_files"]).map { try context.files.locate($0, kind: "files") }
+        return try plan(arguments, files: files, runDirectory: context.runDirectory(), environment: context.environment)
+    }
+}

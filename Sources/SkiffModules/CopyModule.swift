@@ -85,3 +85,22 @@ public enum CopyModule {
         return script.isEmpty ? nil : RemoteStep(.shell(script.joined(separator: "\n")))
     }
 }
+
+extension CopyModule: Module {
+    public static let names = ModuleNames.builtin("copy")
+    public static let arguments = ArgumentSpec([
+        .string("src"), .raw("content"), .string("dest", required: true), .raw("mode"), .string("owner"), .string("group"),
+        .bool("backup"), .bool("force"), .bool("remote_src"), .raw("directory_mode"), .string("validate"),
+    ], requiredOneOf: [["src", "content"]], mutuallyExclusive: [["src", "content"]])
+    public static let supportsCheckMode = true
+    public static let supportsDiff = true
+
+    public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan {
+        if arguments.values["content"] != nil { return try plan(arguments, local: nil) }
+        let source = try context.files.locate(try arguments.required("src"), kind: "files")
+        if context.files.isDirectory(source) { return try CopyTree.plan(arguments, source: source, context.files) }
+        return try plan(arguments, local: LocalFile(
+            path: source, sha256: try context.files.sha256(ofFile: source),
+            text: arguments.diff ? context.files.diffableText(ofFile: source) : nil))
+    }
+}

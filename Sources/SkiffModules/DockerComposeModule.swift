@@ -83,3 +83,16 @@ public enum DockerComposeModule {
         }
     }
 }
+
+extension DockerComposeModule: Module {
+    public static let names = ModuleNames.collection("community.docker", "docker_compose_v2")
+    public static let arguments = ArgumentSpec([
+        .string("project_src"), .list("files"), .string("project_name"), .string("state"), .string("pull"),
+        .bool("remove_orphans"), .string("recreate"), .list("services"), .bool("wait"), .int("wait_timeout"), .list("env_files"),
+        .string("build"), .bool("dependencies"), .dict("definition"), .list("profiles"),
+    ])
+
+    public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan {
+        try plan(arguments, environment: context.environment)
+    }
+}

@@ -41,3 +41,16 @@ public enum DockerLoginModule {
         })
     }
 }
+
+extension DockerLoginModule: Module {
+    public static let names = ModuleNames.collection("community.docker", "docker_login")
+    public static let arguments = ArgumentSpec([
+        .string("registry_url", aliases: ["registry", "url"]), .string("username"), .string("password"),
+        .bool("reauthorize", aliases: ["reauth"]), .string("state", choices: ["present", "absent"]),
+        .string("config_path", aliases: ["dockercfg_path"]), .string("email"),
+    ])
+
+    public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan {
+        try plan(arguments, environment: context.environment)
+    }
+}

@@ -89,3 +89,16 @@ public enum FileModule {
         return script
     }
 }
+
+extension FileModule: Module {
+    public static let names = ModuleNames.builtin("file")
+    public static let arguments = ArgumentSpec([
+        .string("path", required: true, aliases: ["dest", "name"]),
+        .string("state", choices: ["absent", "directory", "touch", "file", "link"]), .raw("mode"), .string("owner"),
+        .string("group"), .string("src"), .bool("recurse"), .bool("force"),
+    ])
+    public static let supportsCheckMode = true
+    public static let supportsDiff = true
+
+    public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan { try plan(arguments) }
+}

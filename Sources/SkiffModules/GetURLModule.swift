@@ -75,3 +75,14 @@ public enum GetURLModule {
         })
     }
 }
+
+extension GetURLModule: Module {
+    public static let names = ModuleNames.builtin("get_url")
+    public static let arguments = ArgumentSpec([
+        .string("url", required: true), .string("dest", required: true), .raw("mode"), .string("checksum"), .bool("force"),
+        .int("timeout"), .dict("headers"), .string("owner"), .string("group"),
+    ])
+    public static let supportsCheckMode = true
+
+    public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan { try plan(arguments) }
+}

@@ -147,3 +147,17 @@ public enum LineInFileModule {
         }
     }
 }
+
+extension LineInFileModule: Module {
+    public static let names = ModuleNames.builtin("lineinfile")
+    public static let arguments = ArgumentSpec([
+        .string("path", required: true, aliases: ["dest", "destfile", "name"]), .string("line", aliases: ["value"]),
+        .string("regexp", aliases: ["regex"]), .string("state", choices: ["present", "absent"]), .bool("create"),
+        .string("insertafter"), .string("insertbefore"), .raw("mode"), .bool("backup"), .bool("backrefs"), .bool("firstmatch"),
+        .string("owner"), .string("group"),
+    ], mutuallyExclusive: [["insertafter", "insertbefore"]])
+    public static let supportsCheckMode = true
+    public static let supportsDiff = true
+
+    public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan { try plan(arguments) }
+}

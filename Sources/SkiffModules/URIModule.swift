@@ -86,3 +86,14 @@ public enum URIModule {
         })
     }
 }
+
+extension URIModule: Module {
+    public static let names = ModuleNames.builtin("uri")
+    public static let arguments = ArgumentSpec([
+        .string("url", required: true), .string("method"), .raw("status_code"), .bool("return_content"), .raw("body"),
+        .string("body_format"), .dict("headers"), .int("timeout"), .bool("validate_certs"), .raw("follow_redirects"),
+        .string("user", aliases: ["url_username"]), .string("password", aliases: ["url_password"]), .bool("force_basic_auth"),
+    ])
+
+    public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan { try plan(arguments) }
+}

@@ -24,23 +24,31 @@ public struct PlaybookError: Error, Sendable, CustomStringConvertible {
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
 
-/// The closest candidate to a misspelled name, for "did you mean" hints.
+/// The closest candidate to a misspelled name, for "did you mean" hints: only a name a typo away (one
+/// edit in a name of up to 5 characters, two up to 12, three beyond; swapping two neighbours is one
+/// edit), so `community.docker.docker_image` is not offered `community.docker.docker_login`.
 enum Suggestion {
     static func closest(to word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word, $0)) }.filter { $0.1 <= max(2, word.count / 3) }
+        let allowed = word.count <= 5 ? 1 : word.count <= 12 ? 2 : 3
+        let scored = candidates.map { ($0, distance(word, $0)) }.filter { $0.1 <= allowed }
         return scored.min { ($0.1, $0.0) < ($1.1, $1.0) }?.0
     }
 
+    /// Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`.
     static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
-        var previous = Array(0...b.count)
-        for i in 1...max(a.count, 1) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(b.count, 1) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var best = min(table[i - 1][j] + 1, table[i][j - 1] + 1, table[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { best = min(best, table[i - 2][j - 2] + 1) }
+                table[i][j] = best
             }
-            previous = current
         }
-        return a.isEmpty ? b.count : previous[b.count]
+        return table[a.count][b.count]
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import OrderedCollections
 import SkiffCore
+import SkiffModules
 import SkiffTemplate
 import SkiffYAML
 import Yams
@@ -11,10 +12,19 @@ import Yams
 public struct PlaybookLoader {
     public init() {}
 
-    public func load(_ path: String) throws -> Playbook {
+    /// - Parameter tags: `--tags`/`--skip-tags`: a task they leave out may name a module Skiff does not
+    ///   have (it never runs); every other problem is an error wherever it is.
+    public func load(_ path: String, tags: TagFilter = TagFilter()) throws -> Playbook {
         let session = LoadSession()
         let plays = session.loadPlaybook(path, from: nil)
-        if !session.diagnostics.isEmpty { throw PlaybookError(diagnostics: session.diagnostics) }
+        var diagnostics = session.diagnostics
+        for play in plays {
+            for task in play.allTasks where !tags.selects(task, in: play) {
+                guard let unknown = task.unknownModule, let index = diagnostics.firstIndex(of: unknown) else { continue }
+                diagnostics.remove(at: index)
+            }
+        }
+        if !diagnostics.isEmpty { throw PlaybookError(diagnostics: diagnostics) }
         return Playbook(path: path, plays: plays)
     }
 }
@@ -348,11 +358,11 @@ final class LoadSession {
                 report("this task has no module", at: at, hint: "add one, such as 'shell: …' or 'ansible.builtin.copy: …'")
             } else {
                 let names = moduleKeys.map(\.0)
-                let unknown = names.filter { ModuleCatalog.spec(for: $0) == nil && $0 != "action" && $0 != "local_action" }
+                let unknown = names.filter { ModuleRegistry.module(named: $0) == nil && $0 != "action" && $0 != "local_action" }
                 if let first = unknown.first, unknown.count == 1 || names.count - unknown.count == 1 {
                     let node = moduleKeys.first { $0.0 == first }!.1
                     report("'\(first)' is not a valid keyword for a task, nor a module Skiff knows", at: location(node, file),
-                           hint: Suggestion.closest(to: first, in: Array(TaskKeywords.task) + ModuleCatalog.allNames).map { "did you mean '\($0)'?" })
+                           hint: Suggestion.closest(to: first, in: Array(TaskKeywords.task) + ModuleRegistry.allNames).map { "did you mean '\($0)'?" })
                 } else {
                     report("conflicting modules in one task: \(names.joined(separator: ", "))", at: at)
                 }
@@ -373,27 +383,37 @@ final class LoadSession {
                 moduleName = module
             }
         }
-        guard let spec = ModuleCatalog.spec(for: moduleName) else {
-            report("'\(moduleName)' is not a valid keyword for a task, nor a module Skiff knows", at: location(keyNode, file),
-                   hint: Suggestion.closest(to: moduleName, in: ModuleCatalog.allNames + Array(TaskKeywords.task)).map { "did you mean '\($0)'?" })
-            return nil
+        guard let module = ModuleRegistry.module(named: moduleName) else {
+            // An error only when the task can run: a task --tags/--skip-tags leave out may name a module
+            // Skiff does not have (`PlaybookLoader.load` decides, knowing the tags).
+            let unknown = Diagnostic(
+                "'\(moduleName)' is not a valid keyword for a task, nor a module Skiff knows", at: location(keyNode, file),
+                hint: Suggestion.closest(to: moduleName, in: ModuleRegistry.allNames + Array(TaskKeywords.task)).map { "did you mean '\($0)'?" })
+            diagnostics.append(unknown)
+            var task = Task(
+                name: keywords.removeValue(forKey: "name").map(\.text), module: moduleName, moduleAsWritten: moduleName,
+                arguments: [:], keywords: keywords, location: location(keyNode, file))
+            task.unknownModule = unknown
+            return task
         }
+        let spec = module.arguments
+        let shortName = module.names.short
         var arguments = OrderedDictionary<String, Value>()
         var text = inlineText
         if text == nil, let node = argumentNode, case .scalar = node, !YAMLValue.isNull(node) { text = node.string }
         if let text {
             let (pairs, free) = KeyValueArguments.parse(text)
-            if ["command", "shell", "raw"].contains(spec.shortName) {
+            if spec.freeForm == .command {
                 // The command is the text itself, less the module's own options (chdir=…, creates=…).
                 arguments = pairs.filter { spec.argument(named: $0.key) != nil }
                 let raw = arguments.isEmpty ? text : Self.freeFormText(text, spec: spec)
                 if !raw.isEmpty { arguments["_raw_params"] = .string(raw) }
-            } else if spec.freeForm {
+            } else if spec.freeForm == .pairs {
                 arguments = pairs
                 if let free { arguments["_raw_params"] = .string(free) }
             } else {
                 if let free {
-                    report("'\(spec.shortName)' takes key=value arguments, not '\(free)'", at: location(value, file))
+                    report("'\(shortName)' takes key=value arguments, not '\(free)'", at: location(value, file))
                     return nil
                 }
                 arguments = pairs
@@ -403,7 +423,7 @@ final class LoadSession {
                 arguments[argKey.string ?? ""] = (try? YAMLValue.value(of: argValue, file: file)) ?? .null
             }
         } else if let node = argumentNode, !YAMLValue.isNull(node) {
-            report("arguments of '\(spec.shortName)' must be a mapping or key=value text", at: location(node, file))
+            report("arguments of '\(shortName)' must be a mapping or key=value text", at: location(node, file))
         }
         if let extra = extraArguments {
             guard case .mapping(let mapping) = extra else {
@@ -413,47 +433,55 @@ final class LoadSession {
             for (argKey, argValue) in mapping { arguments[argKey.string ?? ""] = (try? YAMLValue.value(of: argValue, file: file)) ?? .null }
         }
         if let node = argumentNode { checkTemplates(in: node, file: file) }
-        validate(arguments, of: spec, at: location(keyNode, file))
+        validate(arguments, of: spec, module: shortName, at: location(keyNode, file))
         return Task(
-            name: keywords.removeValue(forKey: "name").map(\.text), module: spec.name, moduleAsWritten: moduleName,
+            name: keywords.removeValue(forKey: "name").map(\.text), module: module.names.canonical, moduleAsWritten: moduleName,
             arguments: arguments, keywords: keywords, location: location(keyNode, file))
     }
 
     /// For command/shell/raw, the free-form text is the whole string less the module's own k=v options.
-    static func freeFormText(_ text: String, spec: ModuleSpec) -> String {
+    static func freeFormText(_ text: String, spec: ArgumentSpec) -> String {
         KeyValueArguments.words(text).filter { word in
             guard let equals = word.firstIndex(of: "=") else { return true }
             return spec.argument(named: String(word[..<equals])) == nil
         }.joined(separator: " ")
     }
 
-    private func validate(_ arguments: OrderedDictionary<String, Value>, of spec: ModuleSpec, at location: SourceLocation) {
-        if spec.shortName == "set_fact" || spec.shortName == "meta" || spec.shortName == "include_vars" { return }
+    private func validate(_ arguments: OrderedDictionary<String, Value>, of spec: ArgumentSpec, module: String, at location: SourceLocation) {
+        if spec.acceptsAny { return }
         for (key, value) in arguments where key != "_raw_params" {
             guard let argument = spec.argument(named: key) else {
-                report("'\(spec.shortName)' has no argument '\(key)'", at: location,
+                report("'\(module)' has no argument '\(key)'", at: location,
                        hint: Suggestion.closest(to: key, in: spec.arguments.map(\.name)).map { "did you mean '\($0)'?" })
                 continue
             }
             if let problem = typeProblem(value, argument.type) {
-                report("argument '\(key)' of '\(spec.shortName)' \(problem)", at: location)
+                report("argument '\(key)' of '\(module)' \(problem)", at: location)
+            } else if !argument.choices.isEmpty, case .string(let text) = value, !Template.isTemplated(text), !argument.choices.contains(text) {
+                report("argument '\(key)' of '\(module)' must be one of \(argument.choices.joined(separator: ", ")), not '\(text)'", at: location)
             }
         }
         let given = Set(arguments.keys.compactMap { spec.argument(named: $0)?.name })
         for argument in spec.arguments where argument.required && !given.contains(argument.name) {
-            report("'\(spec.shortName)' needs the argument '\(argument.name)'", at: location)
+            report("'\(module)' needs the argument '\(argument.name)'", at: location)
         }
-        for group in spec.oneOf where group.allSatisfy({ !given.contains($0) }) {
-            report("'\(spec.shortName)' needs one of: \(group.joined(separator: ", "))", at: location)
+        for group in spec.requiredOneOf where group.allSatisfy({ !given.contains($0) }) {
+            report("'\(module)' needs one of: \(group.joined(separator: ", "))", at: location)
         }
-        if spec.freeForm, ["command", "shell", "raw"].contains(spec.shortName),
-            arguments["_raw_params"] == nil, arguments["cmd"] == nil, arguments["argv"] == nil
-        {
-            report("'\(spec.shortName)' needs a command", at: location, hint: "write '\(spec.shortName): the command' or give 'cmd'")
+        for group in spec.mutuallyExclusive where group.filter(given.contains).count > 1 {
+            report("'\(module)' takes only one of: \(group.filter(given.contains).joined(separator: ", "))", at: location)
+        }
+        for (argument, needed) in spec.requiredBy.sorted(by: { $0.key < $1.key }) where given.contains(argument) {
+            for missing in needed where !given.contains(missing) {
+                report("'\(module)' needs the argument '\(missing)' with '\(argument)'", at: location)
+            }
+        }
+        if spec.freeForm == .command, arguments["_raw_params"] == nil, arguments["cmd"] == nil, arguments["argv"] == nil {
+            report("'\(module)' needs a command", at: location, hint: "write '\(module): the command' or give 'cmd'")
         }
     }
 
-    private func typeProblem(_ value: Value, _ type: ModuleSpec.ArgumentType) -> String? {
+    private func typeProblem(_ value: Value, _ type: ArgumentSpec.ArgumentType) -> String? {
         if case .string(let text) = value, Template.isTemplated(text) { return nil }
         switch (type, value) {
         case (.raw, _), (.string, .string), (.string, .int), (.string, .double), (.string, .bool): return nil

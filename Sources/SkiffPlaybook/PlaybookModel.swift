@@ -93,6 +93,8 @@ public struct Task: Sendable {
     /// The role the task belongs to: its variables apply, and `copy`/`template` look in its
     /// `files/`/`templates/` first.
     public var role: RoleReference?
+    /// The task names a module Skiff does not have: an error before the run when the task can run.
+    public var unknownModule: Diagnostic?
 
     /// The name shown in output: `role : name` for role tasks, else the name, else the module as written.
     public var displayName: String {

@@ -416,12 +416,15 @@ final class HostPlayRun: @unchecked Sendable {
         }
         // check_mode: false on a task runs it for real even under --check (as in Ansible).
         let checking = settings.checkMode && task.keywords["check_mode"] != .bool(false) || task.keywords["check_mode"] == .bool(true)
-        if checking && !ModuleDispatch.supportsCheckMode(task.module) {
+        guard let module = ModuleRegistry.module(named: task.module) else {
+            throw ModuleError("'\(task.moduleAsWritten)' is not a module Skiff knows")
+        }
+        if checking && !module.supportsCheckMode {
             return ModuleOutcome(skipped: true, message: "skipped in check mode")
         }
         let environment = try ModuleDispatch.environment(task, play: play, context: context)
         let plan = try ModuleDispatch.plan(
-            task, arguments: arguments, environment: environment, context: context,
+            task, module: module, arguments: arguments, environment: environment, context: context,
             checkMode: checking, diff: (settings.diff || task.keywords["diff"]?.isTrue == true) && task.keywords["diff"]?.isTrue != false)
         let connection = try await connection(for: task, context: context)
         let timeout = task.keywords["timeout"]?.intValue.map { Duration.seconds($0) }

@@ -5,15 +5,9 @@ import SkiffModules
 import SkiffPlaybook
 import SkiffTemplate
 
-/// From a task to its module's plan: resolves local files (in the role's `files/`/`templates/` first,
-/// then beside the playbook), renders `template` sources, and passes the task's environment.
+/// From a task to its module's plan: finds the module in `ModuleRegistry`, gives it the task's
+/// arguments (aliases resolved, defaults added), its environment and the controller's files.
 enum ModuleDispatch {
-    /// Modules that find out what they would change, changing nothing, under `--check`.
-    static func supportsCheckMode(_ module: String) -> Bool {
-        ["ansible.builtin.copy", "ansible.builtin.template", "ansible.builtin.file", "ansible.builtin.stat",
-         "ansible.builtin.slurp", "ansible.builtin.wait_for", "ansible.builtin.lineinfile", "ansible.builtin.get_url"].contains(module)
-    }
-
     /// The task's `environment` over the play's, as in Ansible (the task's value wins for a name both set).
     static func environment(_ task: Task, play: Play, context: TemplateContext) throws -> OrderedDictionary<String, String> {
         var result = OrderedDictionary<String, String>()
@@ -31,42 +25,11 @@ enum ModuleDispatch {
     }
 
     static func plan(
-        _ task: Task, arguments: OrderedDictionary<String, Value>, environment: OrderedDictionary<String, String>,
+        _ task: Task, module: any Module.Type, arguments: OrderedDictionary<String, Value>, environment: OrderedDictionary<String, String>,
         context: TemplateContext, checkMode: Bool = false, diff: Bool = false
     ) throws -> ModulePlan {
-        let args = ModuleArguments(arguments, module: String(task.module.split(separator: ".").last ?? ""), checkMode: checkMode, diff: diff)
-        switch task.module {
-        case "ansible.builtin.command": return try CommandModule.plan(.command, args, environment: environment)
-        case "ansible.builtin.shell": return try CommandModule.plan(.shell, args, environment: environment)
-        case "ansible.builtin.raw": return try CommandModule.plan(.raw, args, environment: environment)
-        case "ansible.builtin.file": return try FileModule.plan(args)
-        case "ansible.builtin.copy":
-            if args.values["content"] != nil { return try CopyModule.plan(args, local: nil) }
-            let source = try locate(try args.required("src"), kind: "files", task: task, context: context)
-            return try CopyModule.plan(args, local: CopyModule.LocalFile(
-                path: source, sha256: try sha256(ofFile: source), text: diff ? diffableText(of: source) : nil))
-        case "ansible.builtin.template":
-            let source = try locate(try args.required("src"), kind: "templates", task: task, context: context)
-            guard let data = FileManager.default.contents(atPath: source) else { throw ModuleError("template: cannot read \(source)") }
-            let rendered = try Template(String(decoding: data, as: UTF8.self), file: source).render(context)
-            var withContent = arguments
-            withContent["content"] = .string(rendered)
-            withContent["src"] = nil
-            return try CopyModule.plan(ModuleArguments(withContent, module: "template", checkMode: checkMode, diff: diff), local: nil)
-        case "ansible.builtin.lineinfile": return try LineInFileModule.plan(args)
-        case "ansible.builtin.get_url": return try GetURLModule.plan(args)
-        case "ansible.builtin.stat": return try InspectionModules.stat(args)
-        case "ansible.builtin.slurp": return try InspectionModules.slurp(args)
-        case "ansible.builtin.wait_for": return try InspectionModules.waitFor(args)
-        case "ansible.builtin.uri": return try URIModule.plan(args)
-        case "community.docker.docker_login": return try DockerLoginModule.plan(args, environment: environment)
-        case "community.docker.docker_compose_v2": return try DockerComposeModule.plan(args, environment: environment)
-        case "skiff.compose_deploy":
-            let files = try args.list("files", aliases: ["compose_files"]).map { try locate($0, kind: "files", task: task, context: context) }
-            return try ComposeDeployModule.plan(args, files: files, runDirectory: "/tmp/skiff-\(RandomToken.hex128())", environment: environment)
-        default:
-            throw ModuleError("the module \(task.module) cannot run yet in this version of Skiff")
-        }
+        let args = ModuleArguments(module.arguments.normalized(arguments), module: module.names.short, checkMode: checkMode, diff: diff)
+        return try module.plan(args, ModuleContext(environment: environment, files: TaskFiles(task: task, context: context)))
     }
 
     /// A controller-side file: absolute, or in the role's `files/`/`templates/`, or beside the playbook.

@@ -162,7 +162,7 @@ struct PlaybookOptions: ParsableArguments {
                 extra["version"] = .string(versionOverride)
                 extra["VERSION"] = .string(versionOverride)
             }
-            var loaded = try playbooks.map { try PlaybookLoader().load($0) }
+            var loaded = try playbooks.map { try PlaybookLoader().load($0, tags: tagFilter) }
             if let startAtTask { loaded = try StartAtTask(startAtTask, tags: tagFilter).apply(to: loaded) }
             if let failures = vaultFailures(vault) { throw invalidInput(failures) }
             if syntaxCheck && !listHosts && !listTasks {

@@ -18,6 +18,16 @@ public final class TestHost: @unchecked Sendable {
         /// that lets it run anything through sudo after giving `sudoPassword`.
         public var loginUser: String?
         public var sudoPassword: String?
+        /// The host looks booted with systemd: a private `/run` holds `/run/systemd/system` (how Ansible
+        /// and Skiff's `service` tell a systemd host). Put a stand-in `systemctl` in `bin/`.
+        public var bootedWithSystemd = false
+        /// The host's own /etc (a copy: useradd and groupadd write /etc/passwd, group, shadow, gshadow
+        /// and their lock files there), /home, /var/mail and /var/log (lastlog), seen only by this host.
+        public var privateAccounts = false
+        /// Also the host's own package state: a copy of /var/lib/dpkg, and empty /var/lib/apt,
+        /// /var/cache/apt and /opt (where test packages install). Implies `privateAccounts` (its /etc
+        /// holds /etc/apt, whose sources the test writes under `etc/apt/` of the host's directory).
+        public var privatePackages = false
 
         public init(authorizedKeys: [String] = [], password: String? = nil) {
             self.authorizedKeys = authorizedKeys
@@ -79,6 +89,22 @@ public final class TestHost: @unchecked Sendable {
         let empty = try directory.write("empty", "")
         for startup in [".bashrc", ".profile"] where FileManager.default.fileExists(atPath: "/root/\(startup)") {
             setup.append("mount --bind \(empty) /root/\(startup)")
+        }
+        if configuration.privateAccounts || configuration.privatePackages {
+            let etc = directory.file("etc")
+            try Shell.run(["cp", "-a", "/etc", etc])
+            setup.append("mount --bind \(etc) /etc")
+            for path in ["/home", "/var/mail", "/var/log"] { setup.append("mount -t tmpfs -o mode=755 tmpfs \(path)") }
+        }
+        if configuration.privatePackages {
+            let dpkg = directory.file("dpkg")
+            try Shell.run(["cp", "-a", "/var/lib/dpkg", dpkg])
+            setup.append("mount --bind \(dpkg) /var/lib/dpkg")
+            for path in ["/var/lib/apt", "/var/cache/apt", "/opt"] { setup.append("mount -t tmpfs -o mode=755 tmpfs \(path)") }
+            setup.append("mkdir -p /var/lib/apt/lists/partial /var/lib/apt/periodic /var/cache/apt/archives/partial /var/log/apt")
+        }
+        if configuration.bootedWithSystemd {
+            setup.append("mount -t tmpfs -o mode=755 tmpfs /run && mkdir -p /run/sshd /run/systemd/system")
         }
         if configuration.password != nil || configuration.loginUser != nil {
             let shadow = try Self.shadowFile(rootPassword: configuration.password, user: configuration.loginUser,
