@@ -18,7 +18,9 @@ public enum SessionWatcher {
     /// Shell text that starts, in the background, a process that waits while `path` (quoted shell text)
     /// exists and the SSH session lives; when the session has ended and `path` is still there, it runs
     /// `action` (shell text). The deploy lock uses it too: a run whose controller died gives its locks back.
-    public static func whenSessionEnds(whileThere path: String, run action: String) -> String {
+    /// `found` (shell text) runs once the session is known, with its process id in `$session`; the action
+    /// sees `$session` too.
+    public static func whenSessionEnds(whileThere path: String, run action: String, found: String = "true") -> String {
         """
             session=$$
             while [ "$session" -gt 1 ]; do
@@ -27,6 +29,7 @@ public enum SessionWatcher {
               [ -n "$session" ] || session=1
             done
             if [ "$session" -gt 1 ]; then
+              \(found)
               ( trap '' HUP INT TERM PIPE
                 while [ -e \(path) ] && [ -d /proc/$session ]; do sleep 1; done
                 if [ -e \(path) ]; then \(action); fi

@@ -26,6 +26,16 @@ public actor ConnectionPool {
         }
     }
 
+    /// `meta: reset_connection`: opens a new connection to the host in place of the open one (new group
+    /// memberships then apply) and returns the old one, which the caller closes once the new one holds
+    /// what the old one held (the deploy lock). Nil when no connection was open.
+    func reconnect(_ host: String, variables: OrderedDictionary<String, Value>) async throws -> (old: any HostConnection, new: any HostConnection)? {
+        guard let old = open[host] else { return nil }
+        let new = try await factory.connect(host: host, variables: Dictionary(uniqueKeysWithValues: variables.map { ($0.key, $0.value) }))
+        open[host] = new
+        return (old, new)
+    }
+
     /// The connections open now, by host.
     func openConnections() -> [String: any HostConnection] { open }
 

@@ -45,7 +45,7 @@ public enum DeployLock {
     /// with the lock still held (the controller was killed, even with `kill -9`, or stopped at once by a
     /// second signal, or the connection was lost): a dead run leaves no lock behind.
     public static func acquire(info: String, run: String, ttlSeconds: Int, breakStale: Bool) -> RemoteStep {
-        let watch = SessionWatcher.whenSessionEnds(whileThere: "\"$lock\"", run: releaseScript(run: run))
+        let watch = watcher(run: run)
         return RemoteStep(.shell("""
             umask 077; lock=\(lock)
             mkdir -p "$HOME/.skiff" || exit 3
@@ -92,6 +92,27 @@ public enum DeployLock {
         case "held": return .held(holder)
         default: throw ModuleError("unexpected answer from the deploy lock: \(result.stdoutText.prefix(200))")
         }
+    }
+
+    /// The watcher that gives the lock back when the session holding it ends: the lock names its session
+    /// (`session`), so after `meta: reset_connection` the new session adopts it and the old one's watcher
+    /// leaves it alone.
+    private static func watcher(run: String) -> String {
+        SessionWatcher.whenSessionEnds(
+            whileThere: "\"$lock\"",
+            run: "if [ \"$(cat \"$lock/session\" 2>/dev/null)\" = \"$session\" ]; then \(releaseScript(run: run)); fi",
+            found: "grep -q \(ShellQuote.quote(run)) \"$lock/info.json\" 2>/dev/null && printf '%s\\n' \"$session\" > \"$lock/session\"")
+    }
+
+    /// Makes a new connection's session the holder of this run's lock (after `meta: reset_connection`).
+    public static func adopt(run: String) -> RemoteStep {
+        RemoteStep(.shell("""
+            umask 077; lock=\(lock)
+            watch() {
+            \(watcher(run: run))
+            }
+            if grep -q \(ShellQuote.quote(run)) "$lock/info.json" 2>/dev/null; then watch; echo adopted; fi; true
+            """))
     }
 
     /// Refreshes the heartbeat, if the lock is still this run's.

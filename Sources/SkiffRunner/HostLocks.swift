@@ -186,6 +186,13 @@ actor HostLocks {
         _ = try? await entry.connection.run(DeployLock.heartbeat(run: runID), timeout: .seconds(30))
     }
 
+    /// After `meta: reset_connection`: the host's lock is held through the new connection from now on.
+    func adopt(_ host: String, connection: any HostConnection) async {
+        guard let entry = held[host] else { return }
+        held[host] = (connection, entry.beat)
+        _ = try? await connection.run(DeployLock.adopt(run: runID), timeout: .seconds(30))
+    }
+
     /// Releases every lock this run holds.
     func releaseAll() async {
         let current = held

@@ -23,8 +23,10 @@ final class HostPlayRun: @unchecked Sendable {
     /// `set_fact` and `register` results, which later tasks see.
     private var runtime = OrderedDictionary<String, Value>()
     /// Gathered facts (`ansible_*`).
-    private var facts = OrderedDictionary<String, Value>()
-    private var notified: [String] = []
+    var facts = OrderedDictionary<String, Value>()
+    var notified: [String] = []
+    /// Set by `meta: end_host`/`end_play`/`end_batch`: this host's play ends here, without a failure.
+    var endedPlay = false
     private(set) var unreachable = false
     /// Set when a changed task notified a handler the play does not have: ansible-playbook stops the
     /// whole run there, and so does Skiff (this host's task fails, no host starts another task).
@@ -35,7 +37,7 @@ final class HostPlayRun: @unchecked Sendable {
     private var taskMask = SecretMask([String]())
     /// Whether this host shows the current task's header (`taskStarted`): under the linear strategy only
     /// the first host let go at a task does, so each header is shown once.
-    private var showsHeader = true
+    var showsHeader = true
 
     /// Masks the values of secret-looking variables, vault-decrypted values (and the connection password)
     /// in what a task shows.
@@ -64,7 +66,7 @@ final class HostPlayRun: @unchecked Sendable {
     private var stopRequested: Bool { settings.stop.isRequested || coordination.fatal.isRequested }
 
     /// Makes this host's facts and variables visible to the others (`hostvars`) and to later plays.
-    private func publishState() {
+    func publishState() {
         variables.states.update(host, facts: facts, runtime: runtime)
     }
 
@@ -77,6 +79,7 @@ final class HostPlayRun: @unchecked Sendable {
             guard await gatherFacts() else { return false }
         }
         var ok = await runItems(play.runOrder, blockVars: [], at: .tasks)
+        if endedPlay { return !unreachable }
         if !unreachable && !stopRequested {
             for (index, handler) in handlers.enumerated() where isNotified(handler) {
                 if ok || play.keywords["force_handlers"] == .bool(true) {
@@ -88,17 +91,17 @@ final class HostPlayRun: @unchecked Sendable {
     }
 
     /// Every handler of the play, its roles' included.
-    private var handlers: [Task] {
+    var handlers: [Task] {
         (play.handlers + play.roles.flatMap(\.handlers) + play.includedRoles.flatMap(\.handlers)).flatMap(\.flattened)
     }
 
-    private func isNotified(_ handler: Task) -> Bool {
+    func isNotified(_ handler: Task) -> Bool {
         notified.contains { Self.handler(handler, answers: $0) }
     }
 
     /// Whether `notify: NAME` reaches the handler: by its name (`ROLE : name` for a role's handler, too)
     /// or by a topic it `listen`s to.
-    private static func handler(_ handler: Task, answers name: String) -> Bool {
+    static func handler(_ handler: Task, answers name: String) -> Bool {
         if handler.name != nil, handler.name == name || handler.displayName == name { return true }
         return handler.keywords["listen"].map { TaskKeywordsList.strings($0).contains(name) } == true
     }
@@ -106,8 +109,12 @@ final class HostPlayRun: @unchecked Sendable {
     /// Under the linear strategy, waits until every host of the batch is done with the tasks before this
     /// one. False when no new task may start now (the run was asked to stop, or `any_errors_fatal`),
     /// unless in an `always` section.
-    private func takeTurn(at position: TaskPosition, always: Bool) async -> Bool {
+    func takeTurn(at position: TaskPosition, always: Bool) async -> Bool {
         if let lockstep { showsHeader = await lockstep.turn(host, at: position) }
+        if coordination.endPlay.isRequested {
+            endedPlay = true
+            return false
+        }
         return !(stopRequested && !always) && !_Concurrency.Task.isCancelled
     }
 
@@ -214,7 +221,7 @@ final class HostPlayRun: @unchecked Sendable {
         return true
     }
 
-    private func context(for task: Task?, blockVars: [ScopedVariables], extra: OrderedDictionary<String, Value> = [:]) -> TemplateContext {
+    func context(for task: Task?, blockVars: [ScopedVariables], extra: OrderedDictionary<String, Value> = [:]) -> TemplateContext {
         var context = variables.context(for: host, task: task, facts: facts, runtime: runtime)
         for scope in blockVars { context.merge(scope.values, as: scope.kind) }
         context.merge(settings.extraVars, as: .template)
@@ -236,6 +243,7 @@ final class HostPlayRun: @unchecked Sendable {
         if let step = settings.step {
             guard await step.shouldRun(task, name: shownName(task, context(for: task, blockVars: blockVars))) else { return true }
         }
+        if task.module == "ansible.builtin.meta" { return await runMeta(task, blockVars: blockVars, at: position) }
         guard task.keywords["run_once"]?.isTrue == true else { return await runEachItem(task, blockVars: blockVars) }
         let before = runtime
         let (shared, ranHere) = await coordination.once("\(task.location)") { [self] in

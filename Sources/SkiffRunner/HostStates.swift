@@ -69,6 +69,11 @@ final class BatchCoordination: Sendable {
     private let started = Mutex<[String: _Concurrency.Task<OnceResult, Never>]>([:])
     /// Set when a host failed a task with `any_errors_fatal`: no host of the batch starts another task.
     let fatal = StopRequest()
+    /// Set by `meta: end_play` or `end_batch`: every host of the batch ends the play before its next task,
+    /// without failing.
+    let endPlay = StopRequest()
+    /// Set by `meta: end_play` (not `end_batch`): later batches of the play do not start either.
+    let endsLaterBatches = StopRequest()
 
     /// Runs `body` for the first host that asks for `key`; every other host waits for that result.
     func once(_ key: String, _ body: @escaping @Sendable () async -> OnceResult) async -> (result: OnceResult, ranHere: Bool) {

@@ -148,13 +148,15 @@ public struct PlaybookRunner: Sendable {
         var unreachable = Set<String>()
         var failedSoFar = 0
         for batch in Batches.split(hosts, serial: play.keywords["serial"]) where !settings.stop.isRequested {
-            let outcomes = await runBatch(batch, play: play, strategy: strategy, variables: variables, locks: locks, emit: emit)
+            let (outcomes, endsPlay) = await runBatch(batch, play: play, strategy: strategy, variables: variables, locks: locks, emit: emit)
             unreachable.formUnion(outcomes.filter { $0.value == .unreachable }.map(\.key))
             failedSoFar += outcomes.values.filter { $0 != .ok }.count
             if outcomes.values.contains(.stopsRun) {
                 emit(.warning("play '\(name)': stopping the run, a task notified a handler that does not exist"))
                 return (unreachable, true)
             }
+            // `meta: end_play`: the play's later batches do not start.
+            if endsPlay { break }
             if Batches.shouldStop(failed: failedSoFar, total: hosts.count, play: play) {
                 emit(.warning("play '\(name)': stopping, \(failedSoFar) of \(hosts.count) hosts failed"))
                 break
@@ -168,11 +170,11 @@ public struct PlaybookRunner: Sendable {
 
     /// Runs one batch. Under `free`, `forks` hosts run at a time, each through the whole play. Under
     /// `linear`, every host of the batch takes part from the start and `Lockstep` lets `forks` of them
-    /// run a task at a time.
+    /// run a task at a time. `endsPlay`: a host ran `meta: end_play`.
     private func runBatch(
         _ hosts: [String], play: Play, strategy: Strategy, variables: HostVariables, locks: HostLocks?,
         emit: @escaping @Sendable (RunEvent) -> Void
-    ) async -> [String: HostEnd] {
+    ) async -> (ends: [String: HostEnd], endsPlay: Bool) {
         await withTaskGroup(of: (String, HostEnd).self) { group in
             var next = 0
             var results: [String: HostEnd] = [:]
@@ -204,7 +206,7 @@ public struct PlaybookRunner: Sendable {
                 results[host] = end
                 start()
             }
-            return results
+            return (results, coordination.endsLaterBatches.isRequested)
         }
     }
 }
