@@ -24,6 +24,8 @@ final class HostPlayRun: @unchecked Sendable {
     private var runtime = OrderedDictionary<String, Value>()
     /// Gathered facts (`ansible_*`).
     var facts = OrderedDictionary<String, Value>()
+    /// `include_vars` results: templates, rendered when used.
+    var included = OrderedDictionary<String, Value>()
     var notified: [String] = []
     /// Set by `meta: end_host`/`end_play`/`end_batch`: this host's play ends here, without a failure.
     var endedPlay = false
@@ -59,6 +61,7 @@ final class HostPlayRun: @unchecked Sendable {
         self.emit = emit
         facts = variables.states.facts(of: host)
         runtime = variables.states.runtime(of: host)
+        included = variables.states.included(of: host)
     }
 
     /// No new task starts: the run was asked to stop, or a host of the batch failed with `any_errors_fatal`
@@ -67,7 +70,7 @@ final class HostPlayRun: @unchecked Sendable {
 
     /// Makes this host's facts and variables visible to the others (`hostvars`) and to later plays.
     func publishState() {
-        variables.states.update(host, facts: facts, runtime: runtime)
+        variables.states.update(host, facts: facts, runtime: runtime, included: included)
     }
 
     /// Runs the play's tasks, then the handlers that were notified, in the order the play defines them
@@ -222,7 +225,7 @@ final class HostPlayRun: @unchecked Sendable {
     }
 
     func context(for task: Task?, blockVars: [ScopedVariables], extra: OrderedDictionary<String, Value> = [:]) -> TemplateContext {
-        var context = variables.context(for: host, task: task, facts: facts, runtime: runtime)
+        var context = variables.context(for: host, task: task, facts: facts, runtime: runtime, included: included)
         for scope in blockVars { context.merge(scope.values, as: scope.kind) }
         context.merge(settings.extraVars, as: .template)
         // Loop variables: items the loop expression produced.
@@ -412,6 +415,14 @@ final class HostPlayRun: @unchecked Sendable {
 
     /// Local actions run on the controller; everything else goes to the host.
     private func execute(_ task: Task, arguments: OrderedDictionary<String, Value>, context: TemplateContext) async throws -> ModuleOutcome {
+        if task.module == "ansible.builtin.include_vars" {
+            let outcome = try IncludeVarsAction.run(task, arguments: arguments, searchPaths: context.searchPaths)
+            if case .dict(let variables)? = outcome.result["ansible_facts"] {
+                included.merge(variables) { $1 }
+                publishState()
+            }
+            return outcome
+        }
         if let local = try LocalActions.run(task, arguments: arguments, context: context) {
             if case .dict(let facts)? = local.result["ansible_facts"] {
                 runtime.merge(facts) { $1 }

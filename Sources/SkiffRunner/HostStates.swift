@@ -10,6 +10,8 @@ public final class HostStates: Sendable {
     private struct State {
         var facts: [String: OrderedDictionary<String, Value>] = [:]
         var runtime: [String: OrderedDictionary<String, Value>] = [:]
+        /// `include_vars` results (templates, as the files wrote them).
+        var included: [String: OrderedDictionary<String, Value>] = [:]
         var hostvars = OrderedDictionary<String, Value>()
         /// The names in each host's `hostvars` entry that hold data (facts and runtime variables).
         var hostvarsData: [String: Set<String>] = [:]
@@ -37,20 +39,24 @@ public final class HostStates: Sendable {
 
     func facts(of host: String) -> OrderedDictionary<String, Value> { state.withLock { $0.facts[host] ?? [:] } }
     func runtime(of host: String) -> OrderedDictionary<String, Value> { state.withLock { $0.runtime[host] ?? [:] } }
+    func included(of host: String) -> OrderedDictionary<String, Value> { state.withLock { $0.included[host] ?? [:] } }
     var hostvars: Value { .dict(state.withLock { $0.hostvars }) }
     var hostvarsData: [String: Set<String>] { state.withLock { $0.hostvarsData } }
 
     /// Records a host's facts and runtime variables, and refreshes its `hostvars` entry.
-    func update(_ host: String, facts: OrderedDictionary<String, Value>, runtime: OrderedDictionary<String, Value>) {
+    func update(_ host: String, facts: OrderedDictionary<String, Value>, runtime: OrderedDictionary<String, Value>,
+                included: OrderedDictionary<String, Value> = [:]) {
         var entry = base[host] ?? ["inventory_hostname": .string(host)]
         entry.merge(facts) { $1 }
         entry["ansible_facts"] = .dict(HostVariables.unprefixed(facts))
+        entry.merge(included) { $1 }
         entry.merge(runtime) { $1 }
-        var data = Set(facts.keys).union(runtime.keys)
+        var data = Set(facts.keys).subtracting(included.keys).union(runtime.keys)
         data.insert("ansible_facts")
         state.withLock { state in
             state.facts[host] = facts
             state.runtime[host] = runtime
+            state.included[host] = included
             state.hostvars[host] = .dict(entry)
             state.hostvarsData[host] = data
         }

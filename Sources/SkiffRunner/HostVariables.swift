@@ -7,7 +7,7 @@ import SkiffTemplate
 /// The variables one host sees for one task, merged in Skiff's documented precedence (lowest first):
 /// role defaults < inventory group vars (`all` < parent < child) < `group_vars/` < inventory host vars
 /// < `host_vars/` < gathered facts < play `vars` < `vars_files` < role vars < block vars < task vars
-/// < `set_fact`/`register` < `-e`; plus Ansible's magic variables.
+/// < `include_vars` < `set_fact`/`register` < `-e`; plus Ansible's magic variables.
 public struct HostVariables: Sendable {
     public let inventory: Inventory
     public let play: Play
@@ -58,7 +58,7 @@ public struct HostVariables: Sendable {
     /// wrote is a template; facts, runtime results and magic variables are data.
     private func layers(
         for host: String, task: Task?, facts: OrderedDictionary<String, Value>,
-        runtime: OrderedDictionary<String, Value>, blockVars: [OrderedDictionary<String, Value>]
+        runtime: OrderedDictionary<String, Value>, included: OrderedDictionary<String, Value>, blockVars: [OrderedDictionary<String, Value>]
     ) -> [(OrderedDictionary<String, Value>, TemplateContext.Kind)] {
         var layers: [(OrderedDictionary<String, Value>, TemplateContext.Kind)] = []
         for role in play.roles + play.includedRoles { layers.append((role.defaults, .template)) }
@@ -72,9 +72,13 @@ public struct HostVariables: Sendable {
         for role in play.roles + play.includedRoles { layers.append((role.vars, .template)) }
         for vars in blockVars { layers.append((vars, .template)) }
         if case .dict(let taskVars)? = task?.keywords["vars"] { layers.append((taskVars, .template)) }
+        layers.append((included, .template))
         layers.append((runtime, .data))
         layers.append((extraVars, .template))
         layers.append((magicVariables(for: host, task: task), .data))
+        // Each host's inventory and included variables in it are templates, its facts and results data:
+        // the evaluator tells them apart (`TemplateContext.hostvarsData`).
+        layers.append((["hostvars": states.hostvars], .template))
         return layers
     }
 
@@ -85,7 +89,6 @@ public struct HostVariables: Sendable {
         result["inventory_hostname_short"] = .string(String(host.split(separator: ".").first ?? Substring(host)))
         result["group_names"] = .list(inventory.groupNames(of: host).map(Value.string))
         result["groups"] = groups
-        result["hostvars"] = states.hostvars
         result["play_hosts"] = .list(playHosts.map(Value.string))
         result["ansible_play_hosts"] = result["play_hosts"]
         result["ansible_play_hosts_all"] = result["play_hosts"]
@@ -117,11 +120,12 @@ public struct HostVariables: Sendable {
     /// task's role, then beside the playbook).
     public func context(
         for host: String, task: Task? = nil, facts: OrderedDictionary<String, Value> = [:],
-        runtime: OrderedDictionary<String, Value> = [:], blockVars: [OrderedDictionary<String, Value>] = []
+        runtime: OrderedDictionary<String, Value> = [:], included: OrderedDictionary<String, Value> = [:],
+        blockVars: [OrderedDictionary<String, Value>] = []
     ) -> TemplateContext {
         let searchPaths = [task?.role?.path, playbookDirectory].compactMap { $0 }
         var context = TemplateContext(searchPaths: searchPaths)
-        for (layer, kind) in layers(for: host, task: task, facts: facts, runtime: runtime, blockVars: blockVars) {
+        for (layer, kind) in layers(for: host, task: task, facts: facts, runtime: runtime, included: included, blockVars: blockVars) {
             context.merge(layer, as: kind)
         }
         context.hostvarsData = states.hostvarsData

@@ -50,8 +50,12 @@ public struct PlaybookRunner: Sendable {
             for play in playbook.plays {
                 if stopped || _Concurrency.Task.isCancelled || settings.stop.isRequested { break }
                 let ended = try await run(play, playbook: playbook, skipping: dropped, states: states, locks: locks, emit: emitAndCount)
+                // As ansible-playbook: a host that failed or became unreachable takes no part in later plays.
                 dropped.formUnion(ended.unreachable)
-                stopped = ended.stopsRun
+                dropped.formUnion(ended.failed)
+                // Every host of the play failed: the rest of the run does not start (ansible-playbook's
+                // "NO MORE HOSTS LEFT").
+                stopped = ended.stopsRun || ended.noHostLeft
             }
         }
         if let finishHost = settings.finishHost { await finish(finishHost, recaps: recorder.recaps, emit: emitAndCount) }
@@ -131,7 +135,7 @@ public struct PlaybookRunner: Sendable {
     private func run(
         _ play: Play, playbook: Playbook, skipping dropped: Set<String>, states: HostStates, locks: HostLocks?,
         emit: @escaping @Sendable (RunEvent) -> Void
-    ) async throws -> (unreachable: Set<String>, stopsRun: Bool) {
+    ) async throws -> (unreachable: Set<String>, failed: Set<String>, stopsRun: Bool, noHostLeft: Bool) {
         var play = play
         play.keywords["gather_facts"] = .bool(try PlayFlag.value(play.keywords["gather_facts"], named: "gather_facts", default: true,
                                                                  context: playContext(play), at: play.location))
@@ -141,19 +145,21 @@ public struct PlaybookRunner: Sendable {
         emit(.playStarted(name: name, pattern: pattern, hosts: hosts))
         guard !hosts.isEmpty else {
             emit(.warning("play '\(name)': no hosts matched '\(pattern)', skipping"))
-            return ([], false)
+            return ([], [], false, false)
         }
         let variables = hostVariables(play, playbook: playbook, hosts: hosts, states: states)
         let strategy = try Strategy.of(play)
         var unreachable = Set<String>()
+        var failed = Set<String>()
         var failedSoFar = 0
         for batch in Batches.split(hosts, serial: play.keywords["serial"]) where !settings.stop.isRequested {
             let (outcomes, endsPlay) = await runBatch(batch, play: play, strategy: strategy, variables: variables, locks: locks, emit: emit)
             unreachable.formUnion(outcomes.filter { $0.value == .unreachable }.map(\.key))
+            failed.formUnion(outcomes.filter { $0.value == .failed || $0.value == .stopsRun }.map(\.key))
             failedSoFar += outcomes.values.filter { $0 != .ok }.count
             if outcomes.values.contains(.stopsRun) {
                 emit(.warning("play '\(name)': stopping the run, a task notified a handler that does not exist"))
-                return (unreachable, true)
+                return (unreachable, failed, true, false)
             }
             // `meta: end_play`: the play's later batches do not start.
             if endsPlay { break }
@@ -162,7 +168,7 @@ public struct PlaybookRunner: Sendable {
                 break
             }
         }
-        return (unreachable, false)
+        return (unreachable, failed, false, unreachable.union(failed).isSuperset(of: hosts))
     }
 
     /// How a host left a batch; `stopsRun`: it failed in a way that stops the whole run.
