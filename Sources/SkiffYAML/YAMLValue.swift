@@ -55,7 +55,7 @@ public enum YAMLValue {
 
     /// Parses YAML text. A syntax error, a key written twice in one mapping or a character YAML does not
     /// allow is an error with its file, line and column; so is a document whose aliases expand beyond
-    /// `AliasExpansion.limit` nodes.
+    /// `AliasExpansion.limit` nodes, and a mapping used as a key (an unquoted `{{ template }}`).
     public static func compose(_ text: String, file: String) throws -> Node? {
         try AliasKeys.check(text, file: file)
         do {
@@ -63,6 +63,7 @@ public enum YAMLValue {
             return try withExtendedLifetime(parser) { () throws -> Node? in
                 guard let root = try parser.singleRoot() else { return nil }
                 try AliasExpansion.check(root, file: file)
+                try UnquotedTemplateCheck.check(root, file: file)
                 return root
             }
         } catch let error as YamlError {
