@@ -37,9 +37,12 @@ final class HostPlayRun: @unchecked Sendable {
     /// the first host let go at a task does, so each header is shown once.
     private var showsHeader = true
 
-    /// Masks the values of secret-looking variables (and the connection password) in what a task shows.
+    /// Masks the values of secret-looking variables, of private prompts' answers (and the connection
+    /// password) in what a task shows.
     private func secretMask(_ context: TemplateContext, also extra: [String] = []) -> SecretMask {
-        SecretMask(SecretMask.values(in: context.variables.lazy.map { ($0.key, $0.value) }) + extra, replacement: settings.secretReplacement)
+        let declared = play.secretVariables.compactMap { context.variables[$0]?.text }
+        return SecretMask(SecretMask.values(in: context.variables.lazy.map { ($0.key, $0.value) }) + extra + declared,
+                          replacement: settings.secretReplacement)
     }
 
     init(host: String, play: Play, variables: HostVariables, settings: RunSettings, connections: ConnectionPool,
