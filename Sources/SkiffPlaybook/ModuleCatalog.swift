@@ -36,7 +36,8 @@ public enum ModuleCatalog {
             ("quiet", .bool, false, []),
         ]),
         ModuleSpec("ansible.builtin.fail", [("msg", .raw, false, [])]),
-        ModuleSpec("ansible.builtin.pause", [("seconds", .int, false, []), ("minutes", .int, false, []), ("prompt", .string, false, [])]),
+        ModuleSpec("ansible.builtin.pause", [("seconds", .int, false, []), ("minutes", .int, false, []), ("prompt", .string, false, []),
+                                              ("echo", .bool, false, [])]),
         ModuleSpec("ansible.builtin.wait_for", [
             ("host", .string, false, []), ("port", .int, false, []), ("path", .string, false, []),
             ("state", .string, false, []), ("timeout", .int, false, []), ("delay", .int, false, []),

@@ -16,14 +16,19 @@ enum LocalActions {
                 do {
                     value = try Condition(variable, location: task.location).value(context)
                 } catch let error as TemplateError {
-                    value = .string("<< error 1 - \(error.message) >>")
+                    // Without the expression Skiff adds to template errors: here it is the variable itself.
+                    let said = error.message.hasSuffix(" in '{{ \(variable) }}'") ? String(error.message.dropLast(" in '{{ \(variable) }}'".count)) : error.message
+                    value = .string("<< error 1 - \(said) >>")
                 }
                 var outcome = ModuleOutcome(message: "\(variable): \(value.json)", result: [variable: value])
                 outcome.shown = Value.dict([variable: value]).json
                 return outcome
             }
+            // The message keeps its type, as in ansible-playbook 2.19: `msg: "{{ rc }}"` shows 1, a list a list.
             let message = arguments["msg"] ?? .string("Hello world!")
-            return ModuleOutcome(message: message.text, result: ["msg": message])
+            var outcome = ModuleOutcome(message: message.text, result: ["msg": message])
+            outcome.shown = Value.dict(["msg": message]).json
+            return outcome
         case "ansible.builtin.set_fact":
             var facts = arguments
             facts.removeValue(forKey: "cacheable")
@@ -42,7 +47,7 @@ enum LocalActions {
             return ModuleOutcome(failed: true, message: arguments["msg"]?.text ?? "Failed as requested from task")
         case "ansible.builtin.pause":
             let seconds = (arguments["seconds"]?.intValue ?? 0) + 60 * (arguments["minutes"]?.intValue ?? 0)
-            return PauseMarker.outcome(seconds: seconds)
+            return PauseMarker.outcome(seconds: seconds, echo: arguments["echo"]?.isTrue ?? true)
         case "ansible.builtin.meta":
             return ModuleOutcome(message: "meta: \(arguments["_raw_params"]?.text ?? "")")
         default:
@@ -51,9 +56,14 @@ enum LocalActions {
     }
 }
 
-/// `pause` is local too, but it waits: the host run sleeps for the outcome's `seconds`.
+/// `pause` is local too, but it waits: the host run sleeps for the outcome's `seconds`. Its result has
+/// ansible-core's fields (`echo`, `user_input` — always empty: Skiff does not read answers to a pause —
+/// `stdout`, `rc`, `delta`).
 enum PauseMarker {
-    static func outcome(seconds: Int) -> ModuleOutcome {
-        ModuleOutcome(message: "Paused for \(seconds) seconds", result: ["pause_seconds": .int(seconds)])
+    static func outcome(seconds: Int, echo: Bool) -> ModuleOutcome {
+        ModuleOutcome(message: "Paused for \(seconds) seconds", result: [
+            "pause_seconds": .int(seconds), "echo": .bool(echo), "user_input": .string(""), "stdout": .string("Paused for \(seconds) seconds"),
+            "stderr": .string(""), "rc": .int(0), "delta": .int(seconds),
+        ])
     }
 }
