@@ -87,6 +87,14 @@ struct ExpressionTests {
         #expect(try value("{{ hosts | map('upper') | list }}") == .list([.string("WEB1"), .string("WEB2")]))
     }
 
+    /// ansible-core 2.19.14: `(1 > 2) | ternary('yes', 'no')` gave "no"; a none value takes the third.
+    @Test func ternaryChoosesAsAnsible() throws {
+        #expect(try value("{{ (1 > 2) | ternary('yes', 'no') }}") == .string("no"))
+        #expect(try value("{{ port | ternary('set', 'unset') }}") == .string("set"))
+        #expect(try value("{{ nothing | ternary('yes', 'no', 'none') }}") == .string("none"))
+        #expect(try value("{{ nothing | ternary('yes', 'no') }}") == .string("no"))
+    }
+
     @Test func tests() throws {
         #expect(try value("{{ version is defined }}") == .bool(true))
         #expect(try value("{{ missing is undefined }}") == .bool(true))
