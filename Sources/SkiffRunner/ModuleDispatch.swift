@@ -48,7 +48,8 @@ enum ModuleDispatch {
         case "ansible.builtin.template":
             let source = try locate(try args.required("src"), kind: "templates", task: task, context: context)
             guard let data = FileManager.default.contents(atPath: source) else { throw ModuleError("template: cannot read \(source)") }
-            let rendered = try Template(String(decoding: data, as: UTF8.self), file: source).render(context)
+            let rendered = try TemplateFile.render(String(decoding: data, as: UTF8.self), file: source, context: context,
+                                                   managed: AnsibleConfig.load()[defaults: "ansible_managed"] ?? "Ansible managed")
             var withContent = arguments
             withContent["content"] = .string(rendered)
             withContent["src"] = nil
