@@ -31,6 +31,9 @@ final class HostPlayRun: @unchecked Sendable {
     private(set) var stopsRun = false
     /// How many enclosing blocks have a `rescue` (a failure inside one is not fatal to the batch yet).
     private var rescueDepth = 0
+    /// The last task that failed on this host and its result: `ansible_failed_task` and
+    /// `ansible_failed_result` in a `rescue` section.
+    private var lastFailure: (task: Value, result: Value)?
     /// The secret values the current task can see, masked in everything it reports.
     private var taskMask = SecretMask([String]())
     /// Whether this host shows the current task's header (`taskStarted`): under the linear strategy only
@@ -174,7 +177,9 @@ final class HostPlayRun: @unchecked Sendable {
         var ok = await runItems(block.block, blockVars: vars, always: inAlways, at: position.appending(0))
         if !block.rescue.isEmpty { rescueDepth -= 1 }
         if !ok && !unreachable && !block.rescue.isEmpty && !stopRequested {
-            ok = await runItems(block.rescue, blockVars: vars, always: inAlways, at: position.appending(1))
+            var rescueVars = vars
+            if let lastFailure { rescueVars.append(["ansible_failed_task": lastFailure.task, "ansible_failed_result": lastFailure.result]) }
+            ok = await runItems(block.rescue, blockVars: rescueVars, always: inAlways, at: position.appending(1))
             if ok { emit(.rescued(host: host)) }
         }
         // `always` runs whatever happened, also after a failure or a stop request.
@@ -267,6 +272,7 @@ final class HostPlayRun: @unchecked Sendable {
         guard let loop else {
             var result = await runOnce(task, context: base)
             register(task, result.outcome.registered, base)
+            if result.status == .failed { noteFailure(task, result.outcome.registered) }
             if result.status == .changed { notify(task, base, &result) }
             return report(task, name: name, result, started: started)
         }
@@ -296,6 +302,7 @@ final class HostPlayRun: @unchecked Sendable {
         let summary = ModuleOutcome(changed: status == .changed, failed: failed, skipped: status == .skipped, message: message,
                                     result: ["results": .list(results)])
         register(task, summary.registered, base)
+        if status == .failed { noteFailure(task, summary.registered) }
         var result = TaskResult(status: status, outcome: summary)
         if status == .changed { notify(task, base, &result) }
         return report(task, name: name, result, started: started, loopItems: loop.items.count)
@@ -309,6 +316,12 @@ final class HostPlayRun: @unchecked Sendable {
         let context = context()
         guard let rendered = try? Template.parsed(task.displayName).render(context) else { return task.displayName }
         return secretMask(context).apply(rendered)
+    }
+
+    /// Keeps the failed task (its name as written, `""` when it has none, and its action, as Ansible's
+    /// task has them) and its result for a rescue section.
+    private func noteFailure(_ task: Task, _ result: Value) {
+        lastFailure = (.dict(["name": .string(task.name ?? ""), "action": .string(task.moduleAsWritten)]), result)
     }
 
     private func register(_ task: Task, _ value: Value, _ context: TemplateContext) {
