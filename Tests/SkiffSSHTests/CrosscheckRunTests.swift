@@ -100,7 +100,8 @@ struct CrosscheckRunTests {
             let host = String(rest[..<close])
             var after = rest[rest.index(after: close)...]
             if after.hasPrefix(" => (item=") {
-                guard let end = after.range(of: ") => ") else { continue }
+                let line = after[..<(after.firstIndex(of: "\n") ?? after.endIndex)]
+                guard let end = line.range(of: ") => ") else { continue }
                 after = after[end.upperBound...]
             } else if after.hasPrefix(" => ") {
                 after = after.dropFirst(4)
