@@ -92,6 +92,20 @@ struct ModuleArgvTests {
         #expect(modeOnly.outcome.changed)
     }
 
+    /// ansible-core 2.19.14 (Fixtures/crosscheck/29 and 31): `force: false` leaves an existing file as it
+    /// is (not changed), and without `mode` a rewritten file keeps its mode (0600 stayed 0600).
+    @Test func copyWithoutForceOrModeLeavesWhatExists() throws {
+        var walker = ProgramWalker()
+        walker.answers = [("sha256sum", ProgramWalker.result(0, stdout: "0123abcd\n600\n"))]
+        let kept = walker.walk(try CopyModule.plan(arguments(["content": "new\n", "dest": "/srv/app.env", "force": .bool(false)]), local: nil))
+        #expect(kept.actions.count == 1 && !kept.outcome.changed, "\(kept.actions)")
+        let rewritten = walker.walk(try CopyModule.plan(arguments(["content": "new\n", "dest": "/srv/app.env"]), local: nil))
+        #expect(rewritten.actions.last == .upload("/srv/app.env", mode: "600"), "\(rewritten.actions)")
+        walker.answers = []
+        let fresh = walker.walk(try CopyModule.plan(arguments(["content": "new\n", "dest": "/srv/new.env", "force": .bool(false)]), local: nil))
+        #expect(fresh.actions.last == .upload("/srv/new.env", mode: "644"), "a new file is written, force or not")
+    }
+
     @Test func dockerLoginSendsThePasswordOnStdinOnly() throws {
         let password = "s3cr3t-registry-password"
         let plan = try DockerLoginModule.plan(
