@@ -4,7 +4,7 @@ import SkiffModules
 import SkiffPlaybook
 import SkiffTemplate
 
-/// Actions that run on the controller: `debug`, `set_fact`, `assert`, `fail`, `pause`, `meta`.
+/// Actions that run on the controller: `debug`, `set_fact`, `include_vars`, `assert`, `fail`, `pause`, `meta`.
 enum LocalActions {
     /// The outcome of a local action, or nil when the task's module runs on the host.
     static func run(_ task: Task, arguments: OrderedDictionary<String, Value>, context: TemplateContext) throws -> ModuleOutcome? {
@@ -29,6 +29,16 @@ enum LocalActions {
             var outcome = ModuleOutcome(message: message.text, result: ["msg": message])
             outcome.shown = Value.dict(["msg": message]).json
             return outcome
+        case "ansible.builtin.include_vars":
+            // A YAML or JSON file of the controller (the task's vars/ directory first, as in Ansible); its
+            // variables become the host's, as set_fact's do (under `name` when given).
+            guard let file = arguments["file"]?.text ?? arguments["_raw_params"]?.text, !file.isEmpty else {
+                return ModuleOutcome(failed: true, message: "include_vars: name a file")
+            }
+            let path = try ModuleDispatch.locate(file, kind: "vars", task: task, context: context)
+            let variables = try ExtraVariables.parse(["@" + path])
+            let facts: Value = arguments["name"].map { .dict([$0.text: .dict(variables)]) } ?? .dict(variables)
+            return ModuleOutcome(result: ["ansible_facts": facts, "ansible_included_var_files": .list([.string(path)])])
         case "ansible.builtin.set_fact":
             var facts = arguments
             facts.removeValue(forKey: "cacheable")
