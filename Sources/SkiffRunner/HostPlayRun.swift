@@ -34,6 +34,8 @@ final class HostPlayRun: @unchecked Sendable {
     /// The last task that failed on this host and its result: `ansible_failed_task` and
     /// `ansible_failed_result` in a `rescue` section.
     private var lastFailure: (task: Value, result: Value)?
+    /// Set by `meta: end_host`: the host leaves the play, not failed; no `rescue`, `always` or handler runs.
+    private var ended = false
     /// The secret values the current task can see, masked in everything it reports.
     private var taskMask = SecretMask([String]())
     /// Whether this host shows the current task's header (`taskStarted`): under the linear strategy only
@@ -81,14 +83,29 @@ final class HostPlayRun: @unchecked Sendable {
             guard await gatherFacts() else { return false }
         }
         var ok = await runItems(play.runOrder, blockVars: [], at: .tasks)
+        if ended { return !unreachable }
         if !unreachable && !stopRequested {
-            for (index, handler) in handlers.enumerated() where isNotified(handler) {
-                if ok || play.keywords["force_handlers"] == .bool(true) {
-                    ok = await runTask(handler, blockVars: [], at: .handler(index)) && ok
-                }
-            }
+            ok = await runNotifiedHandlers(ok: ok) { .handler($0) }
         }
         return ok && !unreachable
+    }
+
+    /// Runs the notified handlers in the order the play defines them, each once, at the positions given
+    /// (at the play's end, or where `meta: flush_handlers` stands), and forgets that they were notified.
+    private func runNotifiedHandlers(ok: Bool, at position: (Int) -> TaskPosition) async -> Bool {
+        var ok = ok
+        let due = handlers.enumerated().filter { isNotified($0.element) }
+        notified = []
+        for (index, handler) in due where ok || play.keywords["force_handlers"] == .bool(true) {
+            ok = await runTask(handler, blockVars: [], at: position(index)) && ok
+        }
+        return ok
+    }
+
+    /// The action of a `meta` task (`flush_handlers`, `end_host`, …), nil for other tasks.
+    private static func metaAction(_ task: Task) -> String? {
+        guard task.module == "ansible.builtin.meta" else { return nil }
+        return task.arguments["_raw_params"]?.text.trimmingCharacters(in: " ")
     }
 
     /// Every handler of the play, its roles' included.
@@ -153,11 +170,18 @@ final class HostPlayRun: @unchecked Sendable {
             if case .task = item { await settings.beforeTask?() }
             if stopRequested && !always { return false }
             switch item {
+            case .task(let task) where Self.metaAction(task) == "flush_handlers":
+                // As ansible-playbook: the handlers notified so far run here, before the next task.
+                guard settings.tags.selects(task, in: play) else { continue }
+                if unreachable { return false }
+                let flushed = await runNotifiedHandlers(ok: true) { position.appending(index, $0) }
+                if !flushed { return false }
             case .task(let task):
                 if !(await runTask(task, blockVars: blockVars, always: always, at: position.appending(index))) {
                     if rescueDepth == 0 && anyErrorsFatal(task) { coordination.fatal.request() }
                     return false
                 }
+                if ended { return false }
             case .block(let block):
                 if !(await runBlock(block, blockVars: blockVars, always: always, at: position.appending(index))) { return false }
             }
@@ -176,6 +200,7 @@ final class HostPlayRun: @unchecked Sendable {
         if !block.rescue.isEmpty { rescueDepth += 1 }
         var ok = await runItems(block.block, blockVars: vars, always: inAlways, at: position.appending(0))
         if !block.rescue.isEmpty { rescueDepth -= 1 }
+        if ended { return false }
         if !ok && !unreachable && !block.rescue.isEmpty && !stopRequested {
             var rescueVars = vars
             if let lastFailure { rescueVars.append(["ansible_failed_task": lastFailure.task, "ansible_failed_result": lastFailure.result]) }
@@ -271,6 +296,7 @@ final class HostPlayRun: @unchecked Sendable {
         }
         guard let loop else {
             var result = await runOnce(task, context: base)
+            if Self.metaAction(task) == "end_host" && result.status == .ok { ended = true }
             register(task, result.outcome.registered, base)
             if result.status == .failed { noteFailure(task, result.outcome.registered) }
             if result.status == .changed { notify(task, base, &result) }

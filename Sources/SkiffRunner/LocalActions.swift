@@ -59,7 +59,8 @@ enum LocalActions {
             let seconds = (arguments["seconds"]?.intValue ?? 0) + 60 * (arguments["minutes"]?.intValue ?? 0)
             return PauseMarker.outcome(seconds: seconds, echo: arguments["echo"]?.isTrue ?? true)
         case "ansible.builtin.meta":
-            return ModuleOutcome(message: "meta: \(arguments["_raw_params"]?.text ?? "")")
+            // `flush_handlers` and `end_host` are the runner's (HostPlayRun); as in ansible-playbook, a meta task shows no message.
+            return ModuleOutcome()
         default:
             return nil
         }
