@@ -34,7 +34,8 @@ final class HostPlayRun: @unchecked Sendable {
     /// The last task that failed on this host and its result: `ansible_failed_task` and
     /// `ansible_failed_result` in a `rescue` section.
     private var lastFailure: (task: Value, result: Value)?
-    /// Set by `meta: end_host`: the host leaves the play, not failed; no `rescue`, `always` or handler runs.
+    /// Set by `meta: end_host` (or `end_play` on any host of the batch): the host leaves the play, not
+    /// failed; no `rescue`, `always` or handler runs.
     private var ended = false
     /// The secret values the current task can see, masked in everything it reports.
     private var taskMask = SecretMask([String]())
@@ -168,7 +169,8 @@ final class HostPlayRun: @unchecked Sendable {
             // Earlier results reach the audit log's disk before the next task starts (and a failed write
             // stops the run right here).
             if case .task = item { await settings.beforeTask?() }
-            if stopRequested && !always { return false }
+            if coordination.playEnded.isRequested { ended = true }
+            if ended || (stopRequested && !always) { return false }
             switch item {
             case .task(let task) where Self.metaAction(task) == "flush_handlers":
                 // As ansible-playbook: the handlers notified so far run here, before the next task.
@@ -263,6 +265,10 @@ final class HostPlayRun: @unchecked Sendable {
     func runTask(_ task: Task, blockVars: [OrderedDictionary<String, Value>], always: Bool = false, at position: TaskPosition) async -> Bool {
         guard settings.tags.selects(task, in: play) else { return true }
         guard await takeTurn(at: position, always: always) else { return false }
+        if coordination.playEnded.isRequested {
+            ended = true
+            return false
+        }
         if let step = settings.step {
             guard await step.shouldRun(task, name: shownName(task, context(for: task, blockVars: blockVars))) else { return true }
         }
@@ -297,6 +303,10 @@ final class HostPlayRun: @unchecked Sendable {
         guard let loop else {
             var result = await runOnce(task, context: base)
             if Self.metaAction(task) == "end_host" && result.status == .ok { ended = true }
+            if Self.metaAction(task) == "end_play" && result.status == .ok {
+                ended = true
+                coordination.playEnded.request()
+            }
             register(task, result.outcome.registered, base)
             if result.status == .failed { noteFailure(task, result.outcome.registered) }
             if result.status == .changed { notify(task, base, &result) }

@@ -63,6 +63,8 @@ final class BatchCoordination: Sendable {
     private let started = Mutex<[String: _Concurrency.Task<OnceResult, Never>]>([:])
     /// Set when a host failed a task with `any_errors_fatal`: no host of the batch starts another task.
     let fatal = StopRequest()
+    /// Set by `meta: end_play`: every host of the batch leaves the play before its next task, not failed.
+    let playEnded = StopRequest()
 
     /// Runs `body` for the first host that asks for `key`; every other host waits for that result.
     func once(_ key: String, _ body: @escaping @Sendable () async -> OnceResult) async -> (result: OnceResult, ranHere: Bool) {
