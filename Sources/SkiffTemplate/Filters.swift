@@ -146,7 +146,8 @@ enum Filters {
         case "to_json": return .string(try TemplateLimits.checked(value.checkedSize().json, "the JSON text"))
         case "to_nice_json": return .string(try TemplateLimits.checked(JSONText.pretty(value.checkedSize()), "the JSON text"))
         case "from_json": return try JSONValue.parse(value.renderedChecked())
-        case "to_yaml", "to_nice_yaml": return .string(try TemplateLimits.checked(YAMLText.render(value.checkedSize()) + "\n", "the YAML text"))
+        case "to_yaml", "to_nice_yaml":
+            return .string(try TemplateLimits.checked(YAMLText.render(value.checkedSize(), nice: name == "to_nice_yaml") + "\n", "the YAML text"))
         case "basename": return .string(try value.renderedChecked().split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? "")
         case "dirname":
             let text = try value.renderedChecked()
