@@ -157,7 +157,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SkiffSSHTests",
-            dependencies: ["SkiffSSH", "SkiffCore", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["SkiffSSH", "SkiffCore", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "OrderedCollections", package: "swift-collections")],
+            // The cross-check playbooks and ansible-core's recorded answers, read from the source tree.
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

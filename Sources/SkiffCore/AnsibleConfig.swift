@@ -45,6 +45,13 @@ public struct AnsibleConfig: Sendable, Equatable {
         return value.split(separator: ",").map { resolve(String($0).trimmingCharacters(in: " \t")) }
     }
 
+    /// A colon-separated list of paths (`roles_path = roles:/srv/shared-roles`), each resolved as
+    /// `path(defaults:)` does: relative to the file's directory.
+    public func searchPath(defaults key: String) -> [String]? {
+        guard let value = self[defaults: key], !value.isEmpty else { return nil }
+        return value.split(separator: ":").map { String($0).trimmingCharacters(in: " \t") }.filter { !$0.isEmpty }.map(resolve)
+    }
+
     private func resolve(_ value: String) -> String {
         if value.hasPrefix("~/") { return (Environment.value("HOME") ?? "") + value.dropFirst() }
         if value.hasPrefix("/") { return value }

@@ -1,5 +1,5 @@
 /// Splits a line into words as Python's `shlex.split` does: whitespace separates, quotes group
-/// (backslash escapes inside double quotes), a backslash escapes outside quotes, and with `comments`
+/// (a backslash escapes `"` and `\` inside double quotes, and stays before anything else), a backslash escapes outside quotes, and with `comments`
 /// a `#` starts a comment. Ansible reads INI host lines (with comments) and `command` lines this way.
 public enum ShellWords {
     public struct UnclosedQuote: Error, Sendable {}
@@ -12,6 +12,8 @@ public enum ShellWords {
         var escaped = false
         for character in line {
             if escaped {
+                // Inside double quotes a backslash escapes only `"` and itself; before anything else it stays.
+                if quote == "\"" && character != "\"" && character != "\\" { word.append("\\") }
                 word.append(character)
                 escaped = false
                 continue

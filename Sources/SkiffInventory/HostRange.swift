@@ -1,5 +1,6 @@
 /// Expands Ansible host ranges: `web[01:20]` (leading zeros kept), `db-[a:f]`, `node[0:10:2]`,
-/// several ranges in one name. One written name makes at most `limit` hosts.
+/// several ranges in one name; a range without a start (`node[:2]`) starts at 0, as in Ansible.
+/// One written name makes at most `limit` hosts.
 enum HostRange {
     struct Failure: Error {
         let message: String
@@ -47,7 +48,7 @@ enum HostRange {
             }
             let step = fields.count == 3 ? Int(fields[2]) : 1
             guard let step, step > 0 else { throw Failure(message: "host range step in '[\(body)]' must be a positive number") }
-            return .range(try Range(from: fields[0], to: fields[1], step: step, body: body))
+            return .range(try Range(from: fields[0].isEmpty ? "0" : fields[0], to: fields[1], step: step, body: body))
         }
     }
 

@@ -149,6 +149,10 @@ struct INIInventoryParser {
 /// A host name as written in an inventory: ranges expanded, an optional `:port` split off.
 enum HostName {
     static func expand(_ written: String, at location: SourceLocation?) throws -> [(name: String, port: Int?)] {
+        if written.hasSuffix(":") && !written.contains("::") {
+            throw InventoryError("host '\(written)' ends in ':', which is kept for a port", at: location,
+                                 hint: "write host:PORT, or drop the ':'")
+        }
         var name = written
         var port: Int?
         if written.hasPrefix("["), let close = written.firstIndex(of: "]"),

@@ -3,8 +3,8 @@ import OrderedCollections
 import SkiffCore
 import SkiffYAML
 
-/// Reads inventory sources as `-i` names them: a file (YAML when it ends in .yml/.yaml/.json, INI
-/// otherwise), a directory of such files, or a comma-separated host list (`h1,h2,`); then the
+/// Reads inventory sources as `-i` names them: a file (YAML when it ends in .yml/.yaml/.json and reads
+/// as a YAML inventory, INI otherwise), a directory of such files, or a comma-separated host list (`h1,h2,`); then the
 /// `group_vars/` and `host_vars/` directories beside each source and beside the playbook.
 public struct InventoryLoader {
     public init() {}
@@ -44,20 +44,26 @@ public struct InventoryLoader {
             throw InventoryError("cannot read inventory file \(path)")
         }
         let text = String(decoding: data, as: UTF8.self)
-        try Self.reportingYAMLErrors {
-            if Self.isYAML(path) {
-                try YAMLInventoryParser(file: path).parse(text, into: &inventory)
-            } else {
-                // A vault-encrypted INI inventory: every variable value in it is a secret.
-                let (plain, vault) = try YAMLValue.decryptedText(text, file: path)
-                if let vault {
-                    var read = Inventory()
-                    try INIInventoryParser(file: path).parse(plain, into: &read)
-                    vault.record(values: read.hosts.values.flatMap(\.vars.values) + read.groups.values.flatMap(\.vars.values))
-                }
-                try INIInventoryParser(file: path).parse(plain, into: &inventory)
+        guard Self.isYAML(path) else {
+            // A vault-encrypted INI inventory: every variable value in it is a secret.
+            let (plain, vault) = try Self.reportingYAMLErrors { try YAMLValue.decryptedText(text, file: path) }
+            if let vault {
+                var read = Inventory()
+                try INIInventoryParser(file: path).parse(plain, into: &read)
+                vault.record(values: read.hosts.values.flatMap(\.vars.values) + read.groups.values.flatMap(\.vars.values))
             }
+            return try INIInventoryParser(file: path).parse(plain, into: &inventory)
         }
+        var read = inventory
+        do {
+            try Self.reportingYAMLErrors { try YAMLInventoryParser(file: path).parse(text, into: &read) }
+        } catch let yamlProblem {
+            // As Ansible does, a .yml file that is no YAML inventory is read as INI; when that fails
+            // too, the YAML problem is the one to show.
+            read = inventory
+            do { try INIInventoryParser(file: path).parse(text, into: &read) } catch { throw yamlProblem }
+        }
+        inventory = read
     }
 
     /// YAML problems are inventory problems: same message, same location.

@@ -2,8 +2,10 @@ import OrderedCollections
 import SkiffCore
 
 /// Types an INI inventory value as Ansible does (Python's `ast.literal_eval`, falling back to the text):
-/// `2222` is a number, `True`/`False` booleans, `None` null, quoted text a string, `[…]`/`{…}` lists and
-/// dicts; anything else — `true`, `FALSE`, `10.0.0.5` — stays the string it was written as.
+/// `2222` is a number, `True`/`False` booleans, `None` null, quoted text a string (also with a `b`, `u`
+/// or `r` prefix: `b'x'` is the text `x`), `[…]`/`(…)` lists, `{k: v}` dicts, and sets — `{1, 2}`,
+/// `set()` — lists (numbers in ascending order, as Python lists a set of small numbers); anything else —
+/// `true`, `FALSE`, `10.0.0.5` — stays the string it was written as.
 enum PythonLiteral {
     static func value(of text: String) -> Value {
         var parser = Parser(Array(text.unicodeScalars))
@@ -35,23 +37,46 @@ enum PythonLiteral {
             skipSpace()
             guard let c = current else { return nil }
             switch c {
-            case "'", "\"": return parseString(quote: c)
+            case "'", "\"": return parseString(quote: c, raw: false)
             case "[", "(", "{":
                 guard depth < PythonLiteral.maxDepth else { return nil }
                 depth += 1
                 defer { depth -= 1 }
                 return c == "{" ? parseDict() : parseList(close: c == "[" ? "]" : ")")
-            default: return parseAtom()
+            default:
+                if let raw = skipStringPrefix(), let quote = current { return parseString(quote: quote, raw: raw) }
+                if startsWith("set()") {
+                    index += 5
+                    return .list([])
+                }
+                return parseAtom()
             }
         }
 
-        mutating func parseString(quote: Unicode.Scalar) -> Value? {
+        func startsWith(_ word: String) -> Bool {
+            let wanted = Array(word.unicodeScalars)
+            return scalars.count - index >= wanted.count && Array(scalars[index..<index + wanted.count]) == wanted
+        }
+
+        /// Steps over a string prefix (`b`, `u`, `r`, `rb`, `br`) directly before a quote; whether it makes a
+        /// raw string (backslashes kept), or nil when there is no such prefix.
+        mutating func skipStringPrefix() -> Bool? {
+            for length in 1...2 where scalars.count - index > length && (scalars[index + length] == "'" || scalars[index + length] == "\"") {
+                let prefix = String(String.UnicodeScalarView(scalars[index..<index + length])).lowercased()
+                guard ["b", "u", "r", "rb", "br"].contains(prefix) else { return nil }
+                index += length
+                return prefix.contains("r")
+            }
+            return nil
+        }
+
+        mutating func parseString(quote: Unicode.Scalar, raw: Bool) -> Value? {
             index += 1
             var result = String.UnicodeScalarView()
             while let c = current {
                 index += 1
                 if c == quote { return .string(String(result)) }
-                if c == "\\", let next = current {
+                if c == "\\", !raw, let next = current {
                     index += 1
                     switch next {
                     case "n": result.append("\n")
@@ -78,14 +103,17 @@ enum PythonLiteral {
             }
         }
 
+        /// A dict, or a set (`{1, 2}`: its first item is not followed by `:`).
         mutating func parseDict() -> Value? {
             index += 1
             var dict = OrderedDictionary<String, Value>()
             while true {
                 skipSpace()
                 if current == "}" { index += 1; return .dict(dict) }
-                guard case .string(let key)? = parseValue() else { return nil }
+                guard let first = parseValue() else { return nil }
                 skipSpace()
+                if dict.isEmpty && (current == "," || current == "}") { return parseSet(first: first) }
+                guard case .string(let key) = first else { return nil }
                 guard current == ":" else { return nil }
                 index += 1
                 guard let value = parseValue() else { return nil }
@@ -93,6 +121,23 @@ enum PythonLiteral {
                 skipSpace()
                 if current == "," { index += 1 } else if current != "}" { return nil }
             }
+        }
+
+        /// The rest of a set after its first item: its distinct items, as a list.
+        mutating func parseSet(first: Value) -> Value? {
+            var items: [Value] = [first]
+            while current == "," {
+                index += 1
+                skipSpace()
+                if current == "}" { break }
+                guard let item = parseValue() else { return nil }
+                if !items.contains(item) { items.append(item) }
+                skipSpace()
+            }
+            guard current == "}" else { return nil }
+            index += 1
+            let numbers = items.compactMap { item -> Int? in if case .int(let number) = item, number >= 0 { return number } else { return nil } }
+            return numbers.count == items.count ? .list(numbers.sorted().map(Value.int)) : .list(items)
         }
 
         mutating func parseAtom() -> Value? {

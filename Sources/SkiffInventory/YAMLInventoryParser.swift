@@ -4,7 +4,8 @@ import SkiffYAML
 import Yams
 
 /// Reads Ansible's YAML inventory format: top-level groups (usually `all`), each a mapping with
-/// `hosts` (name → variables or nothing), `vars` and `children` (more groups), to any depth.
+/// `hosts` (name → variables or nothing), `vars` and `children` (more groups), to any depth. A string
+/// where a mapping is expected names one entry (`hosts: 10.0.0.5` is one host), as in Ansible.
 struct YAMLInventoryParser {
     let file: String
 
@@ -21,6 +22,16 @@ struct YAMLInventoryParser {
 
     private func location(_ node: Node) -> SourceLocation { YAMLValue.location(of: node, file: file) }
 
+    /// A YAML string (`hosts: 10.0.0.5`) as the mapping `{10.0.0.5: null}`, at the same place; other nodes as they are.
+    static func mappingOfOne(_ node: Node) -> Node {
+        guard case .scalar(let scalar) = node, !YAMLValue.isNull(node),
+            case .string(let text)? = try? YAMLValue.value(of: node, file: "")
+        else { return node }
+        let key = Node.scalar(.init(text, .implicit, .plain, scalar.mark))
+        let nothing = Node.scalar(.init("", .implicit, .plain, scalar.mark))
+        return .mapping(Node.Mapping([(key, nothing)], .implicit, .any, scalar.mark))
+    }
+
     private func parseGroup(_ key: Node, _ data: Node, into inventory: inout Inventory) throws {
         guard let name = key.string else { throw InventoryError("a group name must be a string", at: location(key)) }
         try INIInventoryParser.checkGroupName(name, at: location(key))
@@ -30,7 +41,8 @@ struct YAMLInventoryParser {
             throw InventoryError(
                 "group '\(name)' must be a mapping with hosts, vars or children", at: location(data))
         }
-        for (field, value) in fields {
+        for (field, written) in fields {
+            let value = Self.mappingOfOne(written)
             switch field.string {
             case "hosts":
                 try parseHosts(value, group: name, into: &inventory)

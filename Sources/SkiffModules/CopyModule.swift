@@ -5,7 +5,8 @@ import SkiffCore
 
 /// `copy` (and `template`, whose content the runner renders first): compares the SHA-256 of what is
 /// on the host with what would be written, uploads only when they differ (atomically, with the mode),
-/// then sets owner and group. An unchanged file is `ok`, not `changed`.
+/// then sets owner and group. An unchanged file is `ok`, not `changed`. As in Ansible, `force: false`
+/// leaves an existing file alone, and without `mode` an existing file keeps its mode (a new one is 0644).
 public enum CopyModule {
     /// The local file's bytes are read by the runner; modules do no I/O.
     public struct LocalFile: Sendable {
@@ -24,7 +25,8 @@ public enum CopyModule {
     /// - Parameter local: the resolved `src` file when the task copies a file (nil for `content`).
     public static func plan(_ arguments: ModuleArguments, local: LocalFile?) throws -> ModulePlan {
         let dest = try arguments.required("dest")
-        let mode = try arguments.mode() ?? 0o644
+        let explicitMode = try arguments.mode()
+        let force = arguments.bool("force", default: true)
         let source: UploadStep.Source
         let checksum: String
         let newText: String?
@@ -50,8 +52,11 @@ public enum CopyModule {
                 return .finish(ModuleOutcome(failed: true, message: "cannot inspect \(dest): \(result.stderrText.trimmingTrailingNewlines)", result: fields))
             }
             let lines = result.stdoutText.split(separator: "\n").map(String.init)
+            if !force && !lines.isEmpty { return .finish(ModuleOutcome(result: fields)) }
+            let existingMode = lines.count > 1 ? UInt32(lines[1], radix: 8) : nil
+            let mode = explicitMode ?? existingMode ?? 0o644
             let same = lines.first == checksum
-            let modeMatches = lines.count > 1 && lines[1] == String(mode, radix: 8)
+            let modeMatches = existingMode == mode
             let finish: @Sendable (Bool, String?) -> ModuleProgram = { changed, diff in
                 guard let ownership else { return .finish(ModuleOutcome(changed: changed, result: fields, diff: diff)) }
                 return .run(ownership) { owned in

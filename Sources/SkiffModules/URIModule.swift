@@ -8,17 +8,22 @@ import SkiffCore
 public enum URIModule {
     static let marker = "__skiff_status__"
 
-    /// The fields ansible's uri returns: `url`, `status`, `msg` (`OK (25 bytes)`), `elapsed` (whole seconds),
-    /// `redirected`, each response header (lowercased, `-` as `_`), `cookies`/`cookies_string`, `json`
-    /// when the body is JSON, and `content` with `return_content`.
+    /// The fields ansible's uri returns: `url` (where redirects led), `status`, `msg` (`OK (25 bytes)` with
+    /// the Content-Length, or `unknown`; `HTTP Error 404: Not Found` for a status outside 2xx), `elapsed`
+    /// (whole seconds), `redirected`, each response header (lowercased, `-` as `_`),
+    /// `cookies`/`cookies_string`, `json` when the body is JSON, and `content` with `return_content`.
+    /// `numbers` are curl's status, time, redirect count and final URL.
     static func resultFields(
         url: String, status: Int, response: HTTPResponseHead, numbers: [Substring], returnContent: Bool
     ) -> OrderedDictionary<String, Value> {
-        var fields: OrderedDictionary<String, Value> = ["url": .string(url), "status": .int(status)]
-        let bytes = response.body.utf8.count
-        fields["msg"] = .string("\(response.reason.isEmpty ? "OK" : response.reason) (\(bytes) bytes)")
+        let redirected = numbers.count > 2 && (Int(numbers[2]) ?? 0) > 0
+        let finalURL = redirected && numbers.count > 3 ? String(numbers[3]) : url
+        var fields: OrderedDictionary<String, Value> = ["url": .string(finalURL), "status": .int(status)]
+        fields["msg"] = .string((200..<300).contains(status)
+            ? "OK (\(response.headers["content_length"] ?? "unknown") bytes)"
+            : "HTTP Error \(status):\(response.reason.isEmpty ? "" : " \(response.reason)")")
         fields["elapsed"] = .int(Int(numbers.count > 1 ? Double(numbers[1]) ?? 0 : 0))
-        fields["redirected"] = .bool(numbers.count > 2 && (Int(numbers[2]) ?? 0) > 0)
+        fields["redirected"] = .bool(redirected)
         for (name, value) in response.headers where fields[name] == nil { fields[name] = .string(value) }
         let cookies = response.cookies
         fields["cookies"] = .dict(OrderedDictionary(uniqueKeysWithValues: cookies.map { ($0.name, Value.string($0.value)) }))
@@ -42,7 +47,7 @@ public enum URIModule {
             }
         }()
         // Headers (every response's, when redirected) before the body on stdout; after it, the marker line.
-        var curl = ["curl", "-sS", "-D", "-", "-X", method, "--max-time", String(timeout), "-w", "\n\(marker)%{http_code} %{time_total} %{num_redirects}"]
+        var curl = ["curl", "-sS", "-D", "-", "-X", method, "--max-time", String(timeout), "-w", "\n\(marker)%{http_code} %{time_total} %{num_redirects} %{url_effective}"]
         if !arguments.bool("validate_certs", default: true) { curl.append("-k") }
         if arguments.string("follow_redirects") != "none" { curl.append("-L") }
         let headers = try HTTPHeaders.lines(arguments)

@@ -139,6 +139,7 @@ final class LoadSession {
                     report("'hosts' must name a host pattern", at: location(value, file))
                 }
             case "vars": play.vars = variables(value, file: file, what: "play vars")
+            case "vars_prompt": play.prompts = variablePrompts(value, file: file)
             case "vars_files":
                 play.varsFiles = stringList(value, file: file, what: "vars_files")
                 for path in play.varsFiles where !Template.isTemplated(path) {

@@ -16,6 +16,10 @@ public struct Play: Sendable {
     public var hostEntries: [String] = []
     public var vars: OrderedDictionary<String, Value> = [:]
     public var varsFiles: [String] = []
+    /// `vars_prompt`: variables asked for before the run starts (their answers go into `vars`).
+    public var prompts: [VariablePrompt] = []
+    /// Variables whose values are secrets although their names do not say so (private prompts' answers).
+    public var secretVariables: Set<String> = []
     /// The variables of `vars_files` whose names hold no template, read when the playbook is loaded
     /// (in order; later files win). Templated names are read when the play runs.
     public var varsFromFiles: OrderedDictionary<String, Value> = [:]

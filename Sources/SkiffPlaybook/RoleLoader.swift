@@ -5,12 +5,17 @@ import SkiffYAML
 import Yams
 
 /// Reads roles in the standard layout, `roles/NAME/{tasks,handlers,defaults,vars,meta}/main.yml`, found
-/// beside the playbook (`roles/NAME`, then `NAME`) and in the roles path (`$SKIFF_ROLES_PATH` or
-/// `$ANSIBLE_ROLES_PATH`, colon-separated). `meta/main.yml` dependencies come first.
+/// beside the playbook (`roles/NAME`, then `NAME`) and in the roles path: `$SKIFF_ROLES_PATH` or
+/// `$ANSIBLE_ROLES_PATH`, else ansible.cfg's `roles_path` (relative to the file), else Ansible's default
+/// (`~/.ansible/roles:/usr/share/ansible/roles:/etc/ansible/roles`); colon-separated.
+/// `meta/main.yml` dependencies come first.
 extension LoadSession {
     static var rolesPath: [String] {
-        let value = Environment.value("SKIFF_ROLES_PATH") ?? Environment.value("ANSIBLE_ROLES_PATH") ?? ""
-        return value.split(separator: ":").map(String.init)
+        for name in ["SKIFF_ROLES_PATH", "ANSIBLE_ROLES_PATH"] {
+            if let value = Environment.value(name), !value.isEmpty { return value.split(separator: ":").map(String.init) }
+        }
+        if let configured = AnsibleConfig.load().searchPath(defaults: "roles_path") { return configured }
+        return [(Environment.value("HOME") ?? "~") + "/.ansible/roles", "/usr/share/ansible/roles", "/etc/ansible/roles"]
     }
 
     func findRole(_ name: String, playbookDirectory: String) -> String? {
@@ -66,7 +71,7 @@ extension LoadSession {
     ) -> [Role] {
         guard let path = findRole(name, playbookDirectory: playbookDirectory) else {
             report("role '\(name)' not found", at: location,
-                   hint: "looked in \(playbookDirectory)/roles/\(name), \(playbookDirectory)/\(name) and the roles path ($SKIFF_ROLES_PATH)")
+                   hint: "looked in \(playbookDirectory)/roles/\(name), \(playbookDirectory)/\(name) and the roles path ($SKIFF_ROLES_PATH, ansible.cfg roles_path)")
             return []
         }
         if chain.contains(name) {

@@ -27,7 +27,8 @@ final class HostPlayRun: @unchecked Sendable {
     /// `include_vars` results: templates, rendered when used.
     var included = OrderedDictionary<String, Value>()
     var notified: [String] = []
-    /// Set by `meta: end_host`/`end_play`/`end_batch`: this host's play ends here, without a failure.
+    /// Set by `meta: end_host`/`end_play`/`end_batch`: the host leaves the play here, not failed; no
+    /// `rescue`, `always` or handler runs.
     var endedPlay = false
     private(set) var unreachable = false
     /// Set when a changed task notified a handler the play does not have: ansible-playbook stops the
@@ -35,17 +36,21 @@ final class HostPlayRun: @unchecked Sendable {
     private(set) var stopsRun = false
     /// How many enclosing blocks have a `rescue` (a failure inside one is not fatal to the batch yet).
     private var rescueDepth = 0
+    /// The last task that failed on this host and its result: `ansible_failed_task` and
+    /// `ansible_failed_result` in a `rescue` section.
+    private var lastFailure: (task: Value, result: Value)?
     /// The secret values the current task can see, masked in everything it reports.
     private var taskMask = SecretMask([String]())
     /// Whether this host shows the current task's header (`taskStarted`): under the linear strategy only
     /// the first host let go at a task does, so each header is shown once.
     var showsHeader = true
 
-    /// Masks the values of secret-looking variables, vault-decrypted values (and the connection password)
-    /// in what a task shows.
+    /// Masks the values of secret-looking variables, vault-decrypted values, private prompts' answers (and
+    /// the connection password) in what a task shows.
     private func secretMask(_ context: TemplateContext, also extra: [String] = []) -> SecretMask {
         let values = SecretMask.values(in: context.variables.lazy.map { ($0.key, $0.value) }, declared: settings.secretVariables)
-        return SecretMask(values + settings.secretValues + settings.knownSecrets() + extra, replacement: settings.secretReplacement)
+        let prompted = play.secretVariables.compactMap { context.variables[$0]?.text }
+        return SecretMask(values + settings.secretValues + settings.knownSecrets() + prompted + extra, replacement: settings.secretReplacement)
     }
 
     init(host: String, play: Play, variables: HostVariables, settings: RunSettings, connections: ConnectionPool,
@@ -84,13 +89,21 @@ final class HostPlayRun: @unchecked Sendable {
         var ok = await runItems(play.runOrder, blockVars: [], at: .tasks)
         if endedPlay { return !unreachable }
         if !unreachable && !stopRequested {
-            for (index, handler) in handlers.enumerated() where isNotified(handler) {
-                if ok || play.keywords["force_handlers"] == .bool(true) {
-                    ok = await runTask(handler, blockVars: [], at: .handler(index)) && ok
-                }
-            }
+            ok = await runNotifiedHandlers(ok: ok) { .handler($0) }
         }
         return ok && !unreachable
+    }
+
+    /// Runs the notified handlers in the order the play defines them, each once, at the positions given
+    /// (at the play's end, or where `meta: flush_handlers` stands), and forgets that they were notified.
+    func runNotifiedHandlers(ok: Bool, at position: (Int) -> TaskPosition) async -> Bool {
+        var ok = ok
+        let due = handlers.enumerated().filter { isNotified($0.element) }
+        notified = []
+        for (index, handler) in due where ok || play.keywords["force_handlers"] == .bool(true) {
+            ok = await runTask(handler, blockVars: [], at: position(index)) && ok
+        }
+        return ok
     }
 
     /// Every handler of the play, its roles' included.
@@ -157,13 +170,15 @@ final class HostPlayRun: @unchecked Sendable {
             // Earlier results reach the audit log's disk before the next task starts (and a failed write
             // stops the run right here).
             if case .task = item { await settings.beforeTask?() }
-            if stopRequested && !always { return false }
+            if coordination.endPlay.isRequested { endedPlay = true }
+            if endedPlay || (stopRequested && !always) { return false }
             switch item {
             case .task(let task):
                 if !(await runTask(task, blockVars: blockVars, always: always, at: position.appending(index))) {
                     if rescueDepth == 0 && anyErrorsFatal(task) { coordination.fatal.request() }
                     return false
                 }
+                if endedPlay { return false }
             case .block(let block):
                 if !(await runBlock(block, blockVars: blockVars, always: always, at: position.appending(index))) { return false }
             }
@@ -182,8 +197,13 @@ final class HostPlayRun: @unchecked Sendable {
         if !block.rescue.isEmpty { rescueDepth += 1 }
         var ok = await runItems(block.block, blockVars: vars, always: inAlways, at: position.appending(0))
         if !block.rescue.isEmpty { rescueDepth -= 1 }
+        if endedPlay { return false }
         if !ok && !unreachable && !block.rescue.isEmpty && !stopRequested {
-            ok = await runItems(block.rescue, blockVars: vars, always: inAlways, at: position.appending(1))
+            var rescueVars = vars
+            if let lastFailure {
+                rescueVars.append(ScopedVariables(values: ["ansible_failed_task": lastFailure.task, "ansible_failed_result": lastFailure.result], kind: .data))
+            }
+            ok = await runItems(block.rescue, blockVars: rescueVars, always: inAlways, at: position.appending(1))
             if ok { emit(.rescued(host: host)) }
         }
         // `always` runs whatever happened, also after a failure or a stop request.
@@ -278,6 +298,7 @@ final class HostPlayRun: @unchecked Sendable {
         guard let loop else {
             var result = await runOnce(task, context: base)
             register(task, result.outcome.registered, base)
+            if result.status == .failed { noteFailure(task, result.outcome.registered) }
             if result.status == .changed { notify(task, base, &result) }
             return report(task, name: name, result, started: started)
         }
@@ -307,6 +328,7 @@ final class HostPlayRun: @unchecked Sendable {
         let summary = ModuleOutcome(changed: status == .changed, failed: failed, skipped: status == .skipped, message: message,
                                     result: ["results": .list(results)])
         register(task, summary.registered, base)
+        if status == .failed { noteFailure(task, summary.registered) }
         var result = TaskResult(status: status, outcome: summary)
         if status == .changed { notify(task, base, &result) }
         return report(task, name: name, result, started: started, loopItems: loop.items.count)
@@ -320,6 +342,12 @@ final class HostPlayRun: @unchecked Sendable {
         let context = context()
         guard let rendered = try? Template.parsed(task.displayName).render(context) else { return task.displayName }
         return secretMask(context).apply(rendered)
+    }
+
+    /// Keeps the failed task (its name as written, `""` when it has none, and its action, as Ansible's
+    /// task has them) and its result for a rescue section.
+    private func noteFailure(_ task: Task, _ result: Value) {
+        lastFailure = (.dict(["name": .string(task.name ?? ""), "action": .string(task.moduleAsWritten)]), result)
     }
 
     private func register(_ task: Task, _ value: Value, _ context: TemplateContext) {

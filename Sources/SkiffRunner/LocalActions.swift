@@ -4,7 +4,7 @@ import SkiffModules
 import SkiffPlaybook
 import SkiffTemplate
 
-/// Actions that run on the controller: `debug`, `set_fact`, `assert`, `fail`, `pause`, `meta`.
+/// Actions that run on the controller: `debug`, `set_fact`, `include_vars`, `assert`, `fail`, `pause`, `meta`.
 enum LocalActions {
     /// The outcome of a local action, or nil when the task's module runs on the host.
     static func run(_ task: Task, arguments: OrderedDictionary<String, Value>, context: TemplateContext) throws -> ModuleOutcome? {
@@ -16,14 +16,16 @@ enum LocalActions {
                 do {
                     value = try Condition(variable, location: task.location).value(context)
                 } catch let error as TemplateError {
-                    value = .string("<< error 1 - \(error.message) >>")
+                    // Without the expression Skiff adds to template errors: here it is the variable itself.
+                    let said = error.message.hasSuffix(" in '{{ \(variable) }}'") ? String(error.message.dropLast(" in '{{ \(variable) }}'".count)) : error.message
+                    value = .string("<< error 1 - \(said) >>")
                 }
                 var outcome = ModuleOutcome(message: "\(variable): \(value.json)", result: [variable: value])
                 outcome.shown = Value.dict([variable: value]).json
                 return outcome
             }
             let message = arguments["msg"] ?? .string("Hello world!")
-            // Shown with its type, as ansible-playbook does: `"msg": 3`, a list as a list.
+            // Shown with its type, as ansible-playbook 2.19 does: `msg: "{{ rc }}"` shows 1, a list a list.
             var outcome = ModuleOutcome(message: message.text, result: ["msg": message])
             outcome.shown = Value.dict(["msg": message]).json
             return outcome
@@ -45,18 +47,24 @@ enum LocalActions {
             return ModuleOutcome(failed: true, message: arguments["msg"]?.text ?? "Failed as requested from task")
         case "ansible.builtin.pause":
             let seconds = (arguments["seconds"]?.intValue ?? 0) + 60 * (arguments["minutes"]?.intValue ?? 0)
-            return PauseMarker.outcome(seconds: seconds)
+            return PauseMarker.outcome(seconds: seconds, echo: arguments["echo"]?.isTrue ?? true)
         case "ansible.builtin.meta":
-            return ModuleOutcome(message: "meta: \(arguments["_raw_params"]?.text ?? "")")
+            // `flush_handlers` and `end_host` are the runner's (HostPlayRun); as in ansible-playbook, a meta task shows no message.
+            return ModuleOutcome()
         default:
             return nil
         }
     }
 }
 
-/// `pause` is local too, but it waits: the host run sleeps for the outcome's `seconds`.
+/// `pause` is local too, but it waits: the host run sleeps for the outcome's `seconds`. Its result has
+/// ansible-core's fields (`echo`, `user_input` — always empty: Skiff does not read answers to a pause —
+/// `stdout`, `rc`, `delta`).
 enum PauseMarker {
-    static func outcome(seconds: Int) -> ModuleOutcome {
-        ModuleOutcome(message: "Paused for \(seconds) seconds", result: ["pause_seconds": .int(seconds)])
+    static func outcome(seconds: Int, echo: Bool) -> ModuleOutcome {
+        ModuleOutcome(message: "Paused for \(seconds) seconds", result: [
+            "pause_seconds": .int(seconds), "echo": .bool(echo), "user_input": .string(""), "stdout": .string("Paused for \(seconds) seconds"),
+            "stderr": .string(""), "rc": .int(0), "delta": .int(seconds),
+        ])
     }
 }

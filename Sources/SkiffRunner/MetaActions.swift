@@ -33,7 +33,9 @@ extension HostPlayRun {
         }
         switch action {
         case "flush_handlers":
-            return await flushHandlers(at: position)
+            // The handlers notified so far, each at its place after this task (so under the linear
+            // strategy every host's handlers run before any host's next task).
+            return await runNotifiedHandlers(ok: true) { position.appending($0) }
         case "end_host":
             endedPlay = true
             return false
@@ -64,17 +66,5 @@ extension HostPlayRun {
                                         message: "\(task.location): unknown meta action '\(action)' (Skiff knows \(Self.metaActions.sorted().joined(separator: ", ")))")))
             return false
         }
-    }
-
-    /// The handlers notified so far, in the play's order, each at its place after this task (so under the
-    /// linear strategy every host's handlers run before any host's next task).
-    private func flushHandlers(at position: TaskPosition) async -> Bool {
-        var ok = true
-        for (index, handler) in handlers.enumerated() where isNotified(handler) {
-            notified.removeAll { Self.handler(handler, answers: $0) }
-            ok = await runTask(handler, blockVars: [], at: position.appending(index)) && ok
-            if !ok { break }
-        }
-        return ok
     }
 }

@@ -20,7 +20,8 @@ struct TaskFiles: ControllerFiles {
 
     func render(templateAt path: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw ModuleError("template: cannot read \(path)") }
-        return try Template(String(decoding: data, as: UTF8.self), file: path).render(context)
+        return try TemplateFile.render(String(decoding: data, as: UTF8.self), file: path, context: context,
+                                       managed: AnsibleConfig.load()[defaults: "ansible_managed"] ?? "Ansible managed")
     }
 
     func files(under directory: String) throws -> [String] { try entries(under: directory, directories: false) }

@@ -13,7 +13,7 @@ enum Filters {
         "regex_search", "b64encode", "b64decode", "to_json", "to_nice_json", "from_json", "to_yaml", "to_nice_yaml",
         "basename", "dirname", "combine", "dict2items", "items2dict", "list", "unique", "sort", "min", "max", "abs",
         "round", "map", "select", "reject", "selectattr", "rejectattr", "flatten", "sum", "reverse", "dict",
-        "password_hash",
+        "password_hash", "ternary",
     ]
 
     static func isKnown(_ name: String) -> Bool { names.contains(shortName(name)) }
@@ -89,6 +89,10 @@ enum Filters {
             case .string(let text): return Double(text.trimmingCharacters(in: .whitespaces)).map(Value.double) ?? arg(0, "default") ?? .double(0)
             default: return arg(0, "default") ?? .double(0)
             }
+        case "ternary":
+            // As Ansible: the third value for none when it is given, else the first for a truthy value.
+            if value == .null, let none = arg(2, "none_val") { return none }
+            return value.isTruthy ? arg(0, "true_val") ?? .null : arg(1, "false_val") ?? .null
         case "bool":
             switch value {
             case .bool: return value
@@ -142,7 +146,8 @@ enum Filters {
         case "to_json": return .string(try TemplateLimits.checked(value.checkedSize().json, "the JSON text"))
         case "to_nice_json": return .string(try TemplateLimits.checked(JSONText.pretty(value.checkedSize()), "the JSON text"))
         case "from_json": return try JSONValue.parse(value.renderedChecked())
-        case "to_yaml", "to_nice_yaml": return .string(try TemplateLimits.checked(YAMLText.render(value.checkedSize()) + "\n", "the YAML text"))
+        case "to_yaml", "to_nice_yaml":
+            return .string(try TemplateLimits.checked(YAMLText.render(value.checkedSize(), nice: name == "to_nice_yaml") + "\n", "the YAML text"))
         case "basename": return .string(try value.renderedChecked().split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? "")
         case "dirname":
             let text = try value.renderedChecked()

@@ -10,7 +10,10 @@ enum JinjaTests {
         "divisibleby", "even", "odd", "lower", "upper",
     ]
 
-    static func isKnown(_ name: String) -> Bool { names.contains(Filters.shortName(name)) }
+    static func isKnown(_ name: String) -> Bool {
+        let name = Filters.shortName(name)
+        return names.contains(name) || PathTests.names.contains(name)
+    }
 
     static func apply(_ fullName: String, to input: Evaluated, arguments: [Value]) throws -> Bool {
         let name = Filters.shortName(fullName)
@@ -19,8 +22,10 @@ enum JinjaTests {
         case "undefined": return !input.isDefined
         default: break
         }
-        guard names.contains(name) else { throw TemplateError("no test named '\(fullName)'") }
+        let isPathTest = PathTests.names.contains(name)
+        guard names.contains(name) || isPathTest else { throw TemplateError("no test named '\(fullName)'") }
         let value = try input.require()
+        if isPathTest { return try PathTests.apply(name, to: value.renderedChecked(), argument: arguments.first) }
         let first = arguments.first
         switch name {
         case "none": return value == .null

@@ -63,7 +63,7 @@ public enum YAMLValue {
     /// Parses YAML text, decrypting it first when it is a whole Ansible Vault file (its values are then
     /// recorded as secrets; a syntax error in it is reported without the text). A syntax error, a key written twice in one mapping or a character YAML does not
     /// allow is an error with its file, line and column; so is a document whose aliases expand beyond
-    /// `AliasExpansion.limit` nodes.
+    /// `AliasExpansion.limit` nodes, and a mapping used as a key (an unquoted `{{ template }}`).
     public static func compose(_ text: String, file: String) throws -> Node? {
         guard text.hasPrefix(VaultEnvelope.marker) else { return try composePlain(text, file: file) }
         let session = vaultSession
@@ -93,6 +93,7 @@ public enum YAMLValue {
             return try withExtendedLifetime(parser) { () throws -> Node? in
                 guard let root = try parser.singleRoot() else { return nil }
                 try AliasExpansion.check(root, file: file)
+                try UnquotedTemplateCheck.check(root, file: file)
                 return root
             }
         } catch let error as YamlError {

@@ -183,9 +183,14 @@ struct PlaybookOptions: ParsableArguments {
             // A vault value that could not be decrypted stops the run here, wherever it was read.
             if let failures = vaultFailures(vault) { throw invalidInput(failures) }
             guard listHosts || listTasks else {
+                let prompts = PromptAnswers(
+                    interactive: isatty(STDIN_FILENO) == 1 && TerminalQuestion.available, ask: TerminalQuestion.ask, tell: Console.out,
+                    warn: Console.warn)
+                loaded = try prompts.answer(loaded, extraVars: extra)
                 throw ExitCode(try await runPlaybooks(
                     loaded, inventory: hosts, sources: sources, extra: extra, limit: limited, vault: vault, rollbackOf: rollbackOf))
             }
+            loaded = PromptAnswers.defaults(loaded, extraVars: extra)
             for playbook in loaded {
                 try PlaybookListing(inventory: hosts, extraVars: extra, limit: limited, tags: tagFilter)
                     .print(playbook, hosts: listHosts, tasks: listTasks)

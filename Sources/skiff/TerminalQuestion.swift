@@ -20,7 +20,7 @@ enum TerminalQuestion {
         let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard tty >= 0 else { return nil }
         defer { close(tty) }
-        _ = prompt.withCString { write(tty, $0, strlen($0)) }
+        // Echo goes off before the question shows: what is typed once it shows is neither shown nor flushed.
         var original = termios()
         if !echo {
             tcgetattr(tty, &original)
@@ -28,6 +28,7 @@ enum TerminalQuestion {
             silent.c_lflag &= ~tcflag_t(ECHO)
             tcsetattr(tty, TCSAFLUSH, &silent)
         }
+        _ = prompt.withCString { write(tty, $0, strlen($0)) }
         defer {
             if !echo {
                 tcsetattr(tty, TCSAFLUSH, &original)

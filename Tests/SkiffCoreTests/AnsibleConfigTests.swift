@@ -26,4 +26,11 @@ struct AnsibleConfigTests {
         #expect(config.sections["ssh_connection"]?["pipelining"] == "True")
         #expect(config[defaults: "timeout"] == nil)
     }
+
+    /// ansible-core reads roles_path as a pathspec: split on ':', each entry relative to the file.
+    @Test func rolesPathIsAColonSeparatedListRelativeToTheFile() {
+        let config = AnsibleConfig(path: "/srv/deploy/ansible.cfg", text: "[defaults]\nroles_path = roles:/opt/shared/roles: ~/more\n")
+        #expect(config.searchPath(defaults: "roles_path") == ["/srv/deploy/roles", "/opt/shared/roles", (Environment.value("HOME") ?? "") + "/more"])
+        #expect(AnsibleConfig(path: "/srv/ansible.cfg", text: "[defaults]\n").searchPath(defaults: "roles_path") == nil)
+    }
 }

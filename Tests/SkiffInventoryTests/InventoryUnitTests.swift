@@ -13,6 +13,29 @@ struct InventoryUnitTests {
         #expect(try HostRange.expand("r[1:2]-u[1:2]") == ["r1-u1", "r1-u2", "r2-u1", "r2-u2"])
         #expect(try HostRange.expand("plain") == ["plain"])
         #expect(throws: HostRange.Failure.self) { try HostRange.expand("bad[1:2:0]") }
+        #expect(try HostRange.expand("node[:2]") == ["node0", "node1", "node2"], "ansible starts a range without a start at 0")
+        #expect(throws: HostRange.Failure.self) { try HostRange.expand("node[1:]") }
+    }
+
+    /// What ansible-core 2.19.14 gave a playbook for these INI values (`debug: msg="{{ [b1, …] }}"` and
+    /// `ansible-inventory --list`): bytes are their text, sets lists, `set()` an empty list.
+    @Test func iniValuesTypedLikePythonLiteralsWithPrefixesAndSets() {
+        #expect(PythonLiteral.value(of: "b'x'") == .string("x"))
+        #expect(PythonLiteral.value(of: "u'text'") == .string("text"))
+        #expect(PythonLiteral.value(of: "r'a\\b'") == .string("a\\b"), "a raw string keeps its backslash")
+        #expect(PythonLiteral.value(of: "bx") == .string("bx"))
+        #expect(PythonLiteral.value(of: "{2, 1, 2}") == .list([.int(1), .int(2)]))
+        #expect(PythonLiteral.value(of: "{'a'}") == .list([.string("a")]))
+        #expect(PythonLiteral.value(of: "set()") == .list([]))
+        #expect(PythonLiteral.value(of: "{}") == .dict([:]))
+        #expect(PythonLiteral.value(of: "frozenset()") == .string("frozenset()"))
+        #expect(PythonLiteral.value(of: "{'a': 1, 'b'}") == .string("{'a': 1, 'b'}"))
+    }
+
+    /// Python's shlex (posix), which reads INI host lines: inside double quotes a backslash escapes only
+    /// `"` and `\`; before anything else it stays (`raw="r'a\b'"` gives `r'a\b'`).
+    @Test func doubleQuotedBackslashesAreKeptAsShlexKeepsThem() throws {
+        #expect(try ShellWords.split(#"a="r'x\y'" b="q\"t" c="s\\l" d=e\f"#) == [#"a=r'x\y'"#, #"b=q"t"#, #"c=s\l"#, "d=ef"])
     }
 
     @Test func iniValuesAreTypedLikePythonLiterals() {

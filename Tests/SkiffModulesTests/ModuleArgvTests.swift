@@ -83,6 +83,20 @@ struct ModuleArgvTests {
         #expect(modeOnly.outcome.changed)
     }
 
+    /// ansible-core 2.19.14 (Fixtures/crosscheck/29 and 31): `force: false` leaves an existing file as it
+    /// is (not changed), and without `mode` a rewritten file keeps its mode (0600 stayed 0600).
+    @Test func copyWithoutForceOrModeLeavesWhatExists() throws {
+        var walker = ProgramWalker()
+        walker.answers = [("sha256sum", ProgramWalker.result(0, stdout: "0123abcd\n600\n"))]
+        let kept = walker.walk(try CopyModule.plan(arguments(["content": "new\n", "dest": "/srv/app.env", "force": .bool(false)]), local: nil))
+        #expect(kept.actions.count == 1 && !kept.outcome.changed, "\(kept.actions)")
+        let rewritten = walker.walk(try CopyModule.plan(arguments(["content": "new\n", "dest": "/srv/app.env"]), local: nil))
+        #expect(rewritten.actions.last == .upload("/srv/app.env", mode: "600"), "\(rewritten.actions)")
+        walker.answers = []
+        let fresh = walker.walk(try CopyModule.plan(arguments(["content": "new\n", "dest": "/srv/new.env", "force": .bool(false)]), local: nil))
+        #expect(fresh.actions.last == .upload("/srv/new.env", mode: "644"), "a new file is written, force or not")
+    }
+
     @Test func dockerLoginSendsThePasswordOnStdinOnly() throws {
         let password = "s3cr3t-registry-password"
         let plan = try DockerLoginModule.plan(
@@ -250,6 +264,26 @@ struct URIModuleTests {
         #expect(failed.failed && failed.result["redirected"] == .bool(true) && failed.result["elapsed"] == .int(1))
         #expect(failed.result["cookies"] == .dict(["sid": "xyz"]), "the final response's cookies")
         #expect(failed.message == "Status code was 404 and not [200]: HTTP Error 404: Not Found")
+    }
+
+    /// ansible-core 2.19.14's uri against python's http.server: GET /sub (a 301 to /sub/) registered
+    /// `"url": "http://127.0.0.1:18080/sub/", "redirected": true, "msg": "OK (6 bytes)"`; GET /nothing with
+    /// `status_code: [404]` registered `"msg": "HTTP Error 404: File not found"`.
+    @Test func uriReportsWhereRedirectsLedAndHTTPErrorsAsAnsible() throws {
+        let plan = try URIModule.plan(arguments(["url": .string("http://127.0.0.1:18080/sub"), "status_code": .list([.int(200), .int(404)])], "uri"))
+        let redirected = "HTTP/1.0 301 Moved Permanently\r\nLocation: /sub/\r\nContent-Length: 0\r\n\r\n"
+            + "HTTP/1.0 200 OK\r\nContent-Length: 6\r\n\r\nhello\n\n__skiff_status__200 0.001 1 http://127.0.0.1:18080/sub/"
+        let followed = ProgramWalker(answers: [("curl", ProgramWalker.result(0, stdout: redirected))]).walk(plan).outcome
+        #expect(followed.result["url"] == "http://127.0.0.1:18080/sub/")
+        #expect(followed.result["redirected"] == .bool(true))
+        #expect(followed.result["msg"] == "OK (6 bytes)")
+        let chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nhello\n\n__skiff_status__200 0.001 0 http://127.0.0.1:18080/sub"
+        let unknown = ProgramWalker(answers: [("curl", ProgramWalker.result(0, stdout: chunked))]).walk(plan).outcome
+        #expect(unknown.result["msg"] == "OK (unknown bytes)", "no Content-Length")
+        #expect(unknown.result["url"] == "http://127.0.0.1:18080/sub", "the URL as given when nothing redirected")
+        let missing = "HTTP/1.0 404 File not found\r\nContent-Length: 335\r\n\r\n<html/>\n__skiff_status__404 0.001 0 http://127.0.0.1:18080/sub"
+        let notFound = ProgramWalker(answers: [("curl", ProgramWalker.result(0, stdout: missing))]).walk(plan).outcome
+        #expect(!notFound.failed && notFound.result["msg"] == "HTTP Error 404: File not found")
     }
 
     @Test func getURLQuotesTheURLAndChecksTheChecksum() throws {

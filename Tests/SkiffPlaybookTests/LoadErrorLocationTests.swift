@@ -61,7 +61,34 @@ struct LoadErrorLocationTests {
         Case(name: "port out of range in a vars file",
              files: ["site.yml": play + "  vars_files: [vars.yml]\n", "vars.yml": "x: 1\nansible_port: 70000\n"],
              file: "vars.yml", line: 2, message: "70000 is not a port number"),
+        Case(name: "unquoted template in a task's arguments",
+             files: ["site.yml": play + "  tasks:\n    - debug:\n        msg: {{ x }}\n"],
+             file: "site.yml", line: 5, message: "template block written without quotes"),
+        Case(name: "unquoted template in a vars file",
+             files: ["site.yml": play + "  vars_files: [vars.yml]\n", "vars.yml": "a: 1\nb: {{ a }}\n"],
+             file: "vars.yml", line: 2, message: "template block written without quotes"),
+        Case(name: "list as a key in a role's defaults",
+             files: ["site.yml": play + "  roles: [web]\n", "roles/web/tasks/main.yml": "- debug: msg=x\n",
+                     "roles/web/defaults/main.yml": "a: {[b]: 1}\n"],
+             file: "roles/web/defaults/main.yml", line: 1, message: "template block written without quotes"),
     ]
+
+    /// ansible-core 2.19.14 refuses `msg: {{ x }}` at load time: "YAML parsing failed: This may be an issue
+    /// with missing quotes around a template block. Origin: site.yml:7:14" (the mapping's first brace).
+    @Test func anUnquotedTemplateIsRefusedWhereAnsibleRefusesIt() throws {
+        let directory = NSTemporaryDirectory() + "unquoted-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let text = "- hosts: all\n  gather_facts: false\n  vars:\n    x: 1\n  tasks:\n    - debug:\n        msg: {{ x }}\n"
+        try text.write(toFile: "\(directory)/site.yml", atomically: true, encoding: .utf8)
+        do {
+            _ = try PlaybookLoader().load("\(directory)/site.yml")
+            Issue.record("the playbook was accepted")
+        } catch let error as PlaybookError {
+            #expect(error.description.hasPrefix("\(directory)/site.yml:7:14: "), "\(error)")
+            #expect(error.description.contains("raw: \"{{ some_var }}\""), "\(error)")
+        }
+    }
 
     /// Nine levels of nine aliases each: 387,420,489 strings once expanded.
     static func aliasBomb(indent: String) -> String {

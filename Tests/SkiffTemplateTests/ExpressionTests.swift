@@ -87,6 +87,24 @@ struct ExpressionTests {
         #expect(try value("{{ hosts | map('upper') | list }}") == .list([.string("WEB1"), .string("WEB2")]))
     }
 
+    /// ansible-core 2.19.14: `(1 > 2) | ternary('yes', 'no')` gave "no"; a none value takes the third.
+    @Test func ternaryChoosesAsAnsible() throws {
+        #expect(try value("{{ (1 > 2) | ternary('yes', 'no') }}") == .string("no"))
+        #expect(try value("{{ port | ternary('set', 'unset') }}") == .string("set"))
+        #expect(try value("{{ nothing | ternary('yes', 'no', 'none') }}") == .string("none"))
+        #expect(try value("{{ nothing | ternary('yes', 'no') }}") == .string("no"))
+    }
+
+    /// What ansible-core 2.19.14's to_yaml wrote for these values (PyYAML: sorted keys, flow style for
+    /// collections of scalars, quotes only where YAML would read something else).
+    @Test func toYAMLWritesWhatAnsibleWrites() throws {
+        #expect(try value(#"{{ {'b': 2, 'a': 1, 'c': 'x y', 'd': 'yes', 'e': 'a: b', 'f': ' lead', 'g': '1.5', 'h': '-x', 'i': "it's"} | to_yaml }}"#)
+                == .string("{a: 1, b: 2, c: x y, d: 'yes', e: 'a: b', f: ' lead', g: '1.5', h: -x, i: it's}\n"))
+        #expect(try value("{{ [3, 'two words', '#no'] | to_yaml }}") == .string("[3, two words, '#no']\n"))
+        #expect(try value("{{ {'z': [1, 2], 'y': 'ok'} | to_yaml }}") == .string("y: ok\nz: [1, 2]\n"))
+        #expect(try value("{{ {'a': {'d': [1, 'x y'], 'c': true} } | to_nice_yaml }}") == .string("a:\n    c: true\n    d:\n    - 1\n    - x y\n"))
+    }
+
     @Test func tests() throws {
         #expect(try value("{{ version is defined }}") == .bool(true))
         #expect(try value("{{ missing is undefined }}") == .bool(true))

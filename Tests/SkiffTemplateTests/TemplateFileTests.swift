@@ -42,6 +42,21 @@ struct TemplateFileTests {
         #expect(throws: TemplateError.self) { try Template("{% raw %}{{ never closed").render(context) }
     }
 
+    /// Files ansible-core 2.19.14's template module wrote on this machine from these texts.
+    @Test func aTemplateFileEndsInAsManyNewlinesAsAnsibleWrites() throws {
+        let written: [(String, String)] = [
+            ("a{% if true %}b{% endif %}\nc\n", "abc\n"),
+            ("a{% if true %}b{% endif %}\n\n", "ab\n\n"),
+            ("x\n{% if true %}\ny\n{% endif %}\nz\n", "x\ny\nz\n"),
+            ("end\n\n", "end\n\n"),
+            ("none", "none"),
+            ("# {{ ansible_managed }}\n", "# Ansible managed\n"),
+        ]
+        for (text, expected) in written {
+            #expect(try TemplateFile.render(text, file: "t.j2", context: context) == expected, "\(text.debugDescription)")
+        }
+    }
+
     @Test func whitespaceControl() throws {
         #expect(try Template("a  {%- if true -%}  b  {%- endif -%}  c").render(context) == "abc")
         #expect(try Template("x {{- version -}} y").render(context) == "x2.0y")
