@@ -7,9 +7,11 @@ import Testing
 struct RunnerFeatureTests {
     /// Runs the playbook on new hosts; with `ownAuditLog`, the run's audit log is the fleet's `audit.jsonl`.
     static func run(
-        _ playbook: String, hosts count: Int = 1, extra: [String] = [], ownAuditLog: Bool = false, environment more: [String: String] = [:]
+        _ playbook: String, hosts count: Int = 1, extra: [String] = [], ownAuditLog: Bool = false, environment more: [String: String] = [:],
+        in given: DeployEndToEndTests.Fleet? = nil
     ) async throws -> (status: Int32, output: String, fleet: DeployEndToEndTests.Fleet) {
-        let fleet = try await DeployEndToEndTests.fleet(count)
+        let fleet: DeployEndToEndTests.Fleet
+        if let given { fleet = given } else { fleet = try await DeployEndToEndTests.fleet(count) }
         let path = try fleet.files.write("playbook.yml", playbook)
         var environment = more.merging(["NO_COLOR": "1"]) { $1 }
         if ownAuditLog { environment["SKIFF_AUDIT_LOG"] = fleet.files.file("audit.jsonl") }
