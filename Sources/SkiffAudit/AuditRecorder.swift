@@ -126,6 +126,8 @@ public final class AuditRecorder: Sendable {
             var fields: OrderedDictionary<String, Value> = ["run": .string(runID), "host": .string(host)]
             if let detail { fields["message"] = .string(detail) }
             write("lock_\(action)", fields)
+        case .note(let text):
+            write("note", ["run": .string(runID), "msg": .string(text)])
         case .taskStarted, .rescued, .warning, .recap:
             break
         }

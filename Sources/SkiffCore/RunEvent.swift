@@ -20,6 +20,8 @@ public enum RunEvent: Sendable {
     case lock(host: String, action: String, detail: String?)
     /// Hosts that matched no task, an unmatched pattern, a warning.
     case warning(String)
+    /// Something worth knowing at `-v` (facts not gathered because no task reads them).
+    case note(String)
     case recap([HostRecap])
 }
 

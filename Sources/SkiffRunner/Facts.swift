@@ -40,6 +40,13 @@ enum Facts {
 
     static let step = RemoteStep(.shell(script))
 
+    /// Every fact `parse` can give (`FactUsage`: a play that names none of them does not need them).
+    static let gathered: [String] = [
+        "architecture", "date_time", "default_ipv4", "distribution", "distribution_major_version", "distribution_release",
+        "distribution_version", "env", "fqdn", "hostname", "kernel", "kernel_version", "lsb", "machine", "memtotal_mb", "nodename",
+        "os_family", "pkg_mgr", "processor_vcpus", "service_mgr", "system", "user_dir", "user_id", "user_shell", "user_uid",
+    ].map { "ansible_" + $0 }
+
     /// Turns the script's output into `ansible_*` facts.
     static func parse(_ output: String) -> OrderedDictionary<String, Value> {
         var raw: [String: String] = [:]

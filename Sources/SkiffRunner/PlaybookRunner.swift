@@ -15,12 +15,15 @@ public struct PlaybookRunner: Sendable {
     public let settings: RunSettings
     public let connections: ConnectionPool
     public let emit: @Sendable (RunEvent) -> Void
+    /// The inventory's and the extra vars' templates, which `FactUsage` reads for every play.
+    private let factScan: [String]
 
     public init(inventory: Inventory, settings: RunSettings, connections: ConnectionPool, emit: @escaping @Sendable (RunEvent) -> Void) {
         self.inventory = inventory
         self.settings = settings
         self.connections = connections
         self.emit = emit
+        factScan = settings.gatherFacts == .auto ? FactUsage.strings(of: inventory, extraVars: settings.extraVars) : []
     }
 
     /// Runs every play and returns each host's counts (in the order hosts were first seen).
@@ -143,6 +146,10 @@ public struct PlaybookRunner: Sendable {
         let hosts = selected.filter { !dropped.contains($0) }
         let name = play.name ?? pattern
         emit(.playStarted(name: name, pattern: pattern, hosts: hosts))
+        if play.gatherFacts, settings.gatherFacts == .auto, !hosts.isEmpty, !FactUsage.needed(by: play, alsoIn: factScan) {
+            play.keywords["gather_facts"] = .bool(false)
+            emit(.note("play '\(name)': facts not gathered, no task reads them (--gather-facts always gathers them)"))
+        }
         guard !hosts.isEmpty else {
             emit(.warning("play '\(name)': no hosts matched '\(pattern)', skipping"))
             return ([], [], false, false)

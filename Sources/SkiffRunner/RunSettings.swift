@@ -78,6 +78,8 @@ public struct RunSettings: Sendable {
     /// Ansible Vault, also while the run goes on): masked in everything a task shows, as secret-named
     /// variables are.
     public var knownSecrets: @Sendable () -> [String] = { [] }
+    /// When facts are gathered: only for plays that can read them (`auto`, the default), or `always`.
+    public var gatherFacts: FactUsage.Mode = .auto
     /// What a secret value becomes in output and events (`********`, or the audit log's fingerprint).
     public var secretReplacement: @Sendable (String) -> String = { _ in SecretMask.placeholder }
 

@@ -59,6 +59,10 @@ final class ConsoleReporter: Sendable {
                 return text + (progress ? progressLine(result.task, &state) ?? "" : "")
             }
             Console.write(text)
+        case .note(let text):
+            guard verbosity >= 1 else { break }
+            let clear = state.withLock { takeProgress(&$0) }
+            Console.out(clear + text)
         case .uploaded:
             // The audit log's; -vvv already shows the upload's line (`upload DEST (mode, sha256)`).
             break

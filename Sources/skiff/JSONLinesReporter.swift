@@ -36,6 +36,9 @@ struct JSONLinesReporter: Sendable {
         case .uploaded:
             // The audit log's; the `command` event already names the upload and its SHA-256.
             return
+        case .note(let text):
+            fields["event"] = .string("note")
+            fields["msg"] = .string(text)
         case .playStarted(let name, let pattern, let hosts):
             fields["event"] = .string("play_start")
             fields["name"] = .string(name)

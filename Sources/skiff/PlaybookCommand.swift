@@ -76,6 +76,9 @@ struct PlaybookOptions: ParsableArguments {
     @Option(name: [.customShort("e"), .customLong("extra-vars")], help: "key=value, JSON/YAML, or @file (repeatable; later wins).")
     var extraVars: [String] = []
 
+    @Option(name: .customLong("gather-facts"), help: "auto (default, also $SKIFF_GATHER_FACTS): gather facts only for plays that read them; always: as ansible-playbook.")
+    var gatherFacts: String?
+
     @Option(name: .customLong("secret-var"), help: "Treat this variable as secret: masked in output, fingerprinted in the audit log (repeatable).")
     var secretVars: [String] = []
 
@@ -110,6 +113,14 @@ struct PlaybookOptions: ParsableArguments {
         guard !playbooks.isEmpty else { throw ValidationError("name at least one playbook") }
         guard output == "human" || output == "json" else { throw ValidationError("--output must be human or json") }
         if let shard, HostShard(shard) == nil { throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, like 2/4") }
+        if let mode = gatherFacts ?? Environment.value("SKIFF_GATHER_FACTS"), FactUsage.Mode(rawValue: mode) == nil {
+            throw ValidationError("--gather-facts (or SKIFF_GATHER_FACTS) must be auto or always, not '\(mode)'")
+        }
+    }
+
+    /// When facts are gathered (`--gather-facts`, else `$SKIFF_GATHER_FACTS`, else `auto`).
+    var factMode: FactUsage.Mode {
+        (gatherFacts ?? Environment.value("SKIFF_GATHER_FACTS")).flatMap(FactUsage.Mode.init(rawValue:)) ?? .auto
     }
 
     @Flag(name: .long, help: "Do not take the deploy lock (~/.skiff/lock) on the hosts.")
@@ -298,6 +309,7 @@ struct PlaybookOptions: ParsableArguments {
             become: become, becomeAs: becomeAs, diff: diff)
         settings.secretReplacement = { recorder.fingerprint($0) }
         settings.secretVariables = Set(secretVars)
+        settings.gatherFacts = factMode
         settings.secretValues = Self.secretEnvironmentValues(read: playbooks, declared: settings.secretVariables)
         settings.knownSecrets = { vault.secrets }
         settings.remoteUser = connection.user ?? ConfiguredDefaults.current.remoteUser

@@ -4,6 +4,7 @@ import OrderedCollections
 import SkiffAudit
 import SkiffCore
 import SkiffPlaybook
+import SkiffRunner
 
 /// What `run_started` says about a run: who (user@host), from which CI job, the command line, the
 /// playbooks and inventory files with their SHA-256, extra vars, limit, tags, check mode, the task it
@@ -31,6 +32,8 @@ enum RunStartedRecord {
             "tags": .list(options.tags.map(Value.string)),
             "skip_tags": .list(options.skipTags.map(Value.string)),
             "check_mode": .bool(options.check),
+            // `auto`: facts are gathered only for plays that read them (each skip is a `note` record).
+            "gather_facts": .string(options.factMode.rawValue),
             // Whether a secret's fingerprint here matches other runners' (a shared SKIFF_AUDIT_KEY) or only this log's.
             "fingerprints": .string(recorder.sharedFingerprints ? "shared" : "per-log"),
         ]
