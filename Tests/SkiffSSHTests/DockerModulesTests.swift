@@ -1,0 +1,105 @@
+import Foundation
+import SkiffTestSupport
+import Testing
+
+/// The community.docker modules against the real Docker engine that `scripts/docker-engine` starts: a deploy
+/// user in group `docker` behind a real sshd runs each task twice (changed, then ok) and under `--check`
+/// (nothing changes), and the tests ask `docker inspect` what is there. Each test uses names of its own
+/// (the engine is shared).
+@Suite("community.docker modules on a real Docker engine", .enabled(if: DockerEngine.available, "run scripts/docker-engine first"))
+struct DockerModulesTests {
+    struct Target {
+        let engine: DockerEngine
+        let host: TestHost
+        let files: ScratchDirectory
+        let inventory: String
+        let knownHosts: String
+        let key: TestKey
+        /// A prefix for this test's names (networks, containers, images).
+        let prefix: String
+
+        func run(_ tasks: String, _ extra: [String] = []) async throws -> (status: Int32, output: String) {
+            let path = try files.write("playbook.yml", "- hosts: app\n  gather_facts: false\n  tasks:\n" + tasks)
+            return try await ExecCommandTests.skiff(
+                ["-i", inventory, path, "-e", "{\"p\": \"\(prefix)\", \"repo\": \"\(engine.repository)\", \"registry\": \"\(engine.registry)\"}",
+                 "--private-key", key.privateKeyPath, "--known-hosts", knownHosts, "--no-agent"] + extra,
+                environment: ["NO_COLOR": "1", "REGISTRY_USER": engine.user, "REGISTRY_PASSWORD": engine.password])
+        }
+
+        /// `docker inspect` of an object, parsed; nil when there is none.
+        func inspect(_ kind: String, _ name: String) -> [String: Any]? {
+            guard let text = try? Shell.run([DockerEngine.docker, kind, "inspect", name]),
+                let list = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]
+            else { return nil }
+            return list.first
+        }
+    }
+
+    static func target(_ name: String) async throws -> Target {
+        let engine = try #require(DockerEngine.current)
+        let key = try TestKeys.shared.key(.ed25519)
+        var configuration = TestHost.Configuration(authorizedKeys: [key.publicKey])
+        configuration.loginUser = RealDockerDeployTests.user
+        let host = try await TestHost.launch(configuration)
+        try engine.prepare(host, user: RealDockerDeployTests.user, compose: .v1Only)
+        let files = try ScratchDirectory("docker-modules")
+        let inventory = try files.write("hosts.ini", "[app]\napp1 ansible_host=127.0.0.1 ansible_port=\(host.port) ansible_user=\(RealDockerDeployTests.user)\n")
+        let knownHosts = try files.write("known_hosts", try host.knownHostsLine() + "\n")
+        return Target(engine: engine, host: host, files: files, inventory: inventory, knownHosts: knownHosts, key: key, prefix: "skiff-\(name)-\(host.port)")
+    }
+
+    /// The recap's counts for the one host: `ok=N changed=M`.
+    static func recap(_ output: String) -> String {
+        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("app1") }) else { return "" }
+        let words = line.split(separator: " ").filter { $0.hasPrefix("ok=") || $0.hasPrefix("changed=") || $0.hasPrefix("failed=") }
+        return words.joined(separator: " ")
+    }
+
+    @Test func dockerNetworkCreatesChangesAndRemovesANetwork() async throws {
+        let target = try await Self.target("net")
+        let network = "\(target.prefix)-net"
+        defer { _ = try? Shell.run([DockerEngine.docker, "network", "rm", network]) }
+        let create = """
+                - community.docker.docker_network:
+                    name: "{{ p }}-net"
+                    internal: true
+                    labels: {tier: back}
+                  register: net
+                - debug: {msg: "driver={{ net.network.Driver }}"}
+                  when: not ansible_check_mode
+
+            """
+        let check = try await target.run(create, ["--check"])
+        #expect(check.status == 0 && Self.recap(check.output) == "ok=1 changed=1 failed=0", "\(check.output)")
+        #expect(target.inspect("network", network) == nil, "--check creates nothing")
+
+        let first = try await target.run(create)
+        #expect(first.status == 0 && Self.recap(first.output) == "ok=2 changed=1 failed=0", "\(first.output)")
+        #expect(first.output.contains("driver=bridge"), "\(first.output)")
+        let created = try #require(target.inspect("network", network))
+        #expect(created["Internal"] as? Bool == true)
+        #expect((created["Labels"] as? [String: String])?["tier"] == "back")
+
+        let second = try await target.run(create)
+        #expect(second.status == 0 && Self.recap(second.output) == "ok=2 changed=0 failed=0", "\(second.output)")
+        #expect(target.inspect("network", network)?["Id"] as? String == created["Id"] as? String, "the network was left as it was")
+
+        // A changed setting recreates the network; --check first leaves it alone.
+        let changed = "    - community.docker.docker_network: {name: \"{{ p }}-net\", internal: false, labels: {tier: back}}\n"
+        let checkChange = try await target.run(changed, ["--check"])
+        #expect(Self.recap(checkChange.output) == "ok=1 changed=1 failed=0", "\(checkChange.output)")
+        #expect(target.inspect("network", network)?["Internal"] as? Bool == true)
+        let change = try await target.run(changed)
+        #expect(Self.recap(change.output) == "ok=1 changed=1 failed=0", "\(change.output)")
+        #expect(target.inspect("network", network)?["Internal"] as? Bool == false)
+
+        let absent = "    - community.docker.docker_network: {name: \"{{ p }}-net\", state: absent}\n"
+        let checkAbsent = try await target.run(absent, ["--check"])
+        #expect(Self.recap(checkAbsent.output) == "ok=1 changed=1 failed=0" && target.inspect("network", network) != nil, "\(checkAbsent.output)")
+        let removed = try await target.run(absent)
+        #expect(Self.recap(removed.output) == "ok=1 changed=1 failed=0", "\(removed.output)")
+        #expect(target.inspect("network", network) == nil)
+        let again = try await target.run(absent)
+        #expect(Self.recap(again.output) == "ok=1 changed=0 failed=0", "\(again.output)")
+    }
+}
