@@ -102,4 +102,109 @@ struct DockerModulesTests {
         let again = try await target.run(absent)
         #expect(Self.recap(again.output) == "ok=1 changed=0 failed=0", "\(again.output)")
     }
+
+    /// A network of the test's own and a login to the test registry, for the tasks that follow.
+    static func prepare(_ target: Target) async throws {
+        let setup = try await target.run("""
+                - community.docker.docker_network: {name: "{{ p }}-net"}
+                - community.docker.docker_login:
+                    registry_url: "{{ registry }}"
+                    username: "{{ lookup('env', 'REGISTRY_USER') }}"
+                    password: "{{ lookup('env', 'REGISTRY_PASSWORD') }}"
+                  no_log: true
+
+            """)
+        #expect(setup.status == 0, "\(setup.output)")
+    }
+
+    static func container(_ version: String, greeting: String, port: Int, state: String = "started") -> String {
+        """
+            - community.docker.docker_container:
+                name: "{{ p }}-app"
+                image: "{{ repo }}:\(version)"
+                state: \(state)
+                networks: [{name: "{{ p }}-net"}]
+                env: {GREETING: \(greeting), TOKEN: "tok-3141-secret"}
+                ports: ["127.0.0.1:\(port):8080"]
+                restart_policy: unless-stopped
+                volumes: ["{{ p }}-data:/data"]
+                command: /bin/busybox sleep 3600
+                init: true
+              register: app
+            - debug: {msg: "image={{ app.container.Config.Image }}"}
+              when: not ansible_check_mode
+
+        """
+    }
+
+    @Test func dockerContainerIsCreatedOnlyWhenItDiffers() async throws {
+        let target = try await Self.target("ctr")
+        let name = "\(target.prefix)-app"
+        let port = 40000 + target.host.port % 20000
+        defer {
+            _ = try? Shell.run([DockerEngine.docker, "rm", "-f", name])
+            _ = try? Shell.run([DockerEngine.docker, "volume", "rm", "\(target.prefix)-data"])
+            _ = try? Shell.run([DockerEngine.docker, "network", "rm", "\(target.prefix)-net"])
+        }
+        try await Self.prepare(target)
+        let v100 = Self.container("1.0.0", greeting: "hello", port: port)
+
+        let check = try await target.run(v100, ["--check"])
+        #expect(check.status == 0 && Self.recap(check.output) == "ok=1 changed=1 failed=0", "\(check.output)")
+        #expect(target.inspect("container", name) == nil, "--check creates nothing")
+
+        let first = try await target.run(v100)
+        #expect(first.status == 0 && Self.recap(first.output) == "ok=2 changed=1 failed=0", "\(first.output)")
+        #expect(first.output.contains("image=\(target.engine.repository):1.0.0"), "\(first.output)")
+        #expect(!first.output.contains("tok-3141-secret"))
+        let created = try #require(target.inspect("container", name))
+        let config = created["Config"] as? [String: Any] ?? [:]
+        let host = created["HostConfig"] as? [String: Any] ?? [:]
+        #expect(config["Image"] as? String == "\(target.engine.repository):1.0.0")
+        let env = config["Env"] as? [String] ?? []
+        #expect(env.contains("GREETING=hello") && env.contains("TOKEN=tok-3141-secret"), "\(env)")
+        #expect(config["Cmd"] as? [String] == ["/bin/busybox", "sleep", "3600"])
+        #expect((host["RestartPolicy"] as? [String: Any])?["Name"] as? String == "unless-stopped")
+        #expect(host["Binds"] as? [String] == ["\(target.prefix)-data:/data"])
+        let bindings = (host["PortBindings"] as? [String: Any])?["8080/tcp"] as? [[String: String]]
+        #expect(bindings == [["HostIp": "127.0.0.1", "HostPort": "\(port)"]])
+        #expect((created["State"] as? [String: Any])?["Running"] as? Bool == true)
+        #expect(((created["NetworkSettings"] as? [String: Any])?["Networks"] as? [String: Any])?["\(target.prefix)-net"] != nil)
+
+        let second = try await target.run(v100)
+        #expect(second.status == 0 && Self.recap(second.output) == "ok=2 changed=0 failed=0", "\(second.output)")
+        #expect(target.inspect("container", name)?["Id"] as? String == created["Id"] as? String, "the container was left as it was")
+
+        // Another image and env: --check leaves the container alone; the run recreates it.
+        let v101 = Self.container("1.0.1", greeting: "bonjour", port: port)
+        let checkChange = try await target.run(v101, ["--check"])
+        #expect(Self.recap(checkChange.output) == "ok=1 changed=1 failed=0", "\(checkChange.output)")
+        #expect(target.inspect("container", name)?["Id"] as? String == created["Id"] as? String)
+        let change = try await target.run(v101)
+        #expect(change.status == 0 && Self.recap(change.output) == "ok=2 changed=1 failed=0", "\(change.output)")
+        let recreated = try #require(target.inspect("container", name))
+        #expect(recreated["Id"] as? String != created["Id"] as? String)
+        let newEnv = (recreated["Config"] as? [String: Any])?["Env"] as? [String]
+        #expect(newEnv?.contains("GREETING=bonjour") == true, "\(String(describing: newEnv))")
+        #expect((recreated["Config"] as? [String: Any])?["Image"] as? String == "\(target.engine.repository):1.0.1")
+        let again = try await target.run(v101)
+        #expect(Self.recap(again.output) == "ok=2 changed=0 failed=0", "\(again.output)")
+
+        // Stopped, then absent: each changes once.
+        let stopped = Self.container("1.0.1", greeting: "bonjour", port: port, state: "stopped")
+        let stop = try await target.run(stopped)
+        #expect(Self.recap(stop.output) == "ok=2 changed=1 failed=0", "\(stop.output)")
+        #expect((target.inspect("container", name)?["State"] as? [String: Any])?["Running"] as? Bool == false)
+        #expect(target.inspect("container", name)?["Id"] as? String == recreated["Id"] as? String, "stopped, not recreated")
+        let stopAgain = try await target.run(stopped)
+        #expect(Self.recap(stopAgain.output) == "ok=2 changed=0 failed=0", "\(stopAgain.output)")
+
+        let absent = "    - community.docker.docker_container: {name: \"{{ p }}-app\", state: absent}\n"
+        let checkAbsent = try await target.run(absent, ["--check"])
+        #expect(Self.recap(checkAbsent.output) == "ok=1 changed=1 failed=0" && target.inspect("container", name) != nil, "\(checkAbsent.output)")
+        let remove = try await target.run(absent)
+        #expect(Self.recap(remove.output) == "ok=1 changed=1 failed=0" && target.inspect("container", name) == nil, "\(remove.output)")
+        let removeAgain = try await target.run(absent)
+        #expect(Self.recap(removeAgain.output) == "ok=1 changed=0 failed=0", "\(removeAgain.output)")
+    }
 }
