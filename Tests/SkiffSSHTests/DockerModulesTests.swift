@@ -207,4 +207,66 @@ struct DockerModulesTests {
         let removeAgain = try await target.run(absent)
         #expect(Self.recap(removeAgain.output) == "ok=1 changed=0 failed=0", "\(removeAgain.output)")
     }
+
+    /// Whether the test registry serves this repository's tag.
+    static func registryHas(_ engine: DockerEngine, _ path: String, _ tag: String) -> Bool {
+        (try? Shell.run(["curl", "-sf", "-o", "/dev/null", "-u", "\(engine.user):\(engine.password)",
+                         "-H", "Accept: application/vnd.docker.distribution.manifest.v2+json",
+                         "http://\(engine.registry)/v2/\(path)/manifests/\(tag)"])) != nil
+    }
+
+    @Test func dockerImagePullsTagsPushesAndRemovesOnlyWhatIsNeeded() async throws {
+        let target = try await Self.target("img")
+        let mine = "\(target.engine.registry)/skiff-test/\(target.prefix)"
+        defer {
+            _ = try? Shell.run([DockerEngine.docker, "rmi", "\(mine):1.0.0"])
+            _ = try? Shell.run([DockerEngine.docker, "network", "rm", "\(target.prefix)-net"])
+        }
+        try await Self.prepare(target)
+        let publish = """
+                - community.docker.docker_image:
+                    name: "{{ repo }}"
+                    tag: "1.0.0"
+                    source: pull
+                    repository: "{{ registry }}/skiff-test/{{ p }}"
+                    push: true
+                  register: img
+                - debug: {msg: "actions={{ img.actions | join(',') }} id={{ img.image.Id }}"}
+                  when: not ansible_check_mode
+
+            """
+        let check = try await target.run(publish, ["--check"])
+        #expect(check.status == 0 && Self.recap(check.output) == "ok=1 changed=1 failed=0", "\(check.output)")
+        #expect(target.inspect("image", "\(mine):1.0.0") == nil && !Self.registryHas(target.engine, "skiff-test/\(target.prefix)", "1.0.0"),
+                "--check tags and pushes nothing")
+
+        let first = try await target.run(publish)
+        #expect(first.status == 0 && Self.recap(first.output) == "ok=2 changed=1 failed=0", "\(first.output)")
+        #expect(first.output.contains("Tagged image \(target.engine.repository):1.0.0 to \(mine):1.0.0,Pushed image \(mine):1.0.0"), "\(first.output)")
+        let source = try #require(target.inspect("image", "\(target.engine.repository):1.0.0"))
+        #expect(target.inspect("image", "\(mine):1.0.0")?["Id"] as? String == source["Id"] as? String)
+        #expect(Self.registryHas(target.engine, "skiff-test/\(target.prefix)", "1.0.0"), "pushed")
+        let second = try await target.run(publish)
+        #expect(second.status == 0 && Self.recap(second.output) == "ok=2 changed=0 failed=0", "\(second.output)")
+
+        let absent = "    - community.docker.docker_image: {name: \"{{ registry }}/skiff-test/{{ p }}\", tag: \"1.0.0\", state: absent}\n"
+        let checkAbsent = try await target.run(absent, ["--check"])
+        #expect(Self.recap(checkAbsent.output) == "ok=1 changed=1 failed=0" && target.inspect("image", "\(mine):1.0.0") != nil, "\(checkAbsent.output)")
+        let remove = try await target.run(absent)
+        #expect(Self.recap(remove.output) == "ok=1 changed=1 failed=0" && target.inspect("image", "\(mine):1.0.0") == nil, "\(remove.output)")
+        #expect(target.inspect("image", "\(target.engine.repository):1.0.0") != nil, "only the tag is removed")
+        let removeAgain = try await target.run(absent)
+        #expect(Self.recap(removeAgain.output) == "ok=1 changed=0 failed=0", "\(removeAgain.output)")
+
+        // Pulled back from the registry: once.
+        let pull = "    - community.docker.docker_image: {name: \"{{ registry }}/skiff-test/{{ p }}:1.0.0\", source: pull}\n"
+        let checkPull = try await target.run(pull, ["--check"])
+        #expect(Self.recap(checkPull.output) == "ok=1 changed=1 failed=0" && target.inspect("image", "\(mine):1.0.0") == nil, "\(checkPull.output)")
+        let pulled = try await target.run(pull)
+        #expect(Self.recap(pulled.output) == "ok=1 changed=1 failed=0" && target.inspect("image", "\(mine):1.0.0") != nil, "\(pulled.output)")
+        let pulledAgain = try await target.run(pull)
+        #expect(Self.recap(pulledAgain.output) == "ok=1 changed=0 failed=0", "\(pulledAgain.output)")
+        let local = try await target.run("    - community.docker.docker_image: {name: \"{{ p }}/none\", source: local}\n")
+        #expect(local.status == 2 && local.output.contains("Cannot find the image \(target.prefix)/none:latest locally"), "\(local.output)")
+    }
 }
