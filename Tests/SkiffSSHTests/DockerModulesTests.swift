@@ -269,4 +269,55 @@ struct DockerModulesTests {
         let local = try await target.run("    - community.docker.docker_image: {name: \"{{ p }}/none\", source: local}\n")
         #expect(local.status == 2 && local.output.contains("Cannot find the image \(target.prefix)/none:latest locally"), "\(local.output)")
     }
+
+    /// `docker_compose`, the v1 module name, on a target with only docker-compose v1.
+    @Test func dockerComposeV1ModuleNameUpStopAndDown() async throws {
+        let target = try await Self.target("dc1")
+        let project = target.prefix
+        defer {
+            target.engine.removeProject(project)
+            _ = try? Shell.run([DockerEngine.docker, "volume", "rm", "\(project)_data"])
+            _ = try? Shell.run([DockerEngine.docker, "network", "rm", "\(target.prefix)-net"])
+        }
+        try await Self.prepare(target)
+        _ = try target.files.write("docker-compose.yml", """
+            services:
+              app:
+                image: \(target.engine.repository):1.0.1
+                init: true
+                volumes: [data:/data]
+            volumes:
+              data: {}
+
+            """)
+        func compose(_ arguments: String) -> String {
+            """
+                - ansible.builtin.copy: {src: docker-compose.yml, dest: /tmp/docker-compose.yml}
+                - community.docker.docker_compose: {project_src: /tmp, project_name: "{{ p }}", \(arguments)}
+
+            """
+        }
+        let up = try await target.run(compose("state: present"))
+        #expect(up.status == 0 && Self.recap(up.output) == "ok=2 changed=2 failed=0", "\(up.output)")
+        let running = try target.engine.containers(project: project)
+        #expect(running.map(\.state) == ["running"] && running.first?.image == "\(target.engine.repository):1.0.1", "\(running)")
+        let again = try await target.run(compose("state: present"))
+        #expect(again.status == 0 && Self.recap(again.output) == "ok=2 changed=0 failed=0", "\(again.output)")
+        #expect(try target.engine.containers(project: project).map(\.id) == running.map(\.id))
+
+        let stop = try await target.run(compose("stopped: true"))
+        #expect(Self.recap(stop.output) == "ok=2 changed=1 failed=0", "\(stop.output)")
+        #expect(try target.engine.containers(project: project).map(\.state) == ["exited"])
+
+        let down = compose("state: absent, remove_volumes: true")
+        let checkDown = try await target.run(down, ["--check"])
+        let afterCheck = try target.engine.containers(project: project)
+        #expect(checkDown.status == 0 && afterCheck.count == 1, "--check removes nothing: \(checkDown.output)")
+        let removed = try await target.run(down)
+        #expect(Self.recap(removed.output) == "ok=2 changed=1 failed=0", "\(removed.output)")
+        #expect(try target.engine.containers(project: project).isEmpty)
+        #expect(target.inspect("volume", "\(project)_data") == nil, "remove_volumes")
+        let removedAgain = try await target.run(down)
+        #expect(Self.recap(removedAgain.output) == "ok=2 changed=0 failed=0", "\(removedAgain.output)")
+    }
 }
