@@ -208,6 +208,41 @@ struct DockerModulesTests {
         #expect(Self.recap(removeAgain.output) == "ok=1 changed=0 failed=0", "\(removeAgain.output)")
     }
 
+    /// `state: present` creates without starting; `pull: always` of an image that did not change, and a
+    /// second start, change nothing; `recreate` always recreates.
+    @Test func dockerContainerPresentPullAndRecreate() async throws {
+        let target = try await Self.target("ctr2")
+        let name = "\(target.prefix)-job"
+        defer {
+            _ = try? Shell.run([DockerEngine.docker, "rm", "-f", name])
+            _ = try? Shell.run([DockerEngine.docker, "network", "rm", "\(target.prefix)-net"])
+        }
+        try await Self.prepare(target)
+        func task(_ extra: String) -> String {
+            "    - community.docker.docker_container: {name: \"{{ p }}-job\", image: \"{{ repo }}:1.0.0\", network_mode: none, init: true, \(extra)}\n"
+        }
+        let present = try await target.run(task("state: present, pull: always"))
+        #expect(present.status == 0 && Self.recap(present.output) == "ok=1 changed=1 failed=0", "\(present.output)")
+        let created = try #require(target.inspect("container", name))
+        #expect((created["State"] as? [String: Any])?["Status"] as? String == "created")
+        let pulledAgain = try await target.run(task("state: present, pull: always"))
+        #expect(Self.recap(pulledAgain.output) == "ok=1 changed=0 failed=0", "the image did not change: \(pulledAgain.output)")
+
+        let start = try await target.run(task("state: started"))
+        #expect(Self.recap(start.output) == "ok=1 changed=1 failed=0", "\(start.output)")
+        #expect(target.inspect("container", name)?["Id"] as? String == created["Id"] as? String, "started, not recreated")
+        #expect((target.inspect("container", name)?["State"] as? [String: Any])?["Running"] as? Bool == true)
+        let startAgain = try await target.run(task("state: started"))
+        #expect(Self.recap(startAgain.output) == "ok=1 changed=0 failed=0", "\(startAgain.output)")
+
+        let checkRecreate = try await target.run(task("recreate: true"), ["--check"])
+        #expect(Self.recap(checkRecreate.output) == "ok=1 changed=1 failed=0", "\(checkRecreate.output)")
+        #expect(target.inspect("container", name)?["Id"] as? String == created["Id"] as? String)
+        let recreate = try await target.run(task("recreate: true"))
+        #expect(Self.recap(recreate.output) == "ok=1 changed=1 failed=0", "\(recreate.output)")
+        #expect(target.inspect("container", name)?["Id"] as? String != created["Id"] as? String)
+    }
+
     /// Whether the test registry serves this repository's tag.
     static func registryHas(_ engine: DockerEngine, _ path: String, _ tag: String) -> Bool {
         (try? Shell.run(["curl", "-sf", "-o", "/dev/null", "-u", "\(engine.user):\(engine.password)",
