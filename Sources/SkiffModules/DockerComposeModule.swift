@@ -2,9 +2,10 @@ import OrderedCollections
 import SkiffCore
 
 /// `community.docker.docker_compose_v2`: `docker compose` with an explicit project and files, for
-/// `state` present (up -d), absent (down), stopped (stop), restarted (restart); `pull`, `recreate`,
-/// `remove_orphans`, `services`, `wait`/`wait_timeout`, `env_files`; the task's `environment` reaches
-/// compose. Falls back to `docker-compose` (v1) when the plugin is missing. `changed` reflects what
+/// `state` present (up -d), absent (down), stopped (stop), restarted (restart); `pull`, `recreate`, `build`
+/// (always: `--build`, never: `--no-build`), `dependencies` (false: `--no-deps`), `remove_orphans`,
+/// `remove_images` and `remove_volumes` (of `down`), `services`, `timeout`, `wait`/`wait_timeout`,
+/// `env_files`; the task's `environment` reaches compose. Falls back to `docker-compose` (v1) when the plugin is missing. `changed` reflects what
 /// compose reports doing.
 public enum DockerComposeModule {
     public static func plan(_ arguments: ModuleArguments, environment: OrderedDictionary<String, String>) throws -> ModulePlan {
@@ -38,6 +39,7 @@ public enum DockerComposeModule {
 
     static func action(_ arguments: ModuleArguments) throws -> [String] {
         let services = arguments.list("services")
+        let timeout = arguments.int("timeout").map { ["--timeout", String($0)] } ?? []
         switch arguments.string("state") ?? "present" {
         case "present":
             var words = ["up", "--detach"]
@@ -54,18 +56,34 @@ public enum DockerComposeModule {
             case "auto": break
             case let other: throw ModuleError("docker_compose_v2: recreate must be always, never or auto, not '\(other)'")
             }
+            switch arguments.string("build") ?? "policy" {
+            case "always": words.append("--build")
+            case "never": words.append("--no-build")
+            case "policy": break
+            case let other: throw ModuleError("docker_compose_v2: build must be always, never or policy, not '\(other)'")
+            }
+            if !arguments.bool("dependencies", default: true) { words.append("--no-deps") }
             if arguments.bool("remove_orphans") { words.append("--remove-orphans") }
+            words += timeout
             if arguments.bool("wait") {
                 words.append("--wait")
                 if let timeout = arguments.int("wait_timeout") { words += ["--wait-timeout", String(timeout)] }
             }
             return words + services
         case "absent":
-            return ["down"] + (arguments.bool("remove_orphans") ? ["--remove-orphans"] : [])
+            var words = ["down"] + (arguments.bool("remove_orphans") ? ["--remove-orphans"] : [])
+            if let images = arguments.string("remove_images") {
+                guard ["all", "local"].contains(images) else {
+                    throw ModuleError("docker_compose_v2: remove_images must be all or local, not '\(images)'")
+                }
+                words += ["--rmi", images]
+            }
+            if arguments.bool("remove_volumes") { words.append("--volumes") }
+            return words + timeout
         case "stopped":
-            return ["stop"] + services
+            return ["stop"] + timeout + services
         case "restarted":
-            return ["restart"] + services
+            return ["restart"] + timeout + services
         case let other:
             throw ModuleError("docker_compose_v2: state must be present, absent, stopped or restarted, not '\(other)'")
         }
@@ -87,9 +105,11 @@ public enum DockerComposeModule {
 extension DockerComposeModule: Module {
     public static let names = ModuleNames.collection("community.docker", "docker_compose_v2")
     public static let arguments = ArgumentSpec([
-        .string("project_src"), .list("files"), .string("project_name"), .string("state"), .string("pull"),
-        .bool("remove_orphans"), .string("recreate"), .list("services"), .bool("wait"), .int("wait_timeout"), .list("env_files"),
-        .string("build"), .bool("dependencies"), .dict("definition"), .list("profiles"),
+        .string("project_src"), .list("files"), .string("project_name"),
+        .string("state", choices: ["present", "absent", "stopped", "restarted"]), .string("pull", choices: ["always", "missing", "never", "policy"]),
+        .bool("remove_orphans"), .string("recreate", choices: ["always", "never", "auto"]), .list("services"), .bool("wait"), .int("wait_timeout"),
+        .list("env_files"), .string("build", choices: ["always", "never", "policy"]), .bool("dependencies", default: true), .dict("definition"),
+        .list("profiles"), .string("remove_images", choices: ["all", "local"]), .bool("remove_volumes"), .int("timeout"),
     ])
 
     public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan {

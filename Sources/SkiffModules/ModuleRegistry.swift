@@ -8,6 +8,7 @@ public enum ModuleRegistry {
         IncludeVarsModule.self, SetupModule.self,
         SystemdModule.self, ServiceModule.self, UserModule.self, GroupModule.self, GitModule.self, UnarchiveModule.self, AptModule.self, PackageModule.self,
         DockerLoginModule.self, DockerComposeModule.self, ComposeDeployModule.self,
+        DockerNetworkModule.self, DockerContainerModule.self, DockerImageModule.self, DockerComposeV1Module.self,
     ]
 
     private static let byName: [String: any Module.Type] = {
