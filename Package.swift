@@ -132,8 +132,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            linkerSettings: hotFunctionLayout
+            linkerSettings: hotFunctionLayout,
+            plugins: ["BuildCommit"]
         ),
+        /// Writes the git commit being built into the `skiff` target, for `skiff --version`.
+        .plugin(name: "BuildCommit", capability: .buildTool()),
         /// Starts real OpenSSH `sshd` test hosts on loopback, with the `docker` shim.
         .target(name: "SkiffTestSupport", dependencies: ["SkiffCore"], path: "Tests/SkiffTestSupport"),
         .testTarget(name: "SkiffCoreTests", dependencies: ["SkiffCore", "SkiffTestSupport"]),
