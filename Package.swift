@@ -162,6 +162,8 @@ let package = Package(
             name: "SkiffSSHTests",
             dependencies: ["SkiffSSH", "SkiffCore", "SkiffTestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        /// The release: `make dist`'s .deb installed into a clean Debian 12 root, and the docs/ci deploy jobs.
+        .testTarget(name: "SkiffDistTests", dependencies: ["SkiffTestSupport", "Yams"]),
     ],
     swiftLanguageModes: [.v6]
 )
