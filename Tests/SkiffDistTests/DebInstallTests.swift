@@ -49,7 +49,7 @@ struct DebInstallTests {
             "set -e",
             "mount -t overlay overlay -o lowerdir=\(root),upperdir=\(layers.file("upper")),workdir=\(layers.file("work")) \(merged)",
             "mount -t proc proc \(merged)/proc",
-            "mount --bind /dev \(merged)/dev",
+            "mount --rbind /dev \(merged)/dev",
             "touch \(merged)/etc/resolv.conf",
             "mount --bind /etc/resolv.conf \(merged)/etc/resolv.conf",
             "exec chroot \(merged) /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 /bin/sh /deploy/inside.sh",
