@@ -8,24 +8,13 @@ import Testing
 /// Runs when dist/skiff_*_amd64.deb exists (`make dist` first) and the machine can make the root
 /// (root, debootstrap, unshare; see DebianRoot); otherwise it is skipped. apt fetches the .deb's
 /// dependencies from the package mirror.
-@Suite("the .deb in a clean Debian 12 root", .enabled(if: DebInstallTests.builtPackage != nil && DebianRoot.canBeMade))
+@Suite("the .deb in a clean Debian 12 root", .enabled(if: ReleasePackage.deb != nil && DebianRoot.canBeMade))
 struct DebInstallTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardizedFileURL.path
     static let password = "deb-root-registry-password-5521"
-
-    /// The newest .deb `make dist` left in dist/.
-    static var builtPackage: String? {
-        let dist = repository + "/dist"
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: dist)) ?? []
-        let packages = names.filter { $0.hasPrefix("skiff_") && $0.hasSuffix("_amd64.deb") }.map { "\(dist)/\($0)" }
-        func modified(_ path: String) -> Date {
-            ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? .distantPast
-        }
-        return packages.max { modified($0) < modified($1) }
-    }
+    static let repository = ReleasePackage.repository
 
     @Test func installsWithItsDependenciesAndDeploysWithNoSwiftToolchain() async throws {
-        let package = try #require(Self.builtPackage)
+        let package = try #require(ReleasePackage.deb)
         let root = try await offPool { try DebianRoot.prepared() }
         let key = try TestKeys.shared.key(.ed25519)
         let host = try await TestHost.launch(.init(authorizedKeys: [key.publicKey]))
