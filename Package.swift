@@ -132,8 +132,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            linkerSettings: hotFunctionLayout
+            linkerSettings: hotFunctionLayout,
+            plugins: ["BuildCommit"]
         ),
+        /// Writes the git commit being built into the `skiff` target, for `skiff --version`.
+        .plugin(name: "BuildCommit", capability: .buildTool()),
         /// Starts real OpenSSH `sshd` test hosts on loopback, with the `docker` shim.
         .target(name: "SkiffTestSupport", dependencies: ["SkiffCore"], path: "Tests/SkiffTestSupport"),
         .testTarget(name: "SkiffCoreTests", dependencies: ["SkiffCore", "SkiffTestSupport"]),
@@ -162,6 +165,8 @@ let package = Package(
             // The cross-check playbooks and ansible-core's recorded answers, read from the source tree.
             exclude: ["Fixtures"]
         ),
+        /// The release: `make dist`'s .deb installed into a clean Debian 12 root, and the docs/ci deploy jobs.
+        .testTarget(name: "SkiffDistTests", dependencies: ["SkiffTestSupport", "Yams"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -31,6 +31,9 @@ struct Skiff: AsyncParsableCommand {
     }
 }
 
+/// What `skiff --version` prints and the audit log records: the release number and the git commit the
+/// binary was built from (written at build time by the BuildCommit plugin; `unknown` outside a checkout).
 enum SkiffVersion {
-    static let current = "0.1.0-dev"
+    static let number = "0.1.0-dev"
+    static let current = "\(number) (commit \(skiffBuildCommit))"
 }
