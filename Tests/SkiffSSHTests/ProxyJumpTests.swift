@@ -68,6 +68,26 @@ struct ProxyJumpTests {
         #expect(direct.status == 4, "the target is not reachable without the bastion: \(direct.output)")
     }
 
+    @Test func severalHopsAreCrossedInOrder() async throws {
+        let site = try await Self.site(targets: 2)
+        defer { site.network.delete() }
+        // The second target's sshd serves as the inner hop: reachable only from the bastion.
+        let (bastion, inner, target) = (site.bastion, site.targets[1], site.targets[0])
+        let hops = "root@\(bastion.address):\(bastion.port),root@127.0.0.1:\(inner.port)"
+        let inventory = try site.files.write("hosts.ini", """
+            t1 ansible_host=127.0.0.1 ansible_port=\(target.port) ansible_user=root ansible_ssh_extra_args='-J \(hops)'
+            """ + "\n")
+        let knownHosts = try site.files.write(
+            "known_hosts", [try bastion.knownHostsLine(), try inner.knownHostsLine(), try target.knownHostsLine()].joined(separator: "\n") + "\n")
+        let (status, output) = try await ExecCommandTests.skiff(
+            ["-i", inventory, try Self.playbook(site), "--private-key", site.key.privateKeyPath, "--known-hosts", knownHosts, "--no-agent"],
+            environment: ["NO_COLOR": "1"])
+        #expect(status == 0, "\(output)")
+        #expect((try? String(contentsOfFile: target.pathInside("/tmp/reached"), encoding: .utf8)) == "t1\n")
+        #expect(bastion.log.contains("Accepted publickey"), "the outer hop was crossed")
+        #expect(inner.log.contains("Accepted publickey"), "the inner hop was crossed")
+    }
+
     @Test func anUnknownBastionKeyIsRefused() async throws {
         let site = try await Self.site(targets: 1)
         defer { site.network.delete() }
