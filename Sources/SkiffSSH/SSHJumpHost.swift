@@ -47,7 +47,9 @@ public final class SSHJumpHost: Sendable {
             }
             thread.submit { relay.run() }
             thread.stop()
-            return SSHJumpHost(target: target, hostKey: hostKey, thread: thread, relay: relay)
+            let jumpHost = SSHJumpHost(target: target, hostKey: hostKey, thread: thread, relay: relay)
+            openJumpHosts.withLock { $0.append(relay) }
+            return jumpHost
         } catch {
             thread.stop()
             throw error
@@ -63,7 +65,26 @@ public final class SSHJumpHost: Sendable {
     /// How many channels are open through this jump host now.
     public var openTunnels: Int { relay.openTunnelCount.load(ordering: .relaxed) }
 
+    /// Closes the jump host's connection (the channels through it end) and waits until it is closed.
+    public func close() async {
+        await relay.stopAndWait()
+    }
+
+    /// Closes every jump host connection still open, the innermost hops first, and waits for each:
+    /// a process ends only after this, so that no jump host's thread still drives libssh2 while the
+    /// process tears down.
+    public static func closeAll() async {
+        let relays = openJumpHosts.withLock { relays in
+            defer { relays = [] }
+            return relays
+        }
+        for relay in relays.reversed() { await relay.stopAndWait() }
+    }
+
     deinit {
         relay.stop()
     }
 }
+
+/// The loops of the jump hosts opened in this process, in the order they were opened.
+private let openJumpHosts = Mutex<[TunnelRelay]>([])

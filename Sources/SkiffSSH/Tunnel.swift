@@ -53,7 +53,7 @@ final class Tunnel {
             if sent > 0 {
                 toChannel.removeFirst(sent)
                 progress = true
-            } else if sent == Int(LIBSSH2_ERROR_EAGAIN) {
+            } else if Self.mustWait(sent) {
                 break
             } else {
                 return finish()
@@ -61,7 +61,7 @@ final class Tunnel {
         }
         if socketEOF && toChannel.isEmpty && !sentEOF {
             let rc = libssh2_channel_send_eof(channel)
-            if rc != LIBSSH2_ERROR_EAGAIN { sentEOF = true }
+            if !Self.mustWait(Int(rc)) { sentEOF = true }
         }
         while !channelEOF && toSocket.count < Self.bufferLimit {
             let got = buffer.withUnsafeMutableBytes {
@@ -70,7 +70,7 @@ final class Tunnel {
             if got > 0 {
                 toSocket += buffer[..<got]
                 progress = true
-            } else if got == Int(LIBSSH2_ERROR_EAGAIN) {
+            } else if got != 0 && Self.mustWait(got) {
                 break
             } else if got == 0 {
                 if libssh2_channel_eof(channel) != 0 {
@@ -96,6 +96,14 @@ final class Tunnel {
         if channelEOF && toSocket.isEmpty && (socketEOF || sentEOF) { return finish() }
         if channelEOF && toSocket.isEmpty { shutdown(fd, Int32(SHUT_WR)) }
         return progress
+    }
+
+    /// Whether a libssh2 result means "not now": `EAGAIN`; 0 from a write (the channel's window is full
+    /// until the server adjusts it); or `BAD_USE`, which libssh2 returns when another channel's packet is
+    /// still half sent on the shared session; the call that started that packet completes it on its next
+    /// turn, as every tunnel is pumped on every pass.
+    static func mustWait(_ result: Int) -> Bool {
+        result == 0 || result == Int(LIBSSH2_ERROR_EAGAIN) || result == Int(LIBSSH2_ERROR_BAD_USE)
     }
 
     /// Closes the local socket; the channel is freed by the jump host.

@@ -21,6 +21,20 @@ final class TunnelRelay: @unchecked Sendable {
         var requests: [TunnelRequest] = []
         var stopping = false
         var failure: String?
+        var ended = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    /// Stops the loop and returns once it ended and the jump host's session is closed.
+    func stopAndWait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ended = state.withLock { state -> Bool in
+                state.stopping = true
+                if !state.ended { state.waiters.append(continuation) }
+                return state.ended
+            }
+            if ended { continuation.resume() } else { wake() }
+        }
     }
 
     init(name: String, via: SSHJumpHost?) throws {
@@ -80,6 +94,14 @@ final class TunnelRelay: @unchecked Sendable {
 
     /// The loop; returns when stopped or when the jump host's session failed.
     func run() {
+        defer {
+            let waiters = state.withLock { state in
+                state.ended = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
         guard let session else { return }
         var tunnels: [Tunnel] = []
         var queue: [TunnelRequest] = []
@@ -103,7 +125,7 @@ final class TunnelRelay: @unchecked Sendable {
                     openTunnelCount.wrappingAdd(1, ordering: .relaxed)
                     request.complete(nil)
                     continue
-                } else if libssh2_session_last_errno(session.raw) != LIBSSH2_ERROR_EAGAIN {
+                } else if !Tunnel.mustWait(Int(libssh2_session_last_errno(session.raw))) {
                     queue.removeFirst()
                     close(request.fd)
                     request.complete("the jump host could not open a channel: \(session.lastErrorMessage())")

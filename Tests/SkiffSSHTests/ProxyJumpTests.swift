@@ -28,13 +28,13 @@ struct ProxyJumpTests {
         return Site(network: network, bastion: bastion, targets: targets, files: try ScratchDirectory("jump"), key: key)
     }
 
-    static func playbook(_ site: Site) throws -> String {
+    static func playbook(_ site: Site, upload: String? = nil) throws -> String {
         try site.files.write("site.yml", """
             - hosts: all
               gather_facts: false
               tasks:
                 - shell: echo "{{ inventory_hostname }}" > /tmp/reached
-            """)
+            """ + (upload.map { "\n    - copy:\n        src: \($0)\n        dest: /tmp/big\n" } ?? ""))
     }
 
     @Test func aPlaybookRunsThroughOneSharedBastionConnection() async throws {
@@ -53,12 +53,18 @@ struct ProxyJumpTests {
             """ + "\n")
         let knownHosts = try site.files.write(
             "known_hosts", [try bastion.knownHostsLine(), try first.knownHostsLine(), try second.knownHostsLine()].joined(separator: "\n") + "\n")
+        // Megabytes through the tunnels at once (SFTP, channel windows filling up on both hops).
+        let big = site.files.file("big.bin")
+        _ = FileManager.default.createFile(atPath: big, contents: Data((0..<6_000_000).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) }))
         let (status, output) = try await ExecCommandTests.skiff(
-            ["-i", inventory, try Self.playbook(site), "--private-key", site.key.privateKeyPath, "--known-hosts", knownHosts, "--no-agent"],
+            ["-i", inventory, try Self.playbook(site, upload: big), "--private-key", site.key.privateKeyPath, "--known-hosts", knownHosts, "--no-agent"],
             environment: ["NO_COLOR": "1"])
-        #expect(status == 0, "\(output)")
+        #expect(status == 0, "\(output)\n\(first.log)\n\(second.log)")
         #expect((try? String(contentsOfFile: first.pathInside("/tmp/reached"), encoding: .utf8)) == "t1\n")
         #expect((try? String(contentsOfFile: second.pathInside("/tmp/reached"), encoding: .utf8)) == "t2\n")
+        for target in [first, second] {
+            #expect(FileManager.default.contents(atPath: target.pathInside("/tmp/big")) == FileManager.default.contents(atPath: big))
+        }
         let logins = bastion.log.components(separatedBy: "Accepted publickey").count - 1
         #expect(logins == 1, "one bastion session carries both hosts: \(bastion.log)")
 
