@@ -32,7 +32,8 @@ struct SSHConfigRunTests {
             ["-i", inventory, playbook], environment: ["NO_COLOR": "1", "HOME": home.path])
         #expect(status == 4, "web-b is unreachable: \(output)")
         #expect(output.contains("ok: [web-a]") || output.contains("changed: [web-a]"), "\(output)")
-        #expect(output.contains("web-b") && output.contains("port \(closed)"), "ansible_port wins over the config's Port: \(output)")
+        // Whatever is at that port now (nothing, or another test's sshd that took it), web-b went there.
+        #expect(output.contains("web-b") && output.contains("\(closed)"), "ansible_port wins over the config's Port: \(output)")
     }
 
     @Test func aMalformedConfigLineIsLocated() async throws {
