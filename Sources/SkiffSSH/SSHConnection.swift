@@ -13,8 +13,14 @@ public final class SSHConnection: Sendable {
     private let thread: SessionThread
     private let interrupter: Interrupter
     private let state: SessionBox
+    /// The jump host the session runs through, kept open while this connection lives.
+    public let jumpHost: SSHJumpHost?
 
-    private init(target: SSHTarget, hostKey: HostKey, thread: SessionThread, interrupter: Interrupter, state: SessionBox) {
+    private init(
+        target: SSHTarget, hostKey: HostKey, thread: SessionThread, interrupter: Interrupter, state: SessionBox,
+        jumpHost: SSHJumpHost?
+    ) {
+        self.jumpHost = jumpHost
         self.target = target
         self.hostKey = hostKey
         self.thread = thread
@@ -26,9 +32,11 @@ public final class SSHConnection: Sendable {
     /// `options.connectTimeout`. Throws an `SSHError` that names the host and the reason.
     /// - Parameter knownHosts: the parsed known_hosts files, when the caller loaded them once for
     ///   many hosts; read from `options.knownHostsFiles` otherwise.
+    /// - Parameter via: a jump host to connect through (ProxyJump); the target's address and port are
+    ///   then as the jump host sees them.
     public static func connect(
         to target: SSHTarget, options: SSHOptions = SSHOptions(), credentials: SSHCredentials,
-        knownHosts: KnownHosts? = nil
+        knownHosts: KnownHosts? = nil, via: SSHJumpHost? = nil
     ) async throws -> SSHConnection {
         LibSSH2Runtime.ensureInitialized()
         let knownHosts = try knownHosts ?? KnownHosts.load(files: options.knownHostsFiles)
@@ -39,7 +47,7 @@ public final class SSHConnection: Sendable {
             let hostKey = try await perform(on: thread, interrupter: interrupter, host: target.description) {
                 let opened = try SessionOpener(
                     target: target, options: options, credentials: credentials, knownHosts: knownHosts,
-                    interrupter: interrupter
+                    interrupter: interrupter, via: via
                 ).open()
                 state.session = opened.session
                 thread.setIdleWork { [weak state] in
@@ -49,7 +57,7 @@ public final class SSHConnection: Sendable {
                 }
                 return opened.hostKey
             }
-            return SSHConnection(target: target, hostKey: hostKey, thread: thread, interrupter: interrupter, state: state)
+            return SSHConnection(target: target, hostKey: hostKey, thread: thread, interrupter: interrupter, state: state, jumpHost: via)
         } catch {
             thread.stop()
             throw error

@@ -8,11 +8,15 @@ struct SessionOpener {
     let credentials: SSHCredentials
     let knownHosts: KnownHosts
     let interrupter: Interrupter
+    /// The jump host whose channel the session runs over; nil connects over TCP.
+    var via: SSHJumpHost? = nil
 
     func open() throws -> (session: LibSSH2Session, hostKey: HostKey) {
         let host = target.description
         let deadline = Deadline.after(options.connectTimeout)
-        let socket = try SocketConnector.connect(address: target.address, port: target.port, deadline: deadline, host: host)
+        let socket =
+            try via?.openTunnel(to: target.address, port: target.port, deadline: deadline, host: host)
+            ?? SocketConnector.connect(address: target.address, port: target.port, deadline: deadline, host: host)
         let session: LibSSH2Session
         do {
             session = try LibSSH2Session(socket: socket, host: host, interrupter: interrupter)

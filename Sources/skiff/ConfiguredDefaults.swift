@@ -35,8 +35,11 @@ struct ConfiguredDefaults: Sendable {
     }
 
     /// Skiff's words (strict, accept-new, off), or Ansible's boolean (`False` turns checking off).
-    var hostKeyChecking: String {
-        guard let value = setting("HOST_KEY_CHECKING", cfg: "host_key_checking") else { return "strict" }
+    var hostKeyChecking: String { configuredHostKeyChecking ?? "strict" }
+
+    /// The host-key setting when the environment or ansible.cfg gives one.
+    var configuredHostKeyChecking: String? {
+        guard let value = setting("HOST_KEY_CHECKING", cfg: "host_key_checking") else { return nil }
         switch value.lowercased() {
         case "true", "yes", "on", "1": return "strict"
         case "false", "no", "off", "0": return "off"
@@ -59,5 +62,8 @@ struct ConfiguredDefaults: Sendable {
         return list.split(separator: ",").map { $0.trimmingCharacters(in: " ") }.filter { !$0.isEmpty }
     }
 
-    var timeout: Double { setting("TIMEOUT", cfg: "timeout").flatMap { Double($0) } ?? 10 }
+    var timeout: Double { configuredTimeout ?? 10 }
+
+    /// The connect timeout when the environment or ansible.cfg gives one.
+    var configuredTimeout: Double? { setting("TIMEOUT", cfg: "timeout").flatMap { Double($0) } }
 }

@@ -22,20 +22,37 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, inversion: .prefixedNo, help: "Offer the ssh-agent's keys ($SSH_AUTH_SOCK).")
     var agent = true
 
-    @Option(name: .long, help: "Host keys: strict (default), accept-new, or off (insecure: trusts any server). Default from $SKIFF_HOST_KEY_CHECKING or ansible.cfg's host_key_checking.")
-    var hostKeyChecking: String = ConfiguredDefaults.current.hostKeyChecking
+    @Option(name: .customLong("host-key-checking"), help: "Host keys: strict (default), accept-new, or off (insecure: trusts any server). Default from $SKIFF_HOST_KEY_CHECKING or ansible.cfg's host_key_checking, else ssh_config's StrictHostKeyChecking.")
+    var hostKeyCheckingOption: String?
 
     @Option(name: .long, help: "known_hosts file (repeatable; default $SKIFF_KNOWN_HOSTS, else ~/.ssh/known_hosts and /etc/ssh/ssh_known_hosts).")
     var knownHosts: [String] = Environment.value("SKIFF_KNOWN_HOSTS").map { [$0] } ?? []
 
-    @Option(name: [.customShort("T"), .long], help: "Connect timeout in seconds (default 10, or $SKIFF_TIMEOUT, or ansible.cfg's timeout).")
-    var timeout: Double = ConfiguredDefaults.current.timeout
+    @Option(name: [.customShort("T"), .customLong("timeout")], help: "Connect timeout in seconds (default $SKIFF_TIMEOUT, or ansible.cfg's timeout, else ssh_config's ConnectTimeout, else 10).")
+    var timeoutOption: Double?
+
+    @Option(name: .long, help: "OpenSSH options for every host (-o Key=Value, -J, -F, -p, -l, -i), as ansible_ssh_common_args; the host's variable wins.")
+    var sshCommonArgs: String?
+
+    @Option(name: .long, help: "More OpenSSH options for every host, as ansible_ssh_extra_args; the host's variable wins.")
+    var sshExtraArgs: String?
+
+    /// `--host-key-checking`, else the environment's or ansible.cfg's setting.
+    var hostKeyChecking: String? { hostKeyCheckingOption ?? ConfiguredDefaults.current.configuredHostKeyChecking }
+
+    /// `--timeout`, else the environment's or ansible.cfg's setting.
+    var timeout: Double? { timeoutOption ?? ConfiguredDefaults.current.configuredTimeout }
 
     func validate() throws {
-        guard HostKeyPolicy(option: hostKeyChecking) != nil else {
+        if let hostKeyChecking, HostKeyPolicy(option: hostKeyChecking) == nil {
             throw ValidationError("--host-key-checking must be strict, accept-new or off, not '\(hostKeyChecking)'")
         }
-        guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
+        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        for (name, value) in [("--ssh-common-args", sshCommonArgs), ("--ssh-extra-args", sshExtraArgs)] {
+            guard let value else { continue }
+            var arguments = SSHArguments()
+            do { try arguments.parse(value) } catch { throw ValidationError("\(name) '\(value)': \(error.message)") }
+        }
     }
 
     var defaultUser: String {
@@ -43,21 +60,25 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     func sshOptions() -> SSHOptions {
-        let policy = HostKeyPolicy(option: hostKeyChecking) ?? .strict
+        let policy = hostKeyChecking.flatMap { HostKeyPolicy(option: $0) } ?? .strict
         if policy == .insecureAcceptAnyHostKey {
             Console.warn("host key checking is OFF: any server, including an attacker in the middle, is believed")
         }
         return SSHOptions(
-            connectTimeout: .milliseconds(Int(timeout * 1000)), hostKeyPolicy: policy,
+            connectTimeout: .milliseconds(Int((timeout ?? 10) * 1000)), hostKeyPolicy: policy,
             knownHostsFiles: knownHosts.isEmpty ? SSHOptions.defaultKnownHostsFiles() : knownHosts)
     }
 
     /// The factory a run connects with: these options, known_hosts read once, keys and secrets read once.
     func connectionFactory() throws -> SSHConnectionFactory {
-        let options = sshOptions()
-        return SSHConnectionFactory(
-            options: options, knownHosts: try KnownHosts.load(files: options.knownHostsFiles),
-            defaultUser: defaultUser, credentials: try credentials())
+        let planner = ConnectionPlanner(
+            explicitUser: user ?? ConfiguredDefaults.current.remoteUser,
+            explicitTimeout: timeout.map { .milliseconds(Int($0 * 1000)) },
+            explicitPolicy: hostKeyChecking.flatMap { HostKeyPolicy(option: $0) },
+            explicitKnownHosts: knownHosts.isEmpty ? nil : knownHosts, commonArgs: sshCommonArgs,
+            extraArgs: sshExtraArgs, localUser: Environment.value("USER") ?? "root",
+            home: Environment.value("HOME") ?? "/root")
+        return SSHConnectionFactory(planner: planner, credentials: try credentials())
     }
 
     /// Reads every key file and secret once, for all hosts.

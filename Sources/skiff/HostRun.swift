@@ -49,20 +49,12 @@ struct HostRun {
         return (targets.map(\.name), outcomes)
     }
 
+    /// Hosts named `[user@]address[:port]`, reached as an inventory host with those variables would be
+    /// (ssh_config and `--ssh-common-args` apply).
     private func addressTargets() throws -> [Target] {
-        let options = connection.sshOptions()
-        let credentials = try connection.credentials()
-        let knownHosts = try KnownHosts.load(files: options.knownHostsFiles)
-        let user = connection.defaultUser
-        return hosts.compactMap { HostSpec($0)?.target(defaultUser: user) }.map { target in
-            Target(name: target.name) {
-                do {
-                    return SSHHostConnection(connection: try await SSHConnection.connect(
-                        to: target, options: options, credentials: credentials, knownHosts: knownHosts))
-                } catch let error as SSHError where error.isUnreachable {
-                    throw UnreachableError(error.message)
-                }
-            }
+        let factory = try connection.connectionFactory()
+        return hosts.compactMap { HostSpec($0) }.map { spec in
+            Target(name: spec.name) { try await factory.connect(host: spec.name, variables: spec.variables) }
         }
     }
 

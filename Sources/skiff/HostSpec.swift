@@ -1,10 +1,12 @@
-import SkiffSSH
+import SkiffCore
 
 /// A host named on the command line: `[user@]address[:port]` or `[user@][v6-address]:port`.
 struct HostSpec {
     let user: String?
     let address: String
     let port: Int
+    /// Whether the text named the port (else ssh_config's `Port`, or 22, applies).
+    let portGiven: Bool
 
     init?(_ text: String) {
         var rest = Substring(text)
@@ -19,8 +21,10 @@ struct HostSpec {
             let after = rest[rest.index(after: close)...]
             if after.isEmpty {
                 port = 22
+                portGiven = false
             } else if after.hasPrefix(":"), let number = Int(after.dropFirst()) {
                 port = number
+                portGiven = true
             } else {
                 return nil
             }
@@ -28,14 +32,23 @@ struct HostSpec {
             guard let number = Int(rest[rest.index(after: colon)...]) else { return nil }
             address = String(rest[..<colon])
             port = number
+            portGiven = true
         } else {
             address = String(rest)
             port = 22
+            portGiven = false
         }
         guard !address.isEmpty, (1...65535).contains(port) else { return nil }
     }
 
-    func target(defaultUser: String) -> SSHTarget {
-        SSHTarget(name: port == 22 ? address : "\(address):\(port)", address: address, port: port, user: user ?? defaultUser)
+    /// The name the host is shown by: the text without the user.
+    var name: String { port == 22 ? address : "\(address):\(port)" }
+
+    /// The connection variables the text amounts to, as an inventory would give them.
+    var variables: [String: Value] {
+        var variables: [String: Value] = ["ansible_host": .string(address), "ansible_connection": .string("ssh")]
+        if portGiven { variables["ansible_port"] = .int(port) }
+        if let user { variables["ansible_user"] = .string(user) }
+        return variables
     }
 }

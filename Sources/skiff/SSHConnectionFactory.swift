@@ -5,20 +5,23 @@ import SkiffModules
 import SkiffRunner
 import SkiffSSH
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Opens SSH connections for the runner from each host's connection variables and the command line's
-/// options. Key files are read (and decrypted) once per run, however many hosts use them.
+/// Opens SSH connections for the runner from each host's connection variables, the command line's options
+/// and the ssh_config file (see `ConnectionPlanner`). Key files and known_hosts files are read once per run,
+/// however many hosts use them; a jump host's connection is opened once and shared by every host behind it.
 final class SSHConnectionFactory: ConnectionFactory {
-    let options: SSHOptions
-    let knownHosts: KnownHosts
-    let defaultUser: String
+    let planner: ConnectionPlanner
     let baseCredentials: SSHCredentials
     private let keys = Mutex<[String: PrivateKeyFile]>([:])
+    private let knownHostsFiles = Mutex<[[String]: KnownHosts]>([:])
+    private let jumpHosts = Mutex<[String: Task<SSHJumpHost, Error>]>([:])
+    private let warnedInsecure = Mutex(false)
 
-    init(options: SSHOptions, knownHosts: KnownHosts, defaultUser: String, credentials: SSHCredentials) {
-        self.options = options
-        self.knownHosts = knownHosts
-        self.defaultUser = defaultUser
+    init(planner: ConnectionPlanner, credentials: SSHCredentials) {
+        self.planner = planner
         self.baseCredentials = credentials
     }
 
@@ -31,21 +34,71 @@ final class SSHConnectionFactory: ConnectionFactory {
         }
         // The controller itself (`ansible_connection=local`): commands run through /bin/sh here, no SSH.
         if settings.kind == .local { return LocalConnection() }
-        if settings.proxyJump != nil { throw UnreachableError("ProxyJump (\(settings.proxyJump!)) is not supported yet") }
-        var credentials = baseCredentials
-        if let path = settings.privateKeyFile {
-            credentials.keyFiles = [try key(at: path)] + credentials.keyFiles
-        }
+        let plan = try planner.plan(host: host, settings: settings)
+        var credentials = try credentials(for: plan.host)
         if let password = settings.password { credentials.password = password }
-        let target = SSHTarget(name: host, address: settings.address, port: settings.port, user: settings.user ?? defaultUser)
         do {
-            let connection = try await SSHConnection.connect(to: target, options: options, credentials: credentials, knownHosts: knownHosts)
+            let via = try await jumpHost(plan.jumps)
+            let connection = try await SSHConnection.connect(
+                to: plan.host.target, options: plan.host.options, credentials: credentials,
+                knownHosts: try knownHosts(plan.host.options), via: via)
             return SSHHostConnection(connection: connection)
-        } catch let error as SSHError where error.isUnreachable {
-            throw UnreachableError(error.message)
         } catch let error as SSHError {
             throw UnreachableError(error.message)
         }
+    }
+
+    /// The connection to the last of `hops` (through the ones before it), shared with every host that
+    /// reaches it by the same chain.
+    private func jumpHost(_ hops: [ConnectionPlanner.Hop]) async throws -> SSHJumpHost? {
+        guard let last = hops.last else { return nil }
+        let chain = hops.map { "\($0.target.user)@\($0.target.address):\($0.target.port)" }.joined(separator: ",")
+        let task = try jumpHosts.withLock { pool -> Task<SSHJumpHost, Error> in
+            if let running = pool[chain] { return running }
+            let credentials = try credentials(for: last)
+            let knownHosts = try knownHosts(last.options)
+            let task = Task {
+                let via = try await self.jumpHost(Array(hops.dropLast()))
+                do {
+                    return try await SSHJumpHost.connect(
+                        to: last.target, options: last.options, credentials: credentials, knownHosts: knownHosts, via: via)
+                } catch let error as SSHError {
+                    throw SSHError(error.kind, host: error.host, "jump host \(last.target): \(error.message)")
+                }
+            }
+            pool[chain] = task
+            return task
+        }
+        return try await task.value
+    }
+
+    /// The command line's credentials with the hop's own key files before them; no agent with IdentitiesOnly.
+    private func credentials(for hop: ConnectionPlanner.Hop) throws -> SSHCredentials {
+        var credentials = baseCredentials
+        var files = try hop.keyFiles.map { try key(at: $0) }
+        files += try hop.configKeyFiles.filter { access($0, R_OK) == 0 }.map { try key(at: $0) }
+        credentials.keyFiles = files + credentials.keyFiles
+        if hop.identitiesOnly { credentials.agentSocket = nil }
+        let firstInsecure = hop.options.hostKeyPolicy == .insecureAcceptAnyHostKey && warnedInsecure.withLock { warned in
+            defer { warned = true }
+            return !warned
+        }
+        if firstInsecure {
+            Console.warn("host key checking is OFF for \(hop.target): any server, including an attacker in the middle, is believed")
+        }
+        return credentials
+    }
+
+    private func knownHosts(_ options: SSHOptions) throws -> KnownHosts {
+        if let cached = knownHostsFiles.withLock({ $0[options.knownHostsFiles] }) { return cached }
+        let loaded: KnownHosts
+        do {
+            loaded = try KnownHosts.load(files: options.knownHostsFiles)
+        } catch {
+            throw UnreachableError("\(error)")
+        }
+        knownHostsFiles.withLock { $0[options.knownHostsFiles] = loaded }
+        return loaded
     }
 
     private func key(at path: String) throws -> PrivateKeyFile {

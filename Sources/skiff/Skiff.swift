@@ -1,4 +1,5 @@
 import ArgumentParser
+import SkiffSSH
 
 @main
 struct Skiff: AsyncParsableCommand {
@@ -20,7 +21,9 @@ struct Skiff: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            await SSHJumpHost.closeAll()
         } catch {
+            await SSHJumpHost.closeAll()
             // A usage error is invalid input: exit 5, as for a playbook or inventory error (not EX_USAGE, 64).
             if exitCode(for: error).rawValue == 64 {
                 Console.error(fullMessage(for: error))

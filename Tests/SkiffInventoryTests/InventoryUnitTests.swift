@@ -122,16 +122,15 @@ struct ConnectionVariablesTests {
         #expect(!"\(connection)".contains("hunter2"), "the password never prints")
         #expect(connection.become)
         #expect(connection.becomeUser == "app")
-        #expect(connection.proxyJump == "ops@bastion:2200")
+        #expect(connection.sshCommonArgs == "-o StrictHostKeyChecking=yes -o ProxyJump=ops@bastion:2200")
     }
 
     @Test func defaultsLocalAndErrors() throws {
         let plain = try ConnectionVariables(host: "web02", variables: [:])
         #expect(plain.address == "web02")
-        #expect(plain.port == 22)
-        #expect(plain.proxyJump == nil)
+        #expect(plain.port == nil)
+        #expect(plain.sshCommonArgs == nil)
         #expect(try ConnectionVariables(host: "localhost", variables: [:]).kind == .local)
-        #expect(ConnectionVariables.proxyJump(in: "-J jump.example.com") == "jump.example.com")
         #expect(throws: InventoryError.self) { try ConnectionVariables(host: "h", variables: ["ansible_connection": .string("winrm")]) }
         #expect(throws: InventoryError.self) { try ConnectionVariables(host: "h", variables: ["ansible_port": .string("ssh")]) }
     }

@@ -28,6 +28,9 @@ public final class TestHost: @unchecked Sendable {
         /// /var/cache/apt and /opt (where test packages install). Implies `privateAccounts` (its /etc
         /// holds /etc/apt, whose sources the test writes under `etc/apt/` of the host's directory).
         public var privatePackages = false
+        /// Runs sshd in this network namespace (see `NetworkNamespace`), listening on `listenAddress` there.
+        public var networkNamespace: String?
+        public var listenAddress = "127.0.0.1"
 
         public init(authorizedKeys: [String] = [], password: String? = nil) {
             self.authorizedKeys = authorizedKeys
@@ -35,7 +38,8 @@ public final class TestHost: @unchecked Sendable {
         }
     }
 
-    public let address = "127.0.0.1"
+    /// The address sshd listens on (in its network namespace, when it has one).
+    public let address: String
     public let port: Int
     public let directory: ScratchDirectory
     /// The process id of the listening sshd.
@@ -57,6 +61,7 @@ public final class TestHost: @unchecked Sendable {
 
     private init(_ configuration: Configuration) throws {
         directory = try ScratchDirectory("host")
+        address = configuration.listenAddress
         port = try Self.freePort()
         logPath = directory.file("sshd.log")
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
@@ -126,7 +131,8 @@ public final class TestHost: @unchecked Sendable {
         }
         let script = setup.joined(separator: " && ")
             + " && exec /usr/sbin/sshd -D -f \(directory.file("sshd_config")) -E \(logPath)"
-        pid = try Shell.spawn(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script])
+        let namespace = configuration.networkNamespace.map { ["/usr/sbin/ip", "netns", "exec", $0] } ?? []
+        pid = try Shell.spawn(namespace + ["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script])
         do {
             try waitUntilListening()
         } catch {
