@@ -20,18 +20,24 @@ public enum SessionWatcher {
     /// `action` (shell text). The deploy lock uses it too: a run whose controller died gives its locks back.
     /// `found` (shell text) runs once the session is known, with its process id in `$session`; the action
     /// sees `$session` too.
+    ///
+    /// Cheap on the host: the session is found with shell builtins only (no process per step), and the
+    /// waiting is one `tail --pid` (a loop of `sleep 1` where `tail` lacks `--pid`), so a run's watchers
+    /// cost each host two processes, not one a second.
     public static func whenSessionEnds(whileThere path: String, run action: String, found: String = "true") -> String {
         """
             session=$$
             while [ "$session" -gt 1 ]; do
-              case "$(cat /proc/$session/comm 2>/dev/null)" in sshd*) break ;; esac
-              session=$(sed 's/.*) //' /proc/$session/stat 2>/dev/null | cut -d' ' -f2)
-              [ -n "$session" ] || session=1
+              comm=; read -r comm 2>/dev/null </proc/$session/comm
+              case "$comm" in sshd*) break ;; esac
+              stat=; read -r stat 2>/dev/null </proc/$session/stat
+              stat=${stat##*) }; stat=${stat#* }; session=${stat%% *}
+              case "$session" in ''|*[!0-9]*) session=1 ;; esac
             done
             if [ "$session" -gt 1 ]; then
               \(found)
               ( trap '' HUP INT TERM PIPE
-                while [ -e \(path) ] && [ -d /proc/$session ]; do sleep 1; done
+                tail --pid="$session" -f /dev/null 2>/dev/null || while [ -d /proc/$session ]; do sleep 1; done
                 if [ -e \(path) ]; then \(action); fi
               ) </dev/null >/dev/null 2>&1 &
             fi

@@ -101,7 +101,7 @@ public enum DeployLock {
         SessionWatcher.whenSessionEnds(
             whileThere: "\"$lock\"",
             run: "if [ \"$(cat \"$lock/session\" 2>/dev/null)\" = \"$session\" ]; then \(releaseScript(run: run)); fi",
-            found: "grep -q \(ShellQuote.quote(run)) \"$lock/info.json\" 2>/dev/null && printf '%s\\n' \"$session\" > \"$lock/session\"")
+            found: "info=; read -r info 2>/dev/null <\"$lock/info.json\"; case \"$info\" in *\(ShellQuote.quote(run))*) printf '%s\\n' \"$session\" >\"$lock/session\" ;; esac")
     }
 
     /// Makes a new connection's session the holder of this run's lock (after `meta: reset_connection`).
