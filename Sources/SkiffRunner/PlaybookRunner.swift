@@ -49,10 +49,17 @@ public struct PlaybookRunner: Sendable {
                 try await connections.connection(for: host, variables: targets[host] ?? [:])
             }
         }
+        // Facts gathered in a play stay for the later ones (`hostvars[…].ansible_facts`): a play gathers
+        // them when it or any later play reads them.
+        let reads = playbooks.flatMap(\.plays).map { settings.gatherFacts == .always || FactUsage.needed(by: $0, alsoIn: factScan) }
+        var playIndex = 0
         for playbook in playbooks {
             for play in playbook.plays {
                 if stopped || _Concurrency.Task.isCancelled || settings.stop.isRequested { break }
-                let ended = try await run(play, playbook: playbook, skipping: dropped, states: states, locks: locks, emit: emitAndCount)
+                let factsRead = reads[playIndex...].contains(true)
+                playIndex += 1
+                let ended = try await run(play, playbook: playbook, factsRead: factsRead, skipping: dropped, states: states, locks: locks,
+                                          emit: emitAndCount)
                 // As ansible-playbook: a host that failed or became unreachable takes no part in later plays.
                 dropped.formUnion(ended.unreachable)
                 dropped.formUnion(ended.failed)
@@ -136,7 +143,7 @@ public struct PlaybookRunner: Sendable {
     /// Runs one play; returns the hosts that became unreachable, and whether the run stops here (a task
     /// notified a handler that does not exist).
     private func run(
-        _ play: Play, playbook: Playbook, skipping dropped: Set<String>, states: HostStates, locks: HostLocks?,
+        _ play: Play, playbook: Playbook, factsRead: Bool, skipping dropped: Set<String>, states: HostStates, locks: HostLocks?,
         emit: @escaping @Sendable (RunEvent) -> Void
     ) async throws -> (unreachable: Set<String>, failed: Set<String>, stopsRun: Bool, noHostLeft: Bool) {
         var play = play
@@ -146,9 +153,9 @@ public struct PlaybookRunner: Sendable {
         let hosts = selected.filter { !dropped.contains($0) }
         let name = play.name ?? pattern
         emit(.playStarted(name: name, pattern: pattern, hosts: hosts))
-        if play.gatherFacts, settings.gatherFacts == .auto, !hosts.isEmpty, !FactUsage.needed(by: play, alsoIn: factScan) {
+        if play.gatherFacts, !factsRead, !hosts.isEmpty {
             play.keywords["gather_facts"] = .bool(false)
-            emit(.note("play '\(name)': facts not gathered, no task reads them (--gather-facts always gathers them)"))
+            emit(.note("play '\(name)': facts not gathered, no task of this play or a later one reads them (--gather-facts always gathers them)"))
         }
         guard !hosts.isEmpty else {
             emit(.warning("play '\(name)': no hosts matched '\(pattern)', skipping"))

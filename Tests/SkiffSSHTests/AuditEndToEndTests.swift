@@ -182,7 +182,9 @@ struct AuditEndToEndTests {
         _ = try await offPool { Shell.wait(for: pid) }
         let verify = try await Self.audit(["verify"], log: log)
         #expect(verify.status == 0, "whole records only: \(verify.output)")
-        #expect(try await Self.audit(["list", "--status", "unfinished", "--json"], log: log).output.split(separator: "\n").count == 1)
+        // One run, unfinished (a line about a torn last record, if the kill cut a write, is not a run).
+        let unfinished = try await Self.audit(["list", "--status", "unfinished", "--json"], log: log).output
+        #expect(unfinished.split(separator: "\n").filter { $0.hasPrefix("{") }.count == 1, "\(unfinished)")
 
         // The killed run's lock is given back by the host when its session ends; this run does not lock anyway.
         let quick = try fleet.files.write("quick.yml", "- hosts: app\n  gather_facts: false\n  tasks:\n    - shell: \"true\"\n")

@@ -73,7 +73,7 @@ extension StopSignalTests {
               tasks:
                 - block:
                     - name: A step that would run for an hour
-                      shell: touch /tmp/started; sleep 3600; touch /tmp/finished
+                      shell: touch /tmp/started; sleep 3611; touch /tmp/finished
                   rescue:
                     - name: Not a rescue for an interruption
                       shell: touch /tmp/rescued
@@ -94,7 +94,7 @@ extension StopSignalTests {
             #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/finished")))
             #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/rescued")), "no new task (rescue) after the signal")
         }
-        let left = try await offPool { (try? Shell.run(["pgrep", "-f", "sleep 3600"])) ?? "" }
+        let left = try await offPool { (try? Shell.run(["pgrep", "-f", "sleep 3611"])) ?? "" }
         #expect(left.isEmpty, "the command was stopped on the hosts: \(left)")
     }
 }
