@@ -8,7 +8,7 @@ import Testing
 /// 2.19.14 did with them, as scripts/crosscheck-runs recorded it in NAME.expected.json: the same exit
 /// status class, the same files left in `out`, the same values printed by `debug` on each host, in order.
 /// Where Skiff differs on purpose, differences.txt names the fields not compared and why.
-@Suite("cross-check: runs match ansible-core's")
+@Suite("cross-check: runs match ansible-core's", .serialized)
 struct CrosscheckRunTests {
     static let fixtures: String = {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/crosscheck").path

@@ -11,12 +11,13 @@ struct FaultTests {
         let target = SSHTarget(name: "closed", address: "127.0.0.1", port: port, user: "root")
         let started = ContinuousClock.now
         let error = await sshError {
-            _ = try await SSHConnection.connect(to: target, options: SSHOptions(connectTimeout: .seconds(30), knownHostsFiles: []), credentials: SSHCredentials())
+            _ = try await SSHConnection.connect(to: target, options: SSHOptions(connectTimeout: .seconds(300), knownHostsFiles: []), credentials: SSHCredentials())
         }
         #expect(error?.kind == .unreachable)
         #expect(error?.message.contains("refused") == true, "reported as refused, not as a timeout: \(error?.message ?? "")")
         #expect(error?.host.contains("closed") == true)
-        #expect(ContinuousClock.now - started < .seconds(30), "refused is reported before the connect timeout")
+        // Far below the 300 s connect timeout, also when the whole suite loads the machine.
+        #expect(ContinuousClock.now - started < .seconds(120), "refused is reported before the connect timeout")
     }
 
     @Test func aPortThatNeverSpeaksSSHFailsWhenTheTimeoutExpires() async throws {
