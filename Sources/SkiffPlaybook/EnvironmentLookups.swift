@@ -11,27 +11,11 @@ public enum EnvironmentLookups {
     public static func names(in playbook: Playbook) -> Set<String> {
         var names = Set<String>()
         for play in playbook.plays {
-            for dict in [play.vars, play.varsFromFiles, play.keywords] { names.formUnion(self.names(in: .dict(dict))) }
-            for role in play.roles + play.includedRoles {
-                names.formUnion(self.names(in: .dict(role.defaults)))
-                names.formUnion(self.names(in: .dict(role.vars)))
-                names.formUnion(self.names(in: role.tasks + role.handlers))
-            }
-            names.formUnion(self.names(in: play.runOrder + play.handlers))
-        }
-        return names
-    }
-
-    static func names(in items: [TaskItem]) -> Set<String> {
-        var names = Set<String>()
-        for item in items {
-            switch item {
-            case .task(let task):
+            let (tasks, values) = play.contents
+            for value in values { names.formUnion(self.names(in: value)) }
+            for task in tasks {
                 names.formUnion(self.names(in: .dict(task.arguments)))
                 names.formUnion(self.names(in: .dict(task.keywords)))
-            case .block(let block):
-                names.formUnion(self.names(in: .dict(block.keywords)))
-                names.formUnion(self.names(in: block.block + block.rescue + block.always))
             }
         }
         return names

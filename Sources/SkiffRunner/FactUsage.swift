@@ -20,39 +20,16 @@ public enum FactUsage {
     /// Names that read facts: what `Facts` gathers, and the ways to reach any variable by name.
     static let readers: Set<String> = Set(Facts.gathered).union(["ansible_facts", "hostvars", "vars", "varnames"])
 
-    /// Whether a play's tasks can read facts (`inventoryText`: the inventory's and the extra vars' strings,
+    /// Whether a play's tasks can read facts (`other`: the inventory's and the extra vars' templates,
     /// scanned once per run).
     public static func needed(by play: Play, alsoIn other: [String]) -> Bool {
         if other.contains(where: mentionsFacts) { return true }
+        let (tasks, values) = play.contents
         var strings: [String] = []
-        func collect(_ value: Value) {
-            switch value {
-            case .string(let text): strings.append(text)
-            case .list(let items): items.forEach(collect)
-            case .dict(let dict): for (key, item) in dict { strings.append(key); collect(item) }
-            default: break
-            }
-        }
-        for dict in [play.vars, play.varsFromFiles, play.keywords] { collect(.dict(dict)) }
-        for role in play.roles + play.includedRoles {
-            collect(.dict(role.defaults))
-            collect(.dict(role.vars))
-        }
-        var tasks: [Task] = []
-        func walk(_ items: [TaskItem]) {
-            for item in items {
-                switch item {
-                case .task(let task): tasks.append(task)
-                case .block(let block):
-                    collect(.dict(block.keywords))
-                    walk(block.block + block.rescue + block.always)
-                }
-            }
-        }
-        walk(play.runOrder + play.handlers + play.roles.flatMap(\.handlers) + play.includedRoles.flatMap(\.handlers))
+        for value in values { collect(value, into: &strings) }
         for task in tasks {
-            collect(.dict(task.arguments))
-            collect(.dict(task.keywords))
+            collect(.dict(task.arguments), into: &strings)
+            collect(.dict(task.keywords), into: &strings)
             if task.module == "ansible.builtin.include_vars" { return true }
             if task.module == "ansible.builtin.template" {
                 guard let text = templateText(task, playDirectory: play.directory) else { return true }
@@ -60,6 +37,20 @@ public enum FactUsage {
             }
         }
         return strings.contains(where: mentionsFacts)
+    }
+
+    /// Every string in a value, mapping keys included.
+    private static func collect(_ value: Value, into strings: inout [String]) {
+        switch value {
+        case .string(let text): strings.append(text)
+        case .list(let items): for item in items { collect(item, into: &strings) }
+        case .dict(let dict):
+            for (key, item) in dict {
+                strings.append(key)
+                collect(item, into: &strings)
+            }
+        default: break
+        }
     }
 
     /// Whether a text names a fact reader, as an identifier (`ansible_hostname`, `hostvars[...]`), or
