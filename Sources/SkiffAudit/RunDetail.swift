@@ -11,9 +11,10 @@ public struct RunDetail: Sendable {
     /// The text of the files the run uploaded, by SHA-256 (`file` records; masked, at most 64 KiB each).
     public var files: [String: String] = [:]
 
-    /// Finds a run by id or unique id prefix and reads its records.
+    /// Finds a run by id or unique id prefix and reads its records. A log that cannot be read is an error,
+    /// as in `AuditHistory`: a run shown without some of its records would look complete.
     public init(run reference: String, history: AuditHistory, logs: [String]) throws(AuditError) {
-        try self.init(run: reference, history: history, contents: logs.compactMap { FileContents.read($0) }, from: logs.joined(separator: ", "))
+        try self.init(run: reference, history: history, contents: AuditHistory.read(logs), from: logs.joined(separator: ", "))
     }
 
     /// From logs already read (the shared store's records); `source` names them in errors.

@@ -58,6 +58,10 @@ struct AuditLogTests {
         #expect(detail.hosts["web1"]?.count == 1)
         #expect(detail.events.map { $0["type"]?.text } == ["lock_acquired"])
         #expect(AuditVerifier.verify(path: log.path).isIntact)
+        // A second log that exists but cannot be read (a directory here) is an error, not a silent gap.
+        let unreadable = scratch.file("logs/unreadable.jsonl")
+        try FileManager.default.createDirectory(atPath: unreadable, withIntermediateDirectories: false)
+        #expect(throws: AuditError.self) { try RunDetail(run: run, history: history, logs: [log.path, unreadable]) }
         let mode = try FileManager.default.attributesOfItem(atPath: AuditKey.path(forLog: log.path))[.posixPermissions] as? Int
         #expect(mode == 0o600, "the fingerprint key is private")
     }
