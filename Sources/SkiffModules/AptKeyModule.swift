@@ -8,7 +8,8 @@ import SkiffCore
 /// `/etc/apt/trusted.gpg` and `trusted.gpg.d/*.gpg|*.asc` (or `keyring`) holds it. With `id` a key that is
 /// there is not fetched again; without it the key is fetched (`data`, `file` on the host, `url` or
 /// `keyserver` with curl or wget on the host) and compared by fingerprint. `absent` (needs `id`) takes the
-/// key out of every keyring file that holds it, removing a file left empty. `--check` changes nothing.
+/// key out of every keyring file that holds it, removing a file left empty. `validate_certs: false` lets
+/// curl or wget accept any certificate. `--check` changes nothing.
 /// Returns `id`, `key_id`, `fp` (the 16-digit id), `short_id`, `before` and `after` (the key ids).
 public enum AptKeyModule: Module {
     public static let names = ModuleNames.builtin("apt_key")
@@ -78,7 +79,7 @@ public enum AptKeyModule: Module {
     static func parseID(_ text: String) throws -> String {
         var id = text.uppercased()
         if id.hasPrefix("0X") { id = String(id.dropFirst(2)) }
-        guard !id.isEmpty, id.allSatisfy(\.isHexDigit), id.count == 8 || id.count >= 16 else {
+        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && $0.isHexDigit }), id.count == 8 || id.count >= 16 else {
             throw ModuleError("apt_key: Invalid key_id '\(text)': 8, 16 or more hexadecimal digits")
         }
         return id
@@ -99,9 +100,11 @@ public enum AptKeyModule: Module {
             guard arguments.string("data") != nil else { throw ModuleError("apt_key: give one of data, file, url or keyserver") }
             return nil
         }
+        // validate_certs: false, as in Ansible, accepts any certificate.
+        let insecure = !arguments.bool("validate_certs", default: true)
         let script = """
-            if command -v curl >/dev/null 2>&1; then exec curl -fsSL --max-time 30 -- "$1"
-            elif command -v wget >/dev/null 2>&1; then exec wget -q --timeout=30 -O - -- "$1"
+            if command -v curl >/dev/null 2>&1; then exec curl -fsSL\(insecure ? " --insecure" : "") --max-time 30 -- "$1"
+            elif command -v wget >/dev/null 2>&1; then exec wget -q\(insecure ? " --no-check-certificate" : "") --timeout=30 -O - -- "$1"
             else echo "apt_key needs curl or wget on the host" >&2; exit 127; fi
             """
         return RemoteStep(.argv(["sh", "-c", script, "sh", url]))

@@ -9,7 +9,8 @@ import SkiffCore
 /// content changes are written, so a second run is ok. After a change `update_cache` (default true) runs
 /// `apt-get update`, retried `update_cache_retries` times; when it still fails the files are put back and
 /// the task fails. `--check` reads only; `--diff` shows each changed file. Returns `repo`, `state`,
-/// `sources_added` and `sources_removed`. PPA shorthands (`ppa:…`) are refused: they need Launchpad.
+/// `sources_added` and `sources_removed`. PPA shorthands (`ppa:…`) are refused: they need Launchpad (so
+/// `codename` changes nothing, nor do `validate_certs` and `install_python_apt`: Skiff needs no Python).
 public enum AptRepositoryModule: Module {
     public static let names = ModuleNames.builtin("apt_repository")
     public static let arguments = ArgumentSpec([

@@ -10,7 +10,8 @@ import SkiffCore
 /// `exclude`, `skip_broken`, `allowerasing`, `nobest`, `install_weak_deps` and `autoremove` become dnf
 /// options. `list` (installed, available, updates, repos or a package) returns `results` without changing
 /// anything. Under `--check` only the questions run. Returns `results` ("Installed: NAME", …), `rc`,
-/// `stdout`, `stderr`, `msg`, and `failures` when packages are not found.
+/// `stdout`, `stderr`, `msg`, and `failures` when packages are not found. `use_backend` is accepted and
+/// changes nothing: the host's `dnf` (else `yum`) runs.
 public enum DnfModule: Module {
     public static let names = ModuleNames.builtin(
         "dnf", also: ["yum", "ansible.builtin.yum", "ansible.legacy.yum", "dnf5", "ansible.builtin.dnf5", "ansible.legacy.dnf5"])
@@ -40,6 +41,8 @@ public enum DnfModule: Module {
         switch arguments.string("state") {
         case "absent", "removed": state = "absent"
         case "latest": state = "latest"
+        // As in Ansible: without a state, autoremove means absent.
+        case nil where arguments.bool("autoremove"): state = "absent"
         default: state = "present"
         }
         if arguments.bool("autoremove") && state != "absent" {

@@ -214,6 +214,10 @@ struct AptSourcesCommandTests {
         #expect(Array(removal.dropFirst()) == [.run("rm -f -- /etc/apt/trusted.gpg.d/k.gpg", stdin: nil)] && removed.changed)
         #expect(throws: ModuleError.self) { try Self.aptKey(["state": .string("absent")]) }
         #expect(throws: ModuleError.self) { try Self.aptKey(["id": .string("12345"), "data": .string("x")]) }
+        var fetched = ProgramWalker()
+        fetched.answers = [("trusted.gpg.d/*.gpg", ProgramWalker.result(0, stdout: ""))]
+        let insecure = try Self.aptKey(["url": .string("https://x/key.asc"), "validate_certs": .bool(false)])
+        #expect(fetched.commands(insecure).last?.contains("curl -fsSL --insecure --max-time 30") == true)
         #expect(AptKeyModule.keyserverURL("hkp://keyserver.ubuntu.com", id: "ABCD1234")
             == "http://keyserver.ubuntu.com:11371/pks/lookup?op=get&options=mr&search=0xABCD1234")
     }

@@ -52,6 +52,9 @@ struct DnfPipCommandTests {
         let plan = try Self.dnf(["name": .list([.string("nginx"), .string("git")]), "state": .string("removed"), "autoremove": .bool(true)])
         #expect(Self.commands(Self.host(installed: ["git"]), plan) == ["dnf -y --setopt=clean_requirements_on_remove=True remove git"])
         #expect(Self.commands(Self.host(installed: []), plan).isEmpty)
+        let inferred = try Self.dnf(["name": .string("git"), "autoremove": .bool(true)])
+        #expect(Self.commands(Self.host(installed: ["git"]), inferred) == ["dnf -y --setopt=clean_requirements_on_remove=True remove git"],
+                "autoremove without a state means absent, as in Ansible")
         let check = try Self.dnf(["name": .string("nginx")], check: true)
         let (actions, outcome) = Self.host(installed: []).walk(check)
         #expect(actions.count == 1 && outcome.changed && outcome.result["results"] == .list([.string("Installed: nginx")]))

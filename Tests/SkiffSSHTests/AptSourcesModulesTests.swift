@@ -68,6 +68,9 @@ struct AptSourcesModulesTests {
                     state: \(state)
 
             """ }
+        let addCheck = try await run(deb822("present"), ["--check"])
+        #expect(addCheck.output.contains("ok=1     changed=1 ") && !exists("/etc/apt/sources.list.d/skiff-signed.sources")
+                && !exists("/etc/apt/keyrings/skiff-signed.asc"), "\(addCheck.output)")
         let added = try await run(deb822("present"), [])
         #expect(added.status == 0 && added.output.contains("ok=1     changed=1 "), "\(added.output)")
         #expect(try String(contentsOfFile: host.pathInside("/etc/apt/sources.list.d/skiff-signed.sources"), encoding: .utf8) == """
@@ -110,6 +113,8 @@ struct AptSourcesModulesTests {
         let byID = "    - apt_key: {id: \"\(repository.fingerprint)\", url: \"file:///nonexistent\"}\n"
         #expect(try await run(byID, []).output.contains("ok=1     changed=0 "), "a key that is there is not fetched")
 
+        let repoCheck = try await run(repo, ["--check"])
+        #expect(repoCheck.output.contains("ok=1     changed=1 ") && !exists("/etc/apt/sources.list.d/skiff-signed.list"), "\(repoCheck.output)")
         let trusted = try await run(repo, ["--diff"])
         #expect(trusted.status == 0 && trusted.output.contains("changed=1 "), "\(trusted.output)")
         #expect(trusted.output.contains("+\(line)"), "--diff shows the new line: \(trusted.output)")
