@@ -214,6 +214,11 @@ struct AptSourcesCommandTests {
         #expect(Array(removal.dropFirst()) == [.run("rm -f -- /etc/apt/trusted.gpg.d/k.gpg", stdin: nil)] && removed.changed)
         #expect(throws: ModuleError.self) { try Self.aptKey(["state": .string("absent")]) }
         #expect(throws: ModuleError.self) { try Self.aptKey(["id": .string("12345"), "data": .string("x")]) }
+        let toKeyring = try Self.aptKey(["data": .string(Self.testKey), "keyring": .string("/etc/apt/keyrings/test.asc")])
+        let (keyringActions, _) = walker.walk(toKeyring)
+        #expect(keyringActions.first == .run("sh -c " + ShellQuote.quote(AptKeyModule.probe) + " sh /etc/apt/keyrings/test.asc", stdin: nil))
+        #expect(keyringActions.last == .upload("/etc/apt/keyrings/test.asc", mode: "644"))
+        #expect(throws: ModuleError.self) { try Self.aptKey(["data": .string(Self.testKey), "keyring": .string("trusted.gpg")]) }
         var fetched = ProgramWalker()
         fetched.answers = [("trusted.gpg.d/*.gpg", ProgramWalker.result(0, stdout: ""))]
         let insecure = try Self.aptKey(["url": .string("https://x/key.asc"), "validate_certs": .bool(false)])
