@@ -7,6 +7,7 @@ public enum ModuleRegistry {
         DebugModule.self, SetFactModule.self, AssertModule.self, FailModule.self, PauseModule.self, MetaModule.self,
         IncludeVarsModule.self, SetupModule.self,
         SystemdModule.self, ServiceModule.self, UserModule.self, GroupModule.self, GitModule.self, UnarchiveModule.self, AptModule.self, PackageModule.self,
+        AptRepositoryModule.self, Deb822RepositoryModule.self, AptKeyModule.self, DnfModule.self, PipModule.self,
         DockerLoginModule.self, DockerComposeModule.self, ComposeDeployModule.self,
         DockerNetworkModule.self, DockerContainerModule.self, DockerImageModule.self, DockerComposeV1Module.self,
     ]

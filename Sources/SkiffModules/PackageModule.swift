@@ -1,6 +1,6 @@
 /// `package`: `name` and `state` (present, absent, latest) through the host's package manager, as
-/// Ansible picks it by `ansible_pkg_mgr`: `apt` where `apt-get` is; other managers are not supported yet
-/// (the task fails saying which one the host has).
+/// Ansible picks it by `ansible_pkg_mgr`: `apt` where `apt-get` is, `dnf` where `dnf` or `yum` is (or
+/// as `use` says); other managers are not supported yet (the task fails saying which one the host has).
 public enum PackageModule: Module {
     public static let names = ModuleNames.builtin("package")
     public static let arguments = ArgumentSpec([
@@ -24,14 +24,21 @@ public enum PackageModule: Module {
         let use = arguments.string("use") ?? "auto"
         let apt = try AptModule.plan(
             ModuleArguments(AptModule.arguments.normalized(values), module: "package", checkMode: arguments.checkMode), context)
-        if use == "apt" { return apt }
-        guard use == "auto" else { throw ModuleError("package: use: '\(use)' is not supported yet (only apt)") }
+        let dnf = try DnfModule.plan(
+            ModuleArguments(DnfModule.arguments.normalized(values), module: "package", checkMode: arguments.checkMode), context)
+        switch use {
+        case "apt": return apt
+        case "dnf", "yum", "dnf5": return dnf
+        case "auto": break
+        default: throw ModuleError("package: use: '\(use)' is not supported yet (apt, dnf, yum)")
+        }
         return ModulePlan(.run(RemoteStep(.argv(["sh", "-c", probe]))) { found in
-            let manager = found.stdoutText.trimmingTrailingNewlines
-            guard manager == "apt-get" else {
-                return .finish(ModuleOutcome(failed: true, message: "package: the host's package manager (\(manager)) is not supported yet; Skiff supports apt"))
+            switch found.stdoutText.trimmingTrailingNewlines {
+            case "apt-get": return apt.program
+            case "dnf", "yum": return dnf.program
+            case let manager:
+                return .finish(ModuleOutcome(failed: true, message: "package: the host's package manager (\(manager)) is not supported yet; Skiff supports apt, dnf and yum"))
             }
-            return apt.program
         }, abortCleanup: apt.abortCleanup)
     }
 }

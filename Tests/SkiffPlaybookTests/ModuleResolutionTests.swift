@@ -54,10 +54,10 @@ struct ModuleResolutionTests {
         #expect(Self.errors("    - ansible.builtin.shel: echo hi\n")
             == ["3: 'ansible.builtin.shel' is not a valid keyword for a task, nor a module Skiff knows (did you mean 'ansible.builtin.shell'?)"])
         #expect(Self.errors("    - lineinfiel: {path: /x, line: y}\n").first?.hasSuffix("(did you mean 'lineinfile'?)") == true)
-        // Far from every known name: no hint (timezone is not a module Skiff has, yum is not uri).
+        // Far from every known name: no hint (timezone is not a module Skiff has, homebrew is near none).
         #expect(Self.errors("    - community.general.timezone: {name: x}\n")
             == ["3: 'community.general.timezone' is not a valid keyword for a task, nor a module Skiff knows"])
-        #expect(Self.errors("    - yum: {name: x}\n") == ["3: 'yum' is not a valid keyword for a task, nor a module Skiff knows"])
+        #expect(Self.errors("    - homebrew: {name: x}\n") == ["3: 'homebrew' is not a valid keyword for a task, nor a module Skiff knows"])
     }
 
     @Test func mutuallyExclusiveArgumentsAndChoicesAreLocatedErrors() {
