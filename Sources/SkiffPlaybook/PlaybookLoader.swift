@@ -480,6 +480,13 @@ final class LoadSession {
                 report("'\(module)' needs the argument '\(missing)' with '\(argument)'", at: location)
             }
         }
+        for rule in spec.requiredIf {
+            guard let key = arguments.keys.first(where: { spec.argument(named: $0)?.name == rule.argument }),
+                  case .string(let value)? = arguments[key], value == rule.value else { continue }
+            for missing in rule.needed where !given.contains(missing) {
+                report("'\(module)' needs the argument '\(missing)' with \(rule.argument): \(rule.value)", at: location)
+            }
+        }
         if spec.freeForm == .command, arguments["_raw_params"] == nil, arguments["cmd"] == nil, arguments["argv"] == nil {
             report("'\(module)' needs a command", at: location, hint: "write '\(module): the command' or give 'cmd'")
         }

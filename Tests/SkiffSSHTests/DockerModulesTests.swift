@@ -35,13 +35,13 @@ struct DockerModulesTests {
         }
     }
 
-    static func target(_ name: String) async throws -> Target {
+    static func target(_ name: String, compose: DockerEngine.Compose = .v1Only) async throws -> Target {
         let engine = try #require(DockerEngine.current)
         let key = try TestKeys.shared.key(.ed25519)
         var configuration = TestHost.Configuration(authorizedKeys: [key.publicKey])
         configuration.loginUser = RealDockerDeployTests.user
         let host = try await TestHost.launch(configuration)
-        try engine.prepare(host, user: RealDockerDeployTests.user, compose: .v1Only)
+        try engine.prepare(host, user: RealDockerDeployTests.user, compose: compose)
         let files = try ScratchDirectory("docker-modules")
         let inventory = try files.write("hosts.ini", "[app]\napp1 ansible_host=127.0.0.1 ansible_port=\(host.port) ansible_user=\(RealDockerDeployTests.user)\n")
         let knownHosts = try files.write("known_hosts", try host.knownHostsLine() + "\n")
@@ -354,5 +354,75 @@ struct DockerModulesTests {
         #expect(target.inspect("volume", "\(project)_data") == nil, "remove_volumes")
         let removedAgain = try await target.run(down)
         #expect(Self.recap(removedAgain.output) == "ok=2 changed=0 failed=0", "\(removedAgain.output)")
+    }
+
+    /// `docker_image` with `source: build`: under `--check` nothing is built; the first run builds (args,
+    /// target, labels, another Dockerfile name), the second leaves the image alone (no rebuild: with
+    /// `nocache` a rebuild would give another id), `force_source` builds again.
+    @Test func dockerImageBuildsOnlyWhenTheImageIsMissing() async throws {
+        let target = try await Self.target("build")
+        let image = "\(target.prefix)-built:1"
+        defer {
+            _ = try? Shell.run([DockerEngine.docker, "rmi", "-f", image])
+            _ = try? Shell.run([DockerEngine.docker, "network", "rm", "\(target.prefix)-net"])
+        }
+        try await Self.prepare(target)
+        let context = try await target.run("""
+                - ansible.builtin.file: {path: "/tmp/{{ p }}-context", state: directory}
+                - ansible.builtin.copy:
+                    dest: "/tmp/{{ p }}-context/Dockerfile.skiff"
+                    content: |
+                      FROM {{ repo }}:1.0.0 AS base
+                      ARG GREETING=none
+                      RUN echo "$GREETING" > /greeting
+                      FROM base AS final
+                      RUN echo final > /final
+
+            """)
+        #expect(context.status == 0, "\(context.output)")
+        func build(_ extra: String = "") -> String {
+            """
+                - community.docker.docker_image:
+                    name: "{{ p }}-built"
+                    tag: "1"
+                    source: build
+                    build:
+                      path: "/tmp/{{ p }}-context"
+                      dockerfile: Dockerfile.skiff
+                      args: {GREETING: "hello from {{ p }}"}
+                      target: base
+                      nocache: true
+                      labels: {tier: built}
+                    \(extra)
+                  register: built
+                - debug: {msg: "actions={{ built.actions | join(',') }}"}
+
+            """
+        }
+        let check = try await target.run(build(), ["--check"])
+        #expect(check.status == 0 && Self.recap(check.output) == "ok=2 changed=1 failed=0", "\(check.output)")
+        #expect(check.output.contains("actions=Built image \(image) from /tmp/\(target.prefix)-context"), "\(check.output)")
+        #expect(target.inspect("image", image) == nil, "--check builds nothing")
+
+        let first = try await target.run(build())
+        #expect(first.status == 0 && Self.recap(first.output) == "ok=2 changed=1 failed=0", "\(first.output)")
+        let built = try #require(target.inspect("image", image))
+        #expect((built["Config"] as? [String: Any])?["Labels"] as? [String: String] == ["tier": "built"], "\(built)")
+        let greeting = try Shell.run([DockerEngine.docker, "run", "--rm", "--network", "none", image, "/bin/busybox", "cat", "/greeting"])
+        #expect(greeting.contains("hello from \(target.prefix)\n"), "the build argument reached the build: \(greeting)")
+        #expect((try? Shell.run([DockerEngine.docker, "run", "--rm", "--network", "none", image, "/bin/busybox", "test", "-e", "/final"])) == nil,
+                "built up to the target stage only")
+
+        let second = try await target.run(build())
+        #expect(second.status == 0 && Self.recap(second.output) == "ok=2 changed=0 failed=0", "\(second.output)")
+        #expect(second.output.contains("actions="), "\(second.output)")
+        #expect(target.inspect("image", image)?["Id"] as? String == built["Id"] as? String, "not built again")
+
+        let forced = try await target.run(build("force_source: true"))
+        #expect(forced.status == 0 && Self.recap(forced.output) == "ok=2 changed=1 failed=0", "\(forced.output)")
+        #expect(target.inspect("image", image)?["Id"] as? String != built["Id"] as? String, "built again")
+
+        let broken = try await target.run("    - community.docker.docker_image: {name: \"{{ p }}-broken\", source: build, build: {path: /nonexistent}}\n")
+        #expect(broken.status == 2 && broken.output.contains("docker build failed"), "\(broken.output)")
     }
 }
