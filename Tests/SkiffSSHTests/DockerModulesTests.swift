@@ -425,4 +425,73 @@ struct DockerModulesTests {
         let broken = try await target.run("    - community.docker.docker_image: {name: \"{{ p }}-broken\", source: build, build: {path: /nonexistent}}\n")
         #expect(broken.status == 2 && broken.output.contains("docker build failed"), "\(broken.output)")
     }
+
+    /// `--check` with `docker_compose_v2` (through a `docker compose` plugin) and with the v1 name
+    /// `docker_compose` (docker-compose v1): changed when a container is missing, outdated, stopped or
+    /// would be removed, ok when all is as the file says, and the engine's containers stay as they were.
+    @Test(arguments: [("community.docker.docker_compose_v2", DockerEngine.Compose.userPlugin), ("community.docker.docker_compose", .v1Only)])
+    func composeCheckModeReportsWhatWouldChangeAndChangesNothing(module: String, compose: DockerEngine.Compose) async throws {
+        let target = try await Self.target(module.hasSuffix("v2") ? "cc2" : "cc1", compose: compose)
+        let project = target.prefix
+        defer { target.engine.removeProject(project) }
+        func file(_ command: String) -> String {
+            """
+                - ansible.builtin.copy:
+                    dest: /tmp/docker-compose.yml
+                    content: |
+                      services:
+                        app: {image: "{{ repo }}:1.0.1", init: true, command: "\(command)", network_mode: none}
+                        web: {image: "{{ repo }}:1.0.1", init: true, command: "/bin/busybox sleep 3600", network_mode: none}
+
+            """
+        }
+        let up = """
+                - \(module): {project_src: /tmp, project_name: "{{ p }}"}
+                  register: deploy
+                - debug: {msg: "would={{ deploy.actions | default([]) | map(attribute='status') | join(',') }}"}
+                  when: ansible_check_mode
+
+            """
+        try await Self.prepare(target)
+        #expect(try await target.run(file("/bin/busybox sleep 3600")).status == 0)
+
+        let fresh = try await target.run(up, ["--check"])
+        #expect(fresh.status == 0 && Self.recap(fresh.output) == "ok=2 changed=1 failed=0", "\(fresh.output)")
+        #expect(fresh.output.contains("would=Creating,Creating"), "\(fresh.output)")
+        #expect(try target.engine.containers(project: project).isEmpty, "--check creates nothing")
+
+        let first = try await target.run(up)
+        #expect(first.status == 0 && Self.recap(first.output) == "ok=1 changed=1 failed=0", "\(first.output)")
+        let running = try target.engine.containers(project: project)
+        #expect(running.count == 2 && running.allSatisfy { $0.state == "running" }, "\(running)")
+        if case .userPlugin = compose {
+            #expect(FileManager.default.fileExists(atPath: target.host.pathInside("/tmp/compose-plugin-used")), "docker compose ran")
+        }
+
+        let same = try await target.run(up, ["--check"])
+        #expect(same.status == 0 && Self.recap(same.output) == "ok=2 changed=0 failed=0", "\(same.output)")
+        #expect(same.output.contains("would=\n") || same.output.contains("would=\""), "\(same.output)")
+
+        // web stopped behind compose's back, app's command changed: start web, recreate app.
+        let web = try #require(running.first { $0.service == "web" })
+        _ = try Shell.run([DockerEngine.docker, "stop", "-t", "1", web.id])
+        #expect(try await target.run(file("/bin/busybox sleep 3601")).status == 0)
+        let outdated = try await target.run(up, ["--check"])
+        #expect(outdated.status == 0 && Self.recap(outdated.output) == "ok=2 changed=1 failed=0", "\(outdated.output)")
+        #expect(outdated.output.contains("would=Recreating,Starting"), "\(outdated.output)")
+        let after = try target.engine.containers(project: project)
+        #expect(Set(after.map(\.id)) == Set(running.map(\.id)), "no container was recreated")
+        #expect(after.first { $0.service == "web" }?.state == "exited", "web was not started")
+
+        let down = """
+                - \(module): {project_src: /tmp, project_name: "{{ p }}", state: absent}
+                  register: deploy
+                - debug: {msg: "would={{ deploy.actions | map(attribute='status') | join(',') }}"}
+
+            """
+        let checkDown = try await target.run(down, ["--check"])
+        #expect(checkDown.status == 0 && Self.recap(checkDown.output) == "ok=2 changed=1 failed=0", "\(checkDown.output)")
+        #expect(checkDown.output.contains("would=Removing,Removing"), "\(checkDown.output)")
+        #expect(try target.engine.containers(project: project).count == 2, "--check removes nothing")
+    }
 }
