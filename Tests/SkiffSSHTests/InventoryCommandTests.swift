@@ -111,6 +111,19 @@ struct InventoryCommandTests {
         #expect(asked.status == 5 && asked.output.contains("no terminal to ask on"), "\(asked.output)")
     }
 
+    /// `--ask-vault-pass` on a real terminal: the password is asked for once, not echoed, and opens the vaults.
+    @Test func theVaultPasswordIsAskedOnATerminal() async throws {
+        let (directory, inventory) = try Self.vaultedInventory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fixtures = VaultRunTests.fixtures
+        let (status, shown) = try await VarsPromptTerminalTests.converse(
+            inventory + ["--host", "w1", "--ask-vault-pass", "--vault-id", "prod@\(fixtures)/password-prod.txt"],
+            answers: [("Vault password: ", "correct-horse-battery")], environment: ["NO_COLOR": "1"])
+        #expect(status == 0, "\(shown)")
+        #expect(shown.contains(#""registry_word": "********""#) && shown.contains(#""plain_setting": "visible""#), "\(shown)")
+        #expect(!shown.contains("correct-horse-battery"), "the answer is not echoed: \(shown)")
+    }
+
     @Test func anInvalidPortIsInvalidInputFoundBeforeAnyHost() async throws {
         for (inventory, problem) in [("[web]\nw1 ansible_host=127.0.0.1 ansible_port=abc\n", "ansible_port: 'abc'"),
                                      ("[web]\nw1 ansible_host=127.0.0.1\n[web:vars]\nansible_port=70000\n", "ansible_port: 70000")] {
