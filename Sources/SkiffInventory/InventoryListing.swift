@@ -1,15 +1,17 @@
 import OrderedCollections
 import SkiffCore
+import SkiffYAML
 
 /// What `skiff inventory` prints, in the shapes of `ansible-inventory --list` and `--graph`.
 public enum InventoryListing {
     /// `{"_meta": {"hostvars": {...}}, "all": {"children": [...]}, "GROUP": {"hosts": [...], ...}}`:
     /// each host's merged inventory variables under `_meta`, each group's direct hosts and children.
-    /// Secret variables show as `********` unless `showSecrets` (see `SecretRedaction`).
-    public static func list(_ inventory: Inventory, showSecrets: Bool = false) -> Value {
+    /// Secret variables and values from vault files show as `********` unless `showSecrets`; inline
+    /// `!vault` values show as their vault text (see `SecretRedaction`).
+    public static func list(_ inventory: Inventory, showSecrets: Bool = false, vault: VaultSession? = nil) -> Value {
         var hostvars = OrderedDictionary<String, Value>()
         for host in inventory.hosts.keys.sorted() {
-            let vars = Self.host(host, in: inventory, showSecrets: showSecrets)
+            let vars = Self.host(host, in: inventory, showSecrets: showSecrets, vault: vault)
             if !vars.isEmpty { hostvars[host] = .dict(vars) }
         }
         var result: OrderedDictionary<String, Value> = [
@@ -27,10 +29,11 @@ public enum InventoryListing {
     }
 
     /// One host's merged inventory variables, as `ansible-inventory --host` prints them; secret
-    /// variables show as `********` unless `showSecrets`.
-    public static func host(_ name: String, in inventory: Inventory, showSecrets: Bool = false) -> OrderedDictionary<String, Value> {
+    /// variables and values from vault files show as `********` unless `showSecrets`; inline `!vault`
+    /// values show as their vault text.
+    public static func host(_ name: String, in inventory: Inventory, showSecrets: Bool = false, vault: VaultSession? = nil) -> OrderedDictionary<String, Value> {
         let vars = inventory.variables(of: name)
-        return showSecrets ? vars : SecretRedaction.redact(vars)
+        return showSecrets ? SecretRedaction.vaultText(vars, vault: vault) : SecretRedaction.redact(vars, vault: vault)
     }
 
     /// The group tree from `group` down, in definition order, hosts under their groups, as

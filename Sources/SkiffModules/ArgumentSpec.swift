@@ -67,16 +67,33 @@ public struct ArgumentSpec: Sendable {
     public let mutuallyExclusive: [[String]]
     /// Arguments that need others: `state` of `systemd_service` needs `name`.
     public let requiredBy: [String: [String]]
+    /// Arguments that a value of another needs: `source: build` of `docker_image` needs `build`.
+    public let requiredIf: [RequiredIf]
     /// Any argument is accepted (`set_fact`'s names are the facts it sets).
     public let acceptsAny: Bool
 
+    /// `argument: value` needs the arguments `needed`.
+    public struct RequiredIf: Sendable {
+        public let argument: String
+        public let value: String
+        public let needed: [String]
+
+        public init(_ argument: String, _ value: String, needs needed: [String]) {
+            self.argument = argument
+            self.value = value
+            self.needed = needed
+        }
+    }
+
     public init(_ arguments: [Argument], freeForm: FreeForm = .none, requiredOneOf: [[String]] = [],
-                mutuallyExclusive: [[String]] = [], requiredBy: [String: [String]] = [:], acceptsAny: Bool = false) {
+                mutuallyExclusive: [[String]] = [], requiredBy: [String: [String]] = [:], requiredIf: [RequiredIf] = [],
+                acceptsAny: Bool = false) {
         self.arguments = arguments
         self.freeForm = freeForm
         self.requiredOneOf = requiredOneOf
         self.mutuallyExclusive = mutuallyExclusive
         self.requiredBy = requiredBy
+        self.requiredIf = requiredIf
         self.acceptsAny = acceptsAny
     }
 

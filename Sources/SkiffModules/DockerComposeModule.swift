@@ -6,7 +6,8 @@ import SkiffCore
 /// (always: `--build`, never: `--no-build`), `dependencies` (false: `--no-deps`), `remove_orphans`,
 /// `remove_images` and `remove_volumes` (of `down`), `services`, `timeout`, `wait`/`wait_timeout`,
 /// `env_files`; the task's `environment` reaches compose. Falls back to `docker-compose` (v1) when the plugin is missing. `changed` reflects what
-/// compose reports doing.
+/// compose reports doing. Under `--check` nothing changes: `changed` says whether a container would be
+/// created, recreated, started, stopped, restarted or removed, and `actions` which (see `ComposeCheck`).
 public enum DockerComposeModule {
     public static func plan(_ arguments: ModuleArguments, environment: OrderedDictionary<String, String>) throws -> ModulePlan {
         let base = try options(arguments)
@@ -15,6 +16,7 @@ public enum DockerComposeModule {
         let probe = RemoteStep(.argv(["docker", "compose", "version"]))
         return ModulePlan(.run(probe) { version in
             let command = version.succeeded ? ["docker", "compose"] : ["docker-compose"]
+            if arguments.checkMode { return check(arguments, compose: command + base, environment: environment, chdir: chdir) }
             let step = RemoteStep(.argv(command + base + action), environment: environment, chdir: chdir)
             return .run(step) { result in
                 let fields = ModuleOutcome.commandFields(result, cmd: .list((command + base + action).map(Value.string)))
@@ -23,6 +25,18 @@ public enum DockerComposeModule {
                     message: result.succeeded ? nil : result.stderrText.trimmingTrailingNewlines, result: fields))
             }
         })
+    }
+
+    /// Under `--check`: what compose would do, from the project's containers (see `ComposeCheck`).
+    static func check(_ arguments: ModuleArguments, compose: [String], environment: OrderedDictionary<String, String>, chdir: String?) -> ModuleProgram {
+        .run(RemoteStep(.shell(ComposeCheck.script(compose: compose)), environment: environment, chdir: chdir)) { result in
+            guard result.succeeded else {
+                return .finish(ModuleOutcome(failed: true, message: "cannot read the compose project: \(result.stderrText.trimmingTrailingNewlines)"))
+            }
+            let (want, have) = ComposeCheck.parse(result.stdoutText)
+            let actions = ComposeCheck.actions(arguments, want: want, have: have)
+            return .finish(ModuleOutcome(changed: !actions.isEmpty, result: ["actions": .list(actions)]))
+        }
     }
 
     /// `-p PROJECT -f FILE … --env-file F …`: the global options.
@@ -111,6 +125,7 @@ extension DockerComposeModule: Module {
         .list("env_files"), .string("build", choices: ["always", "never", "policy"]), .bool("dependencies", default: true), .dict("definition"),
         .list("profiles"), .string("remove_images", choices: ["all", "local"]), .bool("remove_volumes"), .int("timeout"),
     ])
+    public static let supportsCheckMode = true
 
     public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan {
         try plan(arguments, environment: context.environment)

@@ -6,7 +6,7 @@ import SkiffCore
 /// `state: present` is `up` (`stopped: true`: stop, `restarted: true`: restart); `build: true` builds the
 /// images first; `pull: true` pulls them first; `recreate` always/never/smart; `dependencies`, `services`,
 /// `remove_orphans`, `timeout`, `env_file`. `state: absent` is `down`, with `remove_images` and
-/// `remove_volumes`. `changed` reflects what compose reports doing.
+/// `remove_volumes`. `changed` reflects what compose reports doing; under `--check` what it would do.
 public enum DockerComposeV1Module: Module {
     public static let names = ModuleNames.collection("community.docker", "docker_compose", also: ["docker_service"])
     public static let arguments = ArgumentSpec([
@@ -15,6 +15,7 @@ public enum DockerComposeV1Module: Module {
         .bool("dependencies", default: true), .bool("remove_orphans"), .string("remove_images", choices: ["all", "local"]),
         .bool("remove_volumes"), .bool("stopped"), .bool("restarted"), .int("timeout"), .string("env_file"),
     ], mutuallyExclusive: [["stopped", "restarted"]])
+    public static let supportsCheckMode = true
 
     public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan {
         try DockerComposeModule.plan(compose(arguments), environment: context.environment)

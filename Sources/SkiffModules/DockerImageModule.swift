@@ -2,8 +2,12 @@ import OrderedCollections
 import SkiffCore
 
 /// `community.docker.docker_image`: an image on the host, with the docker CLI. `source: pull` pulls the
-/// image when it is missing (or always, with `force_source`), `load` runs `docker load` of `load_path`, and
-/// `local` (or no source) needs it there already; `changed` only when the image's id changed. `repository`
+/// image when it is missing (or always, with `force_source`), `load` runs `docker load` of `load_path`,
+/// `build` runs `docker build` of `build.path` when the image is missing (or always, with `force_source`:
+/// `build.dockerfile` relative to the path, `build.args` — passed in the environment, never on the command
+/// line —, `build.pull`, `build.nocache`, `build.target`, `build.network`, `build.labels`, `build.platform`,
+/// `build.cache_from`, `build.etc_hosts`, `build.rm`), and `local` (or no source) needs it there already;
+/// `changed` only when the image's id changed. `repository`
 /// tags it (`docker tag`) unless that tag already names the same image (or with `force_tag`); `push` pushes
 /// it (the repository's tag, else the name): a change when layers were uploaded or the registry's digest is
 /// new to the image. `state: absent` removes the tag (`force_absent`: `docker rmi --force`). Under `--check`
@@ -12,9 +16,9 @@ public enum DockerImageModule: Module {
     public static let names = ModuleNames.collection("community.docker", "docker_image")
     public static let arguments = ArgumentSpec([
         .string("name", required: true), .string("tag", default: "latest"),
-        .string("source", choices: ["pull", "load", "local"]), .string("state", choices: ["present", "absent"], default: "present"),
+        .string("source", choices: ["pull", "load", "local", "build"]), .dict("build"), .string("state", choices: ["present", "absent"], default: "present"),
         .bool("force_source"), .bool("force_absent"), .bool("force_tag"), .string("repository"), .bool("push"), .string("load_path"),
-    ], requiredBy: ["load_path": ["source"]])
+    ], requiredBy: ["load_path": ["source"]], requiredIf: [.init("source", "build", needs: ["build"]), .init("source", "load", needs: ["load_path"])])
     public static let supportsCheckMode = true
 
     public static func plan(_ arguments: ModuleArguments, _ context: ModuleContext) throws -> ModulePlan {
@@ -31,6 +35,7 @@ public enum DockerImageModule: Module {
         if arguments.string("source") == "load" && arguments.string("load_path") == nil {
             throw ModuleError("docker_image: source load needs load_path")
         }
+        if arguments.string("source") == "build" { _ = try build(reference, arguments) }
         return ModulePlan(DockerContainerModule.inspect(["image", "inspect", reference]) { before in
             source(reference, before: before, arguments) { image, actions in
                 tag(reference, image: image, actions: actions, arguments) { actions in
@@ -69,20 +74,59 @@ public enum DockerImageModule: Module {
             return next(before, [])
         }
         guard before == nil || arguments.bool("force_source") else { return next(before, []) }
-        let argv = source == "pull" ? ["docker", "pull", reference] : ["docker", "load", "--input", arguments.string("load_path") ?? ""]
-        let action = source == "pull" ? "Pulled image \(reference)" : "Loaded image \(reference) from \(arguments.string("load_path") ?? "")"
+        let step: RemoteStep
+        let action: String
+        switch source {
+        case "pull":
+            step = RemoteStep(.argv(["docker", "pull", reference]))
+            action = "Pulled image \(reference)"
+        case "build":
+            guard let build = try? build(reference, arguments) else { return .finish(ModuleOutcome(failed: true, message: "docker_image: source build needs build.path")) }
+            step = build
+            action = "Built image \(reference) from \(arguments.values["build"]?.dictValue?["path"]?.text ?? "")"
+        default:
+            step = RemoteStep(.argv(["docker", "load", "--input", arguments.string("load_path") ?? ""]))
+            action = "Loaded image \(reference) from \(arguments.string("load_path") ?? "")"
+        }
+        let command = "docker \(source)"
         if arguments.checkMode { return finish(changed: true, before, [action]) }
-        return .run(RemoteStep(.argv(argv))) { result in
+        return .run(step) { result in
             guard result.succeeded else {
-                return .finish(ModuleOutcome(failed: true, message: "\(argv.prefix(2).joined(separator: " ")) failed: \(result.stderrText.trimmingTrailingNewlines)"))
+                return .finish(ModuleOutcome(failed: true, message: "\(command) failed: \(result.stderrText.trimmingTrailingNewlines)"))
             }
             return DockerContainerModule.inspect(["image", "inspect", reference]) { after in
                 guard after != nil else {
-                    return .finish(ModuleOutcome(failed: true, message: "\(argv.prefix(2).joined(separator: " ")) did not give the host the image \(reference)"))
+                    return .finish(ModuleOutcome(failed: true, message: "\(command) did not give the host the image \(reference)"))
                 }
                 return next(after, after?["Id"] != before?["Id"] ? [action] : [])
             }
         }
+    }
+
+    /// `docker build --tag REFERENCE … .` in `build.path`; the build args are exported to the command and
+    /// named on its command line without their values (`--build-arg NAME` takes the value from there).
+    static func build(_ reference: String, _ arguments: ModuleArguments) throws -> RemoteStep {
+        let options = arguments.values["build"]?.dictValue ?? [:]
+        guard let path = options["path"]?.text, !path.isEmpty else { throw ModuleError("docker_image: source build needs build.path") }
+        var argv = ["docker", "build", "--tag", reference]
+        if let dockerfile = options["dockerfile"]?.text { argv += ["--file", dockerfile] }
+        var environment = OrderedDictionary<String, String>()
+        for (name, value) in options["args"]?.dictValue ?? [:] {
+            guard EnvironmentExports.isName(name) else { throw ModuleError("docker_image: build.args: '\(name)' is not a valid build argument name") }
+            environment[name] = value.text
+            argv += ["--build-arg", name]
+        }
+        for (name, value) in options["labels"]?.dictValue ?? [:] { argv += ["--label", "\(name)=\(value.text)"] }
+        for (name, value) in options["etc_hosts"]?.dictValue ?? [:] { argv += ["--add-host", "\(name):\(value.text)"] }
+        for image in options["cache_from"]?.listValue ?? [] { argv += ["--cache-from", image.text] }
+        let flag = { (key: String) in options[key].map { ModuleArguments([key: $0], module: "docker_image").bool(key) } }
+        if flag("pull") == true { argv.append("--pull") }
+        if flag("nocache") == true { argv.append("--no-cache") }
+        if flag("rm") == false { argv.append("--rm=false") }
+        for (key, option) in [("target", "--target"), ("network", "--network"), ("platform", "--platform")] {
+            if let value = options[key]?.text { argv += [option, value] }
+        }
+        return RemoteStep(.argv(argv + ["."]), environment: environment, chdir: path)
     }
 
     /// `docker tag` to `repository` (with the tag when it has none) unless that already names the image.

@@ -435,6 +435,9 @@ final class LoadSession {
         }
         if let node = argumentNode { checkTemplates(in: node, file: file) }
         validate(arguments, of: spec, module: shortName, at: location(keyNode, file))
+        if module.names.canonical == MetaModule.names.canonical {
+            checkMetaAction(arguments, at: argumentNode.map { location($0, file) } ?? location(keyNode, file))
+        }
         return Task(
             name: keywords.removeValue(forKey: "name").map(\.text), module: module.names.canonical, moduleAsWritten: moduleName,
             arguments: arguments, keywords: keywords, location: location(keyNode, file))
@@ -477,9 +480,25 @@ final class LoadSession {
                 report("'\(module)' needs the argument '\(missing)' with '\(argument)'", at: location)
             }
         }
+        for rule in spec.requiredIf {
+            guard let key = arguments.keys.first(where: { spec.argument(named: $0)?.name == rule.argument }),
+                  case .string(let value)? = arguments[key], value == rule.value else { continue }
+            for missing in rule.needed where !given.contains(missing) {
+                report("'\(module)' needs the argument '\(missing)' with \(rule.argument): \(rule.value)", at: location)
+            }
+        }
         if spec.freeForm == .command, arguments["_raw_params"] == nil, arguments["cmd"] == nil, arguments["argv"] == nil {
             report("'\(module)' needs a command", at: location, hint: "write '\(module): the command' or give 'cmd'")
         }
+    }
+
+    /// `meta: ACTION` names an action the runner knows (a templated one is checked when it runs).
+    private func checkMetaAction(_ arguments: OrderedDictionary<String, Value>, at location: SourceLocation) {
+        let action = (arguments["_raw_params"]?.text ?? "").trimmingCharacters(in: " ")
+        guard !Template.isTemplated(action), !MetaModule.actions.contains(action) else { return }
+        report(action.isEmpty ? "'meta' needs an action" : "unknown meta action '\(action)'", at: location,
+               hint: Suggestion.closest(to: action, in: MetaModule.actions.sorted()).map { "did you mean '\($0)'?" }
+                   ?? "Skiff knows \(MetaModule.actions.sorted().joined(separator: ", "))")
     }
 
     private func typeProblem(_ value: Value, _ type: ArgumentSpec.ArgumentType) -> String? {

@@ -1,5 +1,6 @@
 import OrderedCollections
 import SkiffCore
+import SkiffModules
 import SkiffPlaybook
 import SkiffTemplate
 
@@ -15,10 +16,6 @@ import SkiffTemplate
 /// - `clear_facts`: the host's gathered facts are forgotten. `noop`, `clear_host_errors`,
 ///   `refresh_inventory` (Skiff reads the inventory once): nothing to do.
 extension HostPlayRun {
-    static let metaActions: Set<String> = [
-        "flush_handlers", "end_host", "end_play", "end_batch", "reset_connection", "clear_facts", "noop", "clear_host_errors", "refresh_inventory",
-    ]
-
     func runMeta(_ task: Task, blockVars: [ScopedVariables], at position: TaskPosition) async -> Bool {
         let base = context(for: task, blockVars: blockVars)
         if showsHeader { emit(.taskStarted(name: task.displayName)) }
@@ -63,7 +60,7 @@ extension HostPlayRun {
             return true
         default:
             emit(.hostResult(HostResult(host: host, task: task.displayName, status: .failed,
-                                        message: "\(task.location): unknown meta action '\(action)' (Skiff knows \(Self.metaActions.sorted().joined(separator: ", ")))")))
+                                        message: "\(task.location): unknown meta action '\(action)' (Skiff knows \(MetaModule.actions.sorted().joined(separator: ", ")))")))
             return false
         }
     }

@@ -17,7 +17,7 @@ public final class VaultSession: Sendable {
     @TaskLocal public static var current: VaultSession?
 
     public let keyring: VaultKeyring
-    private let state = Mutex<(secrets: [String], failures: [YAMLError])>(([], []))
+    private let state = Mutex<(secrets: [String], failures: [YAMLError], inline: [String: String])>(([], [], [:]))
 
     public init(keyring: VaultKeyring) {
         self.keyring = keyring
@@ -29,10 +29,17 @@ public final class VaultSession: Sendable {
     /// The vault values that could not be decrypted, with their locations.
     public var failures: [YAMLError] { state.withLock { $0.failures } }
 
+    /// The vault text an inline `!vault` value was written as, by its plaintext (`skiff inventory` shows
+    /// it as ansible-inventory does: `{"__ansible_vault": TEXT}`).
+    public func inlineVaultText(of plaintext: String) -> String? { state.withLock { $0.inline[plaintext] } }
+
     /// Decrypts the body of an inline `!vault` value: its plaintext is a secret.
     func decryptValue(_ text: String, at location: SourceLocation) throws(YAMLError) -> String {
         let plaintext = String(decoding: try decrypt(text, at: location), as: UTF8.self)
-        state.withLock { $0.secrets.append(plaintext) }
+        state.withLock {
+            $0.secrets.append(plaintext)
+            $0.inline[plaintext] = text
+        }
         return plaintext
     }
 

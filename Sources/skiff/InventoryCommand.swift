@@ -1,6 +1,7 @@
 import ArgumentParser
 import SkiffCore
 import SkiffInventory
+import SkiffYAML
 
 /// `skiff inventory`: shows what an inventory means, as `ansible-inventory` does.
 struct InventoryCommand: ParsableCommand {
@@ -28,8 +29,10 @@ struct InventoryCommand: ParsableCommand {
     @Option(name: .long, help: "The hosts a pattern selects, as `ansible PATTERN --list-hosts` prints them.")
     var listHosts: String?
 
-    @Flag(name: .long, help: "Show the values of secret variables (passwords, tokens, keys) in --list and --host; by default they show as ********.")
+    @Flag(name: .long, help: "Show the values of secret variables (passwords, tokens, keys, values of vault files) in --list and --host, as ansible-inventory does; by default they show as ********.")
     var showSecrets = false
+
+    @OptionGroup var vault: VaultOptions
 
     func validate() throws {
         guard [list, graph, host != nil, listHosts != nil].filter({ $0 }).count == 1 else {
@@ -39,10 +42,13 @@ struct InventoryCommand: ParsableCommand {
 
     func run() throws {
         let sources = inventory.isEmpty ? [Environment.value("SKIFF_INVENTORY") ?? "/etc/ansible/hosts"] : inventory
+        // Vault files and inline `!vault` values are decrypted with the passwords given as for a run.
+        let session = VaultSession(keyring: try vault.keyring())
         do {
-            let loaded = try InventoryLoader().load(sources: sources)
+            let loaded = try VaultSession.$current.withValue(session) { try InventoryLoader().load(sources: sources) }
+            if !session.failures.isEmpty { throw InventoryError(session.failures.map(\.description).joined(separator: "\n")) }
             if list {
-                Console.out(JSONText.pretty(InventoryListing.list(loaded, showSecrets: showSecrets)))
+                Console.out(JSONText.pretty(InventoryListing.list(loaded, showSecrets: showSecrets, vault: session)))
             } else if graph {
                 Console.out(InventoryListing.graph(loaded))
             } else if let pattern = listHosts {
@@ -54,10 +60,11 @@ struct InventoryCommand: ParsableCommand {
                 Console.out("  hosts (\(hosts.count)):" + hosts.map { "\n    \($0)" }.joined())
             } else if let host {
                 guard loaded.hosts[host] != nil else { throw InventoryError("no host '\(host)' in the inventory") }
-                Console.out(JSONText.pretty(.dict(InventoryListing.host(host, in: loaded, showSecrets: showSecrets))))
+                Console.out(JSONText.pretty(.dict(InventoryListing.host(host, in: loaded, showSecrets: showSecrets, vault: session))))
             }
         } catch let error as InventoryError {
-            Console.error(error.description)
+            // A vault value that did not open is the cause to show, with its file and line.
+            Console.error(session.failures.isEmpty ? error.description : session.failures.map(\.description).joined(separator: "\n"))
             throw ExitCode(5)
         }
     }

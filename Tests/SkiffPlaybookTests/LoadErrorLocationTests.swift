@@ -71,7 +71,30 @@ struct LoadErrorLocationTests {
              files: ["site.yml": play + "  roles: [web]\n", "roles/web/tasks/main.yml": "- debug: msg=x\n",
                      "roles/web/defaults/main.yml": "a: {[b]: 1}\n"],
              file: "roles/web/defaults/main.yml", line: 1, message: "template block written without quotes"),
+        Case(name: "unknown meta action", files: ["site.yml": play + "  tasks:\n    - debug: msg=x\n    - meta: flush_everything\n"],
+             file: "site.yml", line: 5, message: "unknown meta action 'flush_everything'"),
+        Case(name: "unknown meta action in an imported task file (and one in a handler)",
+             files: ["site.yml": play + "  tasks:\n    - import_tasks: tasks.yml\n  handlers:\n    - name: h\n      meta: end_hots\n",
+                     "tasks.yml": "- meta: flush_handler\n"],
+             file: "tasks.yml", line: 1, message: "unknown meta action 'flush_handler'"),
     ]
+
+    @Test func everyUnknownMetaActionIsReportedWithAHint() throws {
+        let directory = NSTemporaryDirectory() + "meta-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let text = Self.play + "  tasks:\n    - meta: flush_handlers\n    - meta: \"{{ what }}\"\n    - action: meta bogus\n  handlers:\n    - name: h\n      meta: end_hots\n"
+        try text.write(toFile: "\(directory)/site.yml", atomically: true, encoding: .utf8)
+        #expect(throws: PlaybookError.self) { try PlaybookLoader().load("\(directory)/site.yml") }
+        do {
+            _ = try PlaybookLoader().load("\(directory)/site.yml")
+        } catch let error as PlaybookError {
+            #expect(error.diagnostics.map(\.description) == [
+                "\(directory)/site.yml:6:7: unknown meta action 'bogus' (Skiff knows clear_facts, clear_host_errors, end_batch, end_host, end_play, flush_handlers, noop, refresh_inventory, reset_connection)",
+                "\(directory)/site.yml:9:13: unknown meta action 'end_hots' (did you mean 'end_host'?)",
+            ], "\(error)")
+        }
+    }
 
     /// ansible-core 2.19.14 refuses `msg: {{ x }}` at load time: "YAML parsing failed: This may be an issue
     /// with missing quotes around a template block. Origin: site.yml:7:14" (the mapping's first brace).

@@ -35,13 +35,13 @@ struct DockerModulesTests {
         }
     }
 
-    static func target(_ name: String) async throws -> Target {
+    static func target(_ name: String, compose: DockerEngine.Compose = .v1Only) async throws -> Target {
         let engine = try #require(DockerEngine.current)
         let key = try TestKeys.shared.key(.ed25519)
         var configuration = TestHost.Configuration(authorizedKeys: [key.publicKey])
         configuration.loginUser = RealDockerDeployTests.user
         let host = try await TestHost.launch(configuration)
-        try engine.prepare(host, user: RealDockerDeployTests.user, compose: .v1Only)
+        try engine.prepare(host, user: RealDockerDeployTests.user, compose: compose)
         let files = try ScratchDirectory("docker-modules")
         let inventory = try files.write("hosts.ini", "[app]\napp1 ansible_host=127.0.0.1 ansible_port=\(host.port) ansible_user=\(RealDockerDeployTests.user)\n")
         let knownHosts = try files.write("known_hosts", try host.knownHostsLine() + "\n")
@@ -354,5 +354,144 @@ struct DockerModulesTests {
         #expect(target.inspect("volume", "\(project)_data") == nil, "remove_volumes")
         let removedAgain = try await target.run(down)
         #expect(Self.recap(removedAgain.output) == "ok=2 changed=0 failed=0", "\(removedAgain.output)")
+    }
+
+    /// `docker_image` with `source: build`: under `--check` nothing is built; the first run builds (args,
+    /// target, labels, another Dockerfile name), the second leaves the image alone (no rebuild: with
+    /// `nocache` a rebuild would give another id), `force_source` builds again.
+    @Test func dockerImageBuildsOnlyWhenTheImageIsMissing() async throws {
+        let target = try await Self.target("build")
+        let image = "\(target.prefix)-built:1"
+        defer {
+            _ = try? Shell.run([DockerEngine.docker, "rmi", "-f", image])
+            _ = try? Shell.run([DockerEngine.docker, "network", "rm", "\(target.prefix)-net"])
+        }
+        try await Self.prepare(target)
+        let context = try await target.run("""
+                - ansible.builtin.file: {path: "/tmp/{{ p }}-context", state: directory}
+                - ansible.builtin.copy:
+                    dest: "/tmp/{{ p }}-context/Dockerfile.skiff"
+                    content: |
+                      FROM {{ repo }}:1.0.0 AS base
+                      ARG GREETING=none
+                      RUN echo "$GREETING" > /greeting
+                      FROM base AS final
+                      RUN echo final > /final
+
+            """)
+        #expect(context.status == 0, "\(context.output)")
+        func build(_ extra: String = "") -> String {
+            """
+                - community.docker.docker_image:
+                    name: "{{ p }}-built"
+                    tag: "1"
+                    source: build
+                    build:
+                      path: "/tmp/{{ p }}-context"
+                      dockerfile: Dockerfile.skiff
+                      args: {GREETING: "hello from {{ p }}"}
+                      target: base
+                      nocache: true
+                      labels: {tier: built}
+                    \(extra)
+                  register: built
+                - debug: {msg: "actions={{ built.actions | join(',') }}"}
+
+            """
+        }
+        let check = try await target.run(build(), ["--check"])
+        #expect(check.status == 0 && Self.recap(check.output) == "ok=2 changed=1 failed=0", "\(check.output)")
+        #expect(check.output.contains("actions=Built image \(image) from /tmp/\(target.prefix)-context"), "\(check.output)")
+        #expect(target.inspect("image", image) == nil, "--check builds nothing")
+
+        let first = try await target.run(build())
+        #expect(first.status == 0 && Self.recap(first.output) == "ok=2 changed=1 failed=0", "\(first.output)")
+        let built = try #require(target.inspect("image", image))
+        #expect((built["Config"] as? [String: Any])?["Labels"] as? [String: String] == ["tier": "built"], "\(built)")
+        let greeting = try Shell.run([DockerEngine.docker, "run", "--rm", "--network", "none", image, "/bin/busybox", "cat", "/greeting"])
+        #expect(greeting.contains("hello from \(target.prefix)\n"), "the build argument reached the build: \(greeting)")
+        #expect((try? Shell.run([DockerEngine.docker, "run", "--rm", "--network", "none", image, "/bin/busybox", "test", "-e", "/final"])) == nil,
+                "built up to the target stage only")
+
+        let second = try await target.run(build())
+        #expect(second.status == 0 && Self.recap(second.output) == "ok=2 changed=0 failed=0", "\(second.output)")
+        #expect(second.output.contains("actions="), "\(second.output)")
+        #expect(target.inspect("image", image)?["Id"] as? String == built["Id"] as? String, "not built again")
+
+        let forced = try await target.run(build("force_source: true"))
+        #expect(forced.status == 0 && Self.recap(forced.output) == "ok=2 changed=1 failed=0", "\(forced.output)")
+        #expect(target.inspect("image", image)?["Id"] as? String != built["Id"] as? String, "built again")
+
+        let broken = try await target.run("    - community.docker.docker_image: {name: \"{{ p }}-broken\", source: build, build: {path: /nonexistent}}\n")
+        #expect(broken.status == 2 && broken.output.contains("docker build failed"), "\(broken.output)")
+    }
+
+    /// `--check` with `docker_compose_v2` (through a `docker compose` plugin) and with the v1 name
+    /// `docker_compose` (docker-compose v1): changed when a container is missing, outdated, stopped or
+    /// would be removed, ok when all is as the file says, and the engine's containers stay as they were.
+    @Test(arguments: [("community.docker.docker_compose_v2", DockerEngine.Compose.userPlugin), ("community.docker.docker_compose", .v1Only)])
+    func composeCheckModeReportsWhatWouldChangeAndChangesNothing(module: String, compose: DockerEngine.Compose) async throws {
+        let target = try await Self.target(module.hasSuffix("v2") ? "cc2" : "cc1", compose: compose)
+        let project = target.prefix
+        defer { target.engine.removeProject(project) }
+        func file(_ command: String) -> String {
+            """
+                - ansible.builtin.copy:
+                    dest: /tmp/docker-compose.yml
+                    content: |
+                      services:
+                        app: {image: "{{ repo }}:1.0.1", init: true, command: "\(command)", network_mode: none}
+                        web: {image: "{{ repo }}:1.0.1", init: true, command: "/bin/busybox sleep 3600", network_mode: none}
+
+            """
+        }
+        let up = """
+                - \(module): {project_src: /tmp, project_name: "{{ p }}"}
+                  register: deploy
+                - debug: {msg: "would={{ deploy.actions | default([]) | map(attribute='status') | join(',') }}"}
+                  when: ansible_check_mode
+
+            """
+        try await Self.prepare(target)
+        #expect(try await target.run(file("/bin/busybox sleep 3600")).status == 0)
+
+        let fresh = try await target.run(up, ["--check"])
+        #expect(fresh.status == 0 && Self.recap(fresh.output) == "ok=2 changed=1 failed=0", "\(fresh.output)")
+        #expect(fresh.output.contains("would=Creating,Creating"), "\(fresh.output)")
+        #expect(try target.engine.containers(project: project).isEmpty, "--check creates nothing")
+
+        let first = try await target.run(up)
+        #expect(first.status == 0 && Self.recap(first.output) == "ok=1 changed=1 failed=0", "\(first.output)")
+        let running = try target.engine.containers(project: project)
+        #expect(running.count == 2 && running.allSatisfy { $0.state == "running" }, "\(running)")
+        if case .userPlugin = compose {
+            #expect(FileManager.default.fileExists(atPath: target.host.pathInside("/tmp/compose-plugin-used")), "docker compose ran")
+        }
+
+        let same = try await target.run(up, ["--check"])
+        #expect(same.status == 0 && Self.recap(same.output) == "ok=2 changed=0 failed=0", "\(same.output)")
+        #expect(same.output.contains("would=\n") || same.output.contains("would=\""), "\(same.output)")
+
+        // web stopped behind compose's back, app's command changed: start web, recreate app.
+        let web = try #require(running.first { $0.service == "web" })
+        _ = try Shell.run([DockerEngine.docker, "stop", "-t", "1", web.id])
+        #expect(try await target.run(file("/bin/busybox sleep 3601")).status == 0)
+        let outdated = try await target.run(up, ["--check"])
+        #expect(outdated.status == 0 && Self.recap(outdated.output) == "ok=2 changed=1 failed=0", "\(outdated.output)")
+        #expect(outdated.output.contains("would=Recreating,Starting"), "\(outdated.output)")
+        let after = try target.engine.containers(project: project)
+        #expect(Set(after.map(\.id)) == Set(running.map(\.id)), "no container was recreated")
+        #expect(after.first { $0.service == "web" }?.state == "exited", "web was not started")
+
+        let down = """
+                - \(module): {project_src: /tmp, project_name: "{{ p }}", state: absent}
+                  register: deploy
+                - debug: {msg: "would={{ deploy.actions | map(attribute='status') | join(',') }}"}
+
+            """
+        let checkDown = try await target.run(down, ["--check"])
+        #expect(checkDown.status == 0 && Self.recap(checkDown.output) == "ok=2 changed=1 failed=0", "\(checkDown.output)")
+        #expect(checkDown.output.contains("would=Removing,Removing"), "\(checkDown.output)")
+        #expect(try target.engine.containers(project: project).count == 2, "--check removes nothing")
     }
 }
