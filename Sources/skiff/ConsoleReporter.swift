@@ -71,7 +71,7 @@ final class ConsoleReporter: Sendable {
             let clear = state.withLock { takeProgress(&$0) }
             Console.out(clear + "<\(host)> EXEC \(line)")
         case .lock(let host, let action, let detail):
-            // Refusals show as the host's failed "Deploy lock" result; these are worth a line of their own.
+            // Refusals show as the host's `locked:` result; these are worth a line of their own.
             guard ["waiting", "broken", "lost"].contains(action) || verbosity >= 2 else { break }
             let text: String
             switch action {
@@ -93,8 +93,8 @@ final class ConsoleReporter: Sendable {
                 let host = recap.host.padding(26)
                 let counts = "ok=\(recap.ok)".padding(4 + 5) + "changed=\(recap.changed)".padding(12) + "unreachable=\(recap.unreachable)".padding(16)
                     + "failed=\(recap.failed)".padding(11) + "skipped=\(recap.skipped)".padding(12) + "rescued=\(recap.rescued)".padding(12)
-                    + "ignored=\(recap.ignored)"
-                Console.out(paint(host, recap.failed + recap.unreachable > 0 ? "31" : recap.changed > 0 ? "33" : "32") + " : " + counts)
+                    + "ignored=\(recap.ignored)" + (recap.locked > 0 ? "    locked=\(recap.locked)" : "")
+                Console.out(paint(host, recap.failed + recap.unreachable > 0 ? "31" : recap.locked > 0 ? "35" : recap.changed > 0 ? "33" : "32") + " : " + counts)
             }
         }
     }
@@ -126,6 +126,7 @@ final class ConsoleReporter: Sendable {
             if let item = result.item { return paint("failed: [\(result.host)] (item=\(item)) => \(failure(result))", "31") }
             return paint("fatal: [\(result.host)]: FAILED! => \(failure(result))", "31")
         case .unreachable: return paint("fatal: [\(result.host)]: UNREACHABLE! => \(result.message ?? "")", "31")
+        case .locked: return paint("locked: [\(result.host)]: NOT RUN => \(result.message ?? "")", "35")
         }
     }
 

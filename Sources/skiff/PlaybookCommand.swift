@@ -19,8 +19,9 @@ struct PlaybookCommand: AsyncParsableCommand {
         commandName: "playbook",
         abstract: "Run playbooks, as ansible-playbook does (also --syntax-check, --list-hosts, --list-tasks).",
         discussion: """
-            Exit status: 0 success, 2 a host failed, 4 a host was unreachable, 5 invalid input (found before \
-            any host is contacted), 99 interrupted, 1 any other error (the audit log cannot be written, …).
+            Exit status: 0 success, 2 a host failed, 4 a host was unreachable, 75 a host's deploy lock was held \
+            by another run or deploys are frozen there (nothing ran on it), 5 invalid input (found before any \
+            host is contacted), 99 interrupted, 1 any other error (the audit log cannot be written, …).
             """
     )
 
