@@ -28,10 +28,12 @@ public struct PlaybookRunner: Sendable {
 
     /// Runs every play and returns each host's counts (in the order hosts were first seen).
     public func run(_ playbooks: [Playbook]) async throws -> [HostRecap] {
-        // A play's strategy is checked before any host is contacted.
+        // A play's strategy, and how each host is reached (SSH options, ssh_config), are checked before
+        // any host is contacted.
         for playbook in playbooks {
             for play in playbook.plays { _ = try Strategy.of(play) }
         }
+        try checkConnections(playbooks)
         let recorder = RecapRecorder()
         let emitAndCount: @Sendable (RunEvent) -> Void = { event in
             recorder.record(event)
@@ -126,6 +128,20 @@ public struct PlaybookRunner: Sendable {
             playbookDirectory: (directory as NSString).standardizingPath, states: states)
         variables.tags = settings.tags
         return variables
+    }
+
+    /// Checks every host each play selects, with the variables that play connects with, without contacting
+    /// it; throws `ConnectionSettingsError` for the first host whose settings are wrong.
+    private func checkConnections(_ playbooks: [Playbook]) throws {
+        let states = HostStates(inventory: inventory)
+        for playbook in playbooks {
+            for play in playbook.plays {
+                let hosts = try select(play).hosts
+                guard !hosts.isEmpty else { continue }
+                let variables = hostVariables(play, playbook: playbook, hosts: hosts, states: states)
+                for host in hosts { try connections.check(host, variables: variables.context(for: host).variables) }
+            }
+        }
     }
 
     /// Every host the run's plays select, with the variables its first play connects with.

@@ -336,7 +336,14 @@ struct PlaybookOptions: ParsableArguments {
         }
         let signals = StopSignals(stop: stop) { await recorder.quit(duration: .now - began) }
         defer { signals.cancel() }
-        let recaps = try await runner.run(playbooks)
+        let recaps: [HostRecap]
+        do {
+            recaps = try await runner.run(playbooks)
+        } catch let error as ConnectionSettingsError {
+            // No host was contacted: the run is recorded as refused input.
+            await recorder.finished([], exitCode: 5, duration: .now - began, interrupted: false)
+            throw invalidInput(error.message)
+        }
         await recorder.durable()
         try junitReport?.write()
         let interrupted = stop.isRequested && recorder.failure == nil
