@@ -3,11 +3,13 @@ import Synchronization
 
 /// Prints events in ansible-playbook's shape: `PLAY [...]`, `TASK [...]`, `ok: [host]`, `PLAY RECAP`.
 /// Colors on a terminal or with FORCE_COLOR, never under NO_COLOR (`Console.colorful`). On a terminal, a last line shows how many hosts
-/// finished the running task (`progress`); it is rewritten in place and cleared before other output.
+/// finished the running task (`progress`); it fits the terminal's width (`columns`, asked each time it is
+/// drawn), is rewritten in place, and is cleared before other output and at the end (`finish`).
 final class ConsoleReporter: Sendable {
     let verbosity: Int
     let color: Bool
     let progress: Bool
+    let columns: @Sendable () -> Int
 
     private struct State {
         var lastTask: String?
@@ -18,10 +20,17 @@ final class ConsoleReporter: Sendable {
 
     private let state = Mutex(State())
 
-    init(verbosity: Int, color: Bool, progress: Bool = false) {
+    init(verbosity: Int, color: Bool, progress: Bool = false, columns: @escaping @Sendable () -> Int = ProgressLine.terminalColumns) {
         self.verbosity = verbosity
         self.color = color
         self.progress = progress
+        self.columns = columns
+    }
+
+    /// Erases the progress line, if one is shown: the run ended (also when it ended with an error).
+    func finish() {
+        let clear = state.withLock { takeProgress(&$0) }
+        if !clear.isEmpty { Console.write(clear) }
     }
 
     func handle(_ event: RunEvent) {
@@ -104,7 +113,7 @@ final class ConsoleReporter: Sendable {
         let done = state.finished[task]?.count ?? 0
         guard done < state.playHosts else { return nil }
         state.progressShown = true
-        return paint("  [\(task)] \(done)/\(state.playHosts) hosts done", "2")
+        return paint(ProgressLine.text(task: task, done: done, total: state.playHosts, width: columns()), "2")
     }
 
     /// Erases the progress line, when one is shown, so that the next output starts at column 0.

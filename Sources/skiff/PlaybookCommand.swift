@@ -336,6 +336,8 @@ struct PlaybookOptions: ParsableArguments {
         }
         let signals = StopSignals(stop: stop) { await recorder.quit(duration: .now - began) }
         defer { signals.cancel() }
+        // Whatever ends the run, no progress line stays on the terminal.
+        defer { console.finish() }
         let recaps: [HostRecap]
         do {
             recaps = try await runner.run(playbooks)
