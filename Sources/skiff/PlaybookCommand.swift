@@ -199,6 +199,9 @@ struct PlaybookOptions: ParsableArguments {
                     interactive: isatty(STDIN_FILENO) == 1 && TerminalQuestion.available, ask: TerminalQuestion.ask, tell: Console.out,
                     warn: Console.warn)
                 loaded = try prompts.answer(loaded, extraVars: extra)
+                // A variable nothing can define fails here, not on every host after logging in.
+                let undefined = UndefinedVariables.check(loaded, inventory: hosts, extraVars: extra)
+                if !undefined.isEmpty { throw PlaybookError(diagnostics: undefined) }
                 throw ExitCode(try await runPlaybooks(
                     loaded, inventory: hosts, sources: sources, extra: extra, limit: limited, vault: vault, rollbackOf: rollbackOf))
             }
