@@ -70,8 +70,9 @@ struct ConsoleOutputTests {
                           environment: ["NO_COLOR": "1", "SKIFF_AUDIT_LOG": ExecCommandTests.sharedAuditLog])
         }
         #expect(output.contains("…] 1/2 hosts done"), "the progress line was shown, shortened: \(output)")
-        for piece in output.components(separatedBy: "\r") where piece.contains("hosts done") {
-            let shown = (piece.components(separatedBy: "\n").last ?? piece).replacingOccurrences(of: "\u{1B}[K", with: "")
+        let pieces = output.unicodeScalars.split { $0 == "\r" || $0 == "\n" }.map { String(String.UnicodeScalarView($0)) }
+        for piece in pieces where piece.contains("hosts done") {
+            let shown = piece.replacingOccurrences(of: "\u{1B}[K", with: "")
             #expect(shown.count < 40, "at most 39 columns: '\(shown)'")
         }
         let screen = TerminalScreen(width: 40, transcript: output)
