@@ -72,15 +72,17 @@ public enum UndefinedVariables {
             names.formUnion(role.vars.keys)
         }
         let (tasks, values) = play.contents
-        for case .dict(let keywords) in values {
+        // Variables and loop variables of blocks (an include_tasks with a loop is a block) and of tasks.
+        func keywordNames(_ keywords: OrderedDictionary<String, Value>) {
             if case .dict(let vars)? = keywords["vars"] { names.formUnion(vars.keys) }
-        }
-        for task in tasks {
-            if case .dict(let vars)? = task.keywords["vars"] { names.formUnion(vars.keys) }
-            if let register = task.keywords["register"]?.stringValue { names.insert(register) }
-            if case .dict(let control)? = task.keywords["loop_control"] {
+            if case .dict(let control)? = keywords["loop_control"] {
                 for key in ["loop_var", "index_var"] { if let name = control[key]?.stringValue { names.insert(name) } }
             }
+        }
+        for case .dict(let keywords) in values { keywordNames(keywords) }
+        for task in tasks {
+            keywordNames(task.keywords)
+            if let register = task.keywords["register"]?.stringValue { names.insert(register) }
             switch task.module {
             case "ansible.builtin.set_fact", "ansible.builtin.add_host", "ansible.builtin.set_stats":
                 names.formUnion(task.arguments.keys)

@@ -77,10 +77,14 @@ struct UndefinedVariablesTests {
                     - debug: msg="{{ from_block }} {{ from_task }}"
                       vars: {from_task: 1}
                   vars: {from_block: 1}
+                - include_tasks: item.yml
+                  loop: [1]
+                  loop_control: {loop_var: line}
             - hosts: app
               tasks:
                 - set_fact: {from_later_play: 1}
-            """, files: ["vars/main.yml": "from_file: 1\n", "vars/included.yml": "from_included: 1\n"])
+            """, files: ["vars/main.yml": "from_file: 1\n", "vars/included.yml": "from_included: 1\n",
+                         "item.yml": "- debug: msg=\"{{ line }}\"\n"])
         let inventory = try Self.playbook("[app]\nweb1 host_var=1 deploy_target=prod\n[app:vars]\ngroup_var=1\n", named: "hosts.ini")
         #expect(try Self.check(path, inventory: inventory, extra: ["from_extra": .int(1)]).isEmpty)
     }
