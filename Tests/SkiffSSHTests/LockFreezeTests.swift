@@ -69,6 +69,8 @@ struct LockFreezeTests {
         #expect(records.contains { $0["type"] as? String == "task_result" && $0["status"] as? String == "locked" }, "\(types)")
         #expect(records.contains { $0["type"] as? String == "run_finished" && $0["exit_code"] as? Int == 75 }, "\(types)")
         #expect(try await AuditEndToEndTests.audit(["verify"], log: log).status == 0)
+        let list = try await AuditEndToEndTests.audit(["list"], log: log)
+        #expect(list.output.components(separatedBy: " locked ").count - 1 == 2, "the two refused runs are listed as locked: \(list.output)")
     }
 
     @Test func aFreezeWithATTLGoesStaleAndAHeldLockIsNotFrozenOver() async throws {
