@@ -35,5 +35,15 @@ struct ConnectionSettingsCheckTests {
         }
         let log = try String(contentsOfFile: fleet.files.file("audit.jsonl"), encoding: .utf8)
         #expect(!log.contains("\"type\": \"task_result\"") && !log.contains("lock_acquired"), "\(setting): \(log)")
+
+        // Ad hoc commands too.
+        let exec = try await ExecCommandTests.skiff(
+            ["exec", "-i", inventory, "app", "-a", "touch /tmp/ran", "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts,
+             "--no-agent"], environment: ["NO_COLOR": "1"])
+        #expect(exec.status == 5, "\(setting): \(exec.output)")
+        #expect(exec.output.contains("app2") && exec.output.contains(detail), "\(setting): \(exec.output)")
+        for host in fleet.hosts {
+            #expect(!FileManager.default.fileExists(atPath: host.pathInside("/tmp/ran")), "\(setting): exec ran nothing on any host")
+        }
     }
 }
