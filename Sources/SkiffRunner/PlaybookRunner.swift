@@ -139,7 +139,7 @@ public struct PlaybookRunner: Sendable {
                 let hosts = try select(play).hosts
                 guard !hosts.isEmpty else { continue }
                 let variables = hostVariables(play, playbook: playbook, hosts: hosts, states: states)
-                for host in hosts { try connections.check(host, variables: variables.context(for: host).variables) }
+                for host in hosts { try connections.check(host, variables: variables.connectionVariables(for: host)) }
             }
         }
     }
