@@ -79,6 +79,15 @@ struct ConsoleOutputTests {
         let leftovers = screen.lines.filter { $0.hasPrefix("  [") || $0.contains("hosts done") }
         #expect(leftovers.isEmpty, "nothing of the progress line stays on the screen: \(leftovers)\n\(screen.lines.joined(separator: "\n"))")
         #expect(screen.lines.contains { $0.hasPrefix("app1") && $0.contains("ok=2") }, "\(screen.lines.joined(separator: "\n"))")
+
+        // A terminal that does not say its size (a pty of 0 columns): $COLUMNS says it.
+        let narrow = try await offPool {
+            try Shell.run(["script", "-qfec", "stty cols 0 rows 0; " + command, "/dev/null"],
+                          environment: ["NO_COLOR": "1", "COLUMNS": "30", "SKIFF_AUDIT_LOG": ExecCommandTests.sharedAuditLog])
+        }
+        let shown = narrow.unicodeScalars.split { $0 == "\r" || $0 == "\n" }.map { String(String.UnicodeScalarView($0)) }
+            .filter { $0.contains("hosts done") }.map { $0.replacingOccurrences(of: "\u{1B}[K", with: "") }
+        #expect(!shown.isEmpty && shown.allSatisfy { $0.count < 30 }, "\(shown)")
     }
 
     @Test func stepAsksOncePerTaskForAllHosts() async throws {
