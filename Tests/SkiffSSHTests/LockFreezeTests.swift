@@ -55,6 +55,11 @@ struct LockFreezeTests {
         #expect(app1?["locked"] as? Int == 1 && app1?["failed"] as? Int == 0, "\(recap)")
         #expect(recap["exit_code"] as? Int == 75)
 
+        // A freeze lasts until it is thawed: --lock-wait does not wait for it.
+        let began = ContinuousClock.now
+        let waiting = try await AuditEndToEndTests.skiff(fleet, [playbook, "--lock-wait", "300"], log: log)
+        #expect(waiting.status == 75 && ContinuousClock.now - began < .seconds(120), "\(waiting.output)")
+
         let release = try await Self.lock(fleet, ["release", "--host", "app1"], log: log)
         #expect(release.status == 0 && release.output.contains("app1: thawed a freeze by"), "\(release.output)")
         let after = try await AuditEndToEndTests.skiff(fleet, [playbook], log: log)
@@ -70,7 +75,7 @@ struct LockFreezeTests {
         #expect(records.contains { $0["type"] as? String == "run_finished" && $0["exit_code"] as? Int == 75 }, "\(types)")
         #expect(try await AuditEndToEndTests.audit(["verify"], log: log).status == 0)
         let list = try await AuditEndToEndTests.audit(["list"], log: log)
-        #expect(list.output.components(separatedBy: " locked ").count - 1 == 2, "the two refused runs are listed as locked: \(list.output)")
+        #expect(list.output.components(separatedBy: " locked ").count - 1 == 3, "the three refused runs are listed as locked: \(list.output)")
     }
 
     @Test func aFreezeWithATTLGoesStaleAndAHeldLockIsNotFrozenOver() async throws {
