@@ -27,7 +27,8 @@ public struct AuditHistory: Sendable {
         public var hosts: [String] { finished?["hosts"]?.dictValue.map { Array($0.keys) } ?? [] }
         public var durationMilliseconds: Int? { finished?["duration_ms"]?.intValue }
         public var rollbackOf: String? { started["rollback_of"]?.text }
-        /// ok, failed, unreachable, interrupted, error, or unfinished (no end record: still running, or killed);
+        /// ok, failed, unreachable, locked (a host's deploy lock was held or frozen: nothing ran there),
+        /// interrupted, error, or unfinished (no end record: still running, or killed);
         /// a dry run (`-C`) is `check`, or `check-` and how it ended when that was not ok.
         public var status: String {
             guard isCheck else { return result }
@@ -41,6 +42,7 @@ public struct AuditHistory: Sendable {
             case 0?: return "ok"
             case 2?: return "failed"
             case 4?: return "unreachable"
+            case 75?: return "locked"
             case 99?: return "interrupted"
             default: return "error"
             }
@@ -68,6 +70,12 @@ public struct AuditHistory: Sendable {
     public private(set) var runs: [Run] = []
 
     /// Reads the run-level records of every log. A log that does not exist yet is an empty history.
+    /// How bad a run's exit status is, to tell which one a run recorded twice ended with: a held deploy
+    /// lock (75) is worse than success only; otherwise a higher status is worse.
+    static func severity(_ exitCode: Int) -> Int {
+        exitCode == 75 ? 1 : exitCode == 0 ? 0 : exitCode + 1
+    }
+
     public init(logs: [String]) throws(AuditError) {
         self.init(contents: try Self.read(logs))
     }
@@ -109,7 +117,9 @@ public struct AuditHistory: Sendable {
                         for (host, counts) in earlier where hosts[host] == nil { hosts[host] = counts }
                         merged["hosts"] = .dict(hosts)
                         // The run failed if it failed on any host.
-                        if let code = byID[run]?.finished?["exit_code"]?.intValue, code > (fields["exit_code"]?.intValue ?? 0) { merged["exit_code"] = .int(code) }
+                        if let code = byID[run]?.finished?["exit_code"]?.intValue, Self.severity(code) > Self.severity(fields["exit_code"]?.intValue ?? 0) {
+                            merged["exit_code"] = .int(code)
+                        }
                     }
                     byID[run]?.finished = merged
                 case "run_interrupted":

@@ -167,7 +167,7 @@ public final class AuditRecorder: Sendable {
         .dict([
             "ok": .int(recap.ok), "changed": .int(recap.changed), "unreachable": .int(recap.unreachable),
             "failed": .int(recap.failed), "skipped": .int(recap.skipped), "rescued": .int(recap.rescued),
-            "ignored": .int(recap.ignored), "duration_ms": .int(milliseconds(recap.duration)),
+            "ignored": .int(recap.ignored), "locked": .int(recap.locked), "duration_ms": .int(milliseconds(recap.duration)),
         ])
     }
 

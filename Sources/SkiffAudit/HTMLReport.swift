@@ -16,7 +16,7 @@ public enum HTMLReport {
             table{border-collapse:collapse;width:100%;margin:.6em 0} th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #e6eaf0;vertical-align:top}
             th{background:#f3f5f8;font-weight:600} dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em} dt{color:#5b6575}
             .badge{display:inline-block;padding:.05em .55em;border-radius:.7em;font-size:.85em;font-weight:600;color:#fff}
-            .ok{background:#2e7d32}.changed{background:#b26a00}.failed,.unreachable,.error{background:#c62828}.skipped{background:#607d8b}
+            .ok{background:#2e7d32}.changed{background:#b26a00}.failed,.unreachable,.error{background:#c62828}.skipped{background:#607d8b}.locked{background:#6a1b9a}
             .rescued,.ignored{background:#6a1b9a}.interrupted,.unfinished{background:#455a64}
             pre{background:#f6f8fa;padding:.5em .7em;margin:.3em 0;white-space:pre-wrap;word-break:break-word;font-size:12.5px;border-radius:4px}
             .bad td{background:#fff5f5}

@@ -1,6 +1,7 @@
-/// How a task ended on one host.
+/// How a task ended on one host. `locked`: the host's deploy lock is another run's (or deploys are frozen
+/// there), so nothing ran on it; that is not a failure of the deploy.
 public enum TaskStatus: String, Sendable, Equatable {
-    case ok, changed, failed, skipped, unreachable, rescued, ignored
+    case ok, changed, failed, skipped, unreachable, rescued, ignored, locked
 }
 
 /// What happened during a run, in order; the console, JSON lines and the audit log all read these.
@@ -88,6 +89,8 @@ public struct HostRecap: Sendable, Equatable {
     public var skipped = 0
     public var rescued = 0
     public var ignored = 0
+    /// 1 when the host's deploy lock could not be taken (no task ran there).
+    public var locked = 0
     public var duration: Duration = .zero
 
     public init(host: String) { self.host = host }
@@ -101,13 +104,20 @@ public struct HostRecap: Sendable, Equatable {
         case .unreachable: unreachable += 1
         case .rescued: rescued += 1
         case .ignored: ignored += 1; ok += 1
+        case .locked: locked += 1
         }
     }
 
-    /// Exit status: 4 when any host was unreachable, 2 when any failed, else 0.
+    /// The exit status of a run whose only trouble was deploy locks it could not take (held by another
+    /// run, or deploys frozen): sysexits' EX_TEMPFAIL, "try again later".
+    public static let lockRefusedExitCode: Int32 = 75
+
+    /// Exit status: 4 when any host was unreachable, 2 when any failed, 75 when a host's deploy lock
+    /// could not be taken, else 0.
     public static func exitCode(_ recaps: [HostRecap]) -> Int32 {
         if recaps.contains(where: { $0.unreachable > 0 }) { return 4 }
         if recaps.contains(where: { $0.failed > 0 }) { return 2 }
+        if recaps.contains(where: { $0.locked > 0 }) { return lockRefusedExitCode }
         return 0
     }
 }

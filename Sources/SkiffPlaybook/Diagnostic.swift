@@ -21,6 +21,10 @@ public struct Diagnostic: Sendable, Equatable, CustomStringConvertible {
 public struct PlaybookError: Error, Sendable, CustomStringConvertible {
     public let diagnostics: [Diagnostic]
 
+    public init(diagnostics: [Diagnostic]) {
+        self.diagnostics = diagnostics
+    }
+
     public var description: String { diagnostics.map(\.description).joined(separator: "\n") }
 }
 

@@ -25,7 +25,7 @@ public struct PlaybookLoader {
             }
         }
         if !diagnostics.isEmpty { throw PlaybookError(diagnostics: diagnostics) }
-        return Playbook(path: path, plays: plays)
+        return Playbook(path: path, plays: plays, templateLocations: session.templateLocations)
     }
 }
 
@@ -37,6 +37,8 @@ final class LoadSession {
     var rootDirectory: String?
     /// Roles pulled in by import_role/include_role in the play being read (for their variables and handlers).
     var includedRoles: [Role] = []
+    /// Where each templated string was first read (see `Playbook.templateLocations`).
+    var templateLocations: [String: SourceLocation] = [:]
 
     func report(_ message: String, at location: SourceLocation?, hint: String? = nil) {
         diagnostics.append(Diagnostic(message, at: location, hint: hint))
@@ -579,8 +581,10 @@ final class LoadSession {
                 if conditions {
                     if YAMLValue.isNull(node) || node.bool != nil { return }
                     _ = try Condition(scalar.string, location: at)
+                    if templateLocations[scalar.string] == nil { templateLocations[scalar.string] = at }
                 } else if Template.isTemplated(scalar.string) {
                     _ = try Template(scalar.string, location: at)
+                    if templateLocations[scalar.string] == nil { templateLocations[scalar.string] = at }
                 }
             } catch let error as TemplateError {
                 report(error.message, at: error.location ?? at)

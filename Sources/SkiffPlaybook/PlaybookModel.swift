@@ -5,6 +5,9 @@ import SkiffCore
 public struct Playbook: Sendable {
     public let path: String
     public internal(set) var plays: [Play]
+    /// Where each templated string of the playbook and the files it pulls in is first written, for
+    /// checks that find a problem in a string after loading (`file:line:column`).
+    public internal(set) var templateLocations: [String: SourceLocation] = [:]
 }
 
 /// One play: which hosts, which variables, which tasks.

@@ -36,6 +36,11 @@ public actor ConnectionPool {
         return (old, new)
     }
 
+    /// Checks a host's connection settings without contacting it (see `ConnectionFactory.check`).
+    nonisolated func check(_ host: String, variables: OrderedDictionary<String, Value>) throws {
+        try factory.check(host: host, variables: Dictionary(uniqueKeysWithValues: variables.map { ($0.key, $0.value) }))
+    }
+
     /// The connections open now, by host.
     func openConnections() -> [String: any HostConnection] { open }
 

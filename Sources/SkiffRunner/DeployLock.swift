@@ -6,13 +6,35 @@ import SkiffModules
 /// `info.json` about its holder (run id, operator, controller host and pid, CI job, playbook, time). The
 /// file's modification time is the heartbeat; a lock whose heartbeat is older than the TTL is stale.
 /// Ages are measured with the host's own clock, so controllers with skewed clocks agree.
+///
+/// A freeze (`skiff lock acquire -m REASON`) is a lock no run holds: its `info.json` says `frozen` and
+/// why, and the file `frozen` beside it holds its own TTL in seconds (`never`: it stays until thawed).
+/// Deploys are refused while it stands; `--break-stale-locks` breaks it only once its own TTL has passed.
 public enum DeployLock {
     public struct Holder: Sendable, Equatable {
         /// Seconds since the holder's last heartbeat.
         public var age: Int
         public var info: OrderedDictionary<String, Value>
 
+        /// Deploys are frozen on the host (`skiff lock acquire`).
+        public var isFrozen: Bool { info["frozen"]?.isTrue ?? false }
+
+        /// Stale: its heartbeat is older than `ttlSeconds`; a freeze, once its own TTL (if it has one) passed.
+        public func isStale(ttlSeconds: Int) -> Bool {
+            guard isFrozen else { return age > ttlSeconds }
+            guard case .int(let own)? = info["ttl"] else { return false }
+            return age > own
+        }
+
         public var description: String {
+            if isFrozen {
+                let reason = info["reason"]?.text ?? ""
+                let who = info["operator"]?.text ?? "?"
+                let since = info["time"]?.text ?? "?"
+                let expiry: String
+                if case .int(let ttl)? = info["ttl"] { expiry = ", for \(ttl) s" } else { expiry = "" }
+                return "a freeze by \(who) (\(Value.string(reason).json)), since \(since)\(expiry)"
+            }
             let run = info["run"]?.text ?? "?"
             let who = info["operator"]?.text ?? "?"
             let job = info["ci_job"]?.text ?? ""
@@ -56,14 +78,16 @@ public enum DeployLock {
             if mkdir "$lock" 2>/dev/null; then printf '%s\\n' "$info" > "$lock/info.json"; watch; echo acquired; exit 0; fi
             beat=$(stat -c %Y "$lock/info.json" 2>/dev/null || stat -c %Y "$lock" 2>/dev/null || date +%s)
             age=$(( $(date +%s) - beat ))
-            if [ \(breakStale ? 1 : 0) = 1 ] && [ "$age" -gt \(ttlSeconds) ]; then
+            # A freeze has its own TTL (`never`: it is never stale).
+            stale() { ttl=$(cat "$lock/frozen" 2>/dev/null) || ttl=\(ttlSeconds); case "$ttl" in ''|*[!0-9]*) return 1 ;; esac; [ "$age" -gt "$ttl" ]; }
+            if [ \(breakStale ? 1 : 0) = 1 ] && stale; then
                 if mkdir "$lock/breaking" 2>/dev/null; then
                     beat=$(stat -c %Y "$lock/info.json" 2>/dev/null || echo "$beat")
                     age=$(( $(date +%s) - beat ))
-                    if [ "$age" -gt \(ttlSeconds) ]; then
+                    if stale; then
                         old=$(cat "$lock/info.json" 2>/dev/null)
                         if printf '%s\\n' "$info" > "$lock/info.new" && mv -f "$lock/info.new" "$lock/info.json"; then
-                            rmdir "$lock/breaking"; watch; echo "broke $age"; printf '%s\\n' "$old"; exit 0
+                            rm -f "$lock/frozen"; rmdir "$lock/breaking"; watch; echo "broke $age"; printf '%s\\n' "$old"; exit 0
                         fi
                     fi
                     rmdir "$lock/breaking" 2>/dev/null
@@ -75,6 +99,22 @@ public enum DeployLock {
                 age=$(( $(date +%s) - beat ))
             fi
             echo "held $age"; cat "$lock/info.json" 2>/dev/null; exit 0
+            """), stdin: Sensitive(Array(info.utf8)))
+    }
+
+    /// Freezes deploys on the host (`skiff lock acquire`): takes the lock for no run, with `info` saying
+    /// `frozen`, who and why, and the freeze's own TTL (nil: it stays until `skiff lock release`). No
+    /// watcher: a freeze outlives the session that made it. Answers as `acquire` does (`parse`).
+    public static func freeze(info: String, ttlSeconds: Int?) -> RemoteStep {
+        RemoteStep(.shell("""
+            umask 077; lock=\(lock)
+            mkdir -p "$HOME/.skiff" || exit 3
+            info=$(cat)
+            if mkdir "$lock" 2>/dev/null; then
+                if printf '%s\\n' \(ttlSeconds.map(String.init) ?? "never") > "$lock/frozen" && printf '%s\\n' "$info" > "$lock/info.json"; then echo acquired; exit 0; fi
+                rm -rf "$lock"; exit 3
+            fi
+            echo "held $(( $(date +%s) - $(stat -c %Y "$lock/info.json" 2>/dev/null || stat -c %Y "$lock") ))"; cat "$lock/info.json" 2>/dev/null; exit 0
             """), stdin: Sensitive(Array(info.utf8)))
     }
 

@@ -44,8 +44,9 @@ actor HostLocks {
             let attempt = try DeployLock.parse(try await connection.run(acquireStep, timeout: .seconds(30)))
             if take(host, attempt, connection: connection) { return }
             guard case .held(let holder) = attempt else { return }
-            let stale = holder.age > settings.ttlSeconds
-            if ContinuousClock.now < deadline && !stop.isRequested && !stale {
+            let stale = holder.isStale(ttlSeconds: settings.ttlSeconds)
+            // A freeze is not waited for: it lasts until someone thaws it.
+            if ContinuousClock.now < deadline && !stop.isRequested && !stale && !holder.isFrozen {
                 if !announcedWait {
                     emit(.lock(host: host, action: "waiting", detail: holder.description))
                     announcedWait = true
@@ -77,7 +78,7 @@ actor HostLocks {
                     if take(host, attempt, connection: connection) {
                         takenNow.append(host)
                     } else if case .held(let holder) = attempt {
-                        if holder.age > settings.ttlSeconds || settings.waitSeconds <= 0 {
+                        if holder.isStale(ttlSeconds: settings.ttlSeconds) || holder.isFrozen || settings.waitSeconds <= 0 {
                             _ = refuse(host, holder)
                         } else if waitFor == nil {
                             waitFor = (host, connection)
@@ -154,14 +155,17 @@ actor HostLocks {
         }
     }
 
-    /// Fails the host for good: its lock is held (or stale) and waiting did not help.
+    /// Fails the host for good: its lock is held (or stale, or deploys are frozen there) and waiting did
+    /// not help. Nothing runs on the host; the run does not count it as failed.
     private func refuse(_ host: String, _ holder: DeployLock.Holder) -> Error {
-        let stale = holder.age > settings.ttlSeconds
-        let message = stale
+        let stale = holder.isStale(ttlSeconds: settings.ttlSeconds)
+        let message = holder.isFrozen
+            ? "the deploy lock is held by \(holder.description): deploys are frozen on this host; thaw with `skiff lock release --host \(host)`"
+            : stale
             ? "the deploy lock is stale: \(holder.description); break it with `skiff lock release --host \(host)` or --break-stale-locks"
             : "the deploy lock is held by \(holder.description)" + (settings.waitSeconds > 0 ? " (waited \(settings.waitSeconds) s)" : "; wait with --lock-wait SECONDS")
         emit(.lock(host: host, action: stale ? "stale" : "refused", detail: holder.description))
-        let error = ModuleError(message)
+        let error = LockRefusedError(message)
         refused[host] = error
         return error
     }
@@ -206,4 +210,12 @@ actor HostLocks {
             }
         }
     }
+}
+
+/// A host's deploy lock could not be taken: another run holds it (or its lock is stale), or deploys are
+/// frozen there (`skiff lock acquire`). Nothing ran on the host, and the deploy did not fail there.
+public struct LockRefusedError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }

@@ -31,6 +31,10 @@ final class HostPlayRun: @unchecked Sendable {
     /// `rescue`, `always` or handler runs.
     var endedPlay = false
     private(set) var unreachable = false
+    /// Set when the host's deploy lock is another run's (or deploys are frozen there): nothing runs on it.
+    private(set) var lockRefused = false
+    /// The host takes no further task in this play: it is unreachable, or its deploy lock was refused.
+    private var cutOff: Bool { unreachable || lockRefused }
     /// Set when a changed task notified a handler the play does not have: ansible-playbook stops the
     /// whole run there, and so does Skiff (this host's task fails, no host starts another task).
     private(set) var stopsRun = false
@@ -87,11 +91,11 @@ final class HostPlayRun: @unchecked Sendable {
             guard await gatherFacts() else { return false }
         }
         var ok = await runItems(play.runOrder, blockVars: [], at: .tasks)
-        if endedPlay { return !unreachable }
-        if !unreachable && !stopRequested {
+        if endedPlay { return !cutOff }
+        if !cutOff && !stopRequested {
             ok = await runNotifiedHandlers(ok: ok) { .handler($0) }
         }
-        return ok && !unreachable
+        return ok && !cutOff
     }
 
     /// Runs the notified handlers in the order the play defines them, each once, at the positions given
@@ -154,6 +158,10 @@ final class HostPlayRun: @unchecked Sendable {
             unreachable = true
             emit(.hostResult(HostResult(host: host, task: name, status: .unreachable, message: error.message, duration: .now - started)))
             return false
+        } catch let error as LockRefusedError {
+            lockRefused = true
+            emit(.hostResult(HostResult(host: host, task: name, status: .locked, message: error.message, duration: .now - started)))
+            return false
         } catch {
             emit(.hostResult(HostResult(host: host, task: name, status: .failed, message: "\(error)", duration: .now - started)))
             return false
@@ -166,7 +174,7 @@ final class HostPlayRun: @unchecked Sendable {
         _ items: [TaskItem], blockVars: [ScopedVariables], always: Bool = false, at position: TaskPosition
     ) async -> Bool {
         for (index, item) in items.enumerated() {
-            if unreachable || _Concurrency.Task.isCancelled { return false }
+            if cutOff || _Concurrency.Task.isCancelled { return false }
             // Earlier results reach the audit log's disk before the next task starts (and a failed write
             // stops the run right here).
             if case .task = item { await settings.beforeTask?() }
@@ -198,7 +206,7 @@ final class HostPlayRun: @unchecked Sendable {
         var ok = await runItems(block.block, blockVars: vars, always: inAlways, at: position.appending(0))
         if !block.rescue.isEmpty { rescueDepth -= 1 }
         if endedPlay { return false }
-        if !ok && !unreachable && !block.rescue.isEmpty && !stopRequested {
+        if !ok && !cutOff && !block.rescue.isEmpty && !stopRequested {
             var rescueVars = vars
             if let lastFailure {
                 rescueVars.append(ScopedVariables(values: ["ansible_failed_task": lastFailure.task, "ansible_failed_result": lastFailure.result], kind: .data))
@@ -313,17 +321,18 @@ final class HostPlayRun: @unchecked Sendable {
             results.append(.dict(registered))
             _ = report(task, name: name, result, started: started, item: loop.items[index])
             statuses.append(result.status)
-            if result.status == .unreachable {
+            if result.status == .unreachable || result.status == .locked {
                 unreachableMessage = result.outcome.message
                 break
             }
         }
         // The task's own result, counted once in the recap as ansible-playbook counts a loop.
-        let status: TaskStatus = statuses.contains(.unreachable) ? .unreachable : statuses.contains(.failed) ? .failed
+        let status: TaskStatus = statuses.contains(.unreachable) ? .unreachable : statuses.contains(.locked) ? .locked
+            : statuses.contains(.failed) ? .failed
             : statuses.contains(.ignored) ? .ignored : statuses.contains(.changed) ? .changed
             : statuses.allSatisfy { $0 == .skipped } ? .skipped : .ok
         let failed = status == .failed || status == .ignored
-        let message = failed ? "One or more items failed" : status == .unreachable ? unreachableMessage
+        let message = failed ? "One or more items failed" : status == .unreachable || status == .locked ? unreachableMessage
             : loop.items.isEmpty ? "No items in the list" : nil
         let summary = ModuleOutcome(changed: status == .changed, failed: failed, skipped: status == .skipped, message: message,
                                     result: ["results": .list(results)])
@@ -435,6 +444,10 @@ final class HostPlayRun: @unchecked Sendable {
             }
             unreachable = true
             return TaskResult(status: .unreachable, outcome: ModuleOutcome(failed: true, message: error.message))
+        } catch let error as LockRefusedError {
+            // Nothing ran on the host: another run holds its lock, or deploys are frozen there.
+            lockRefused = true
+            return TaskResult(status: .locked, outcome: ModuleOutcome(failed: true, message: error.message))
         } catch {
             let status: TaskStatus = ignoreErrors(task, context) ? .ignored : .failed
             return TaskResult(status: status, outcome: ModuleOutcome(failed: true, message: "\(error)"))
@@ -572,7 +585,7 @@ final class HostPlayRun: @unchecked Sendable {
             hostResult.hiddenOutput = Sensitive(output)
         }
         emit(.hostResult(hostResult))
-        return !(result.status == .failed || result.status == .unreachable)
+        return !(result.status == .failed || result.status == .unreachable || result.status == .locked)
     }
 }
 

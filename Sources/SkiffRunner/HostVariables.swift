@@ -116,6 +116,20 @@ public struct HostVariables: Sendable {
     /// The placeholder `default(omit)` produces; a module argument equal to it is left out.
     public static let omit = "__omit_place_holder__skiff"
 
+    /// The variables that say how `host` is reached before any task runs — role defaults, inventory, play
+    /// vars, vars files, role vars, extra vars, in that order — without the magic variables and `hostvars`
+    /// a task also sees (building those for every host of a large play costs as much as the check).
+    func connectionVariables(for host: String) -> OrderedDictionary<String, Value> {
+        var result = OrderedDictionary<String, Value>()
+        for role in play.roles + play.includedRoles { result.merge(role.defaults) { $1 } }
+        result.merge(states.inventoryVariables(of: host) ?? inventory.variables(of: host)) { $1 }
+        result.merge(play.vars) { $1 }
+        result.merge(play.varsFromFiles) { $1 }
+        for role in play.roles + play.includedRoles { result.merge(role.vars) { $1 } }
+        result.merge(extraVars) { $1 }
+        return result
+    }
+
     /// A template context for `host` (lookups see the process environment; files are looked up in the
     /// task's role, then beside the playbook).
     public func context(

@@ -28,10 +28,12 @@ public struct PlaybookRunner: Sendable {
 
     /// Runs every play and returns each host's counts (in the order hosts were first seen).
     public func run(_ playbooks: [Playbook]) async throws -> [HostRecap] {
-        // A play's strategy is checked before any host is contacted.
+        // A play's strategy, and how each host is reached (SSH options, ssh_config), are checked before
+        // any host is contacted.
         for playbook in playbooks {
             for play in playbook.plays { _ = try Strategy.of(play) }
         }
+        try checkConnections(playbooks)
         let recorder = RecapRecorder()
         let emitAndCount: @Sendable (RunEvent) -> Void = { event in
             recorder.record(event)
@@ -60,8 +62,10 @@ public struct PlaybookRunner: Sendable {
                 playIndex += 1
                 let ended = try await run(play, playbook: playbook, factsRead: factsRead, skipping: dropped, states: states, locks: locks,
                                           emit: emitAndCount)
-                // As ansible-playbook: a host that failed or became unreachable takes no part in later plays.
+                // As ansible-playbook: a host that failed or became unreachable takes no part in later plays
+                // (nor does one whose deploy lock was refused).
                 dropped.formUnion(ended.unreachable)
+                dropped.formUnion(ended.locked)
                 dropped.formUnion(ended.failed)
                 // Every host of the play failed: the rest of the run does not start (ansible-playbook's
                 // "NO MORE HOSTS LEFT").
@@ -126,6 +130,20 @@ public struct PlaybookRunner: Sendable {
         return variables
     }
 
+    /// Checks every host each play selects, with the variables that play connects with, without contacting
+    /// it; throws `ConnectionSettingsError` for the first host whose settings are wrong.
+    private func checkConnections(_ playbooks: [Playbook]) throws {
+        let states = HostStates(inventory: inventory)
+        for playbook in playbooks {
+            for play in playbook.plays {
+                let hosts = try select(play).hosts
+                guard !hosts.isEmpty else { continue }
+                let variables = hostVariables(play, playbook: playbook, hosts: hosts, states: states)
+                for host in hosts { try connections.check(host, variables: variables.connectionVariables(for: host)) }
+            }
+        }
+    }
+
     /// Every host the run's plays select, with the variables its first play connects with.
     private func lockTargets(_ playbooks: [Playbook], states: HostStates) throws -> OrderedDictionary<String, OrderedDictionary<String, Value>> {
         var targets: OrderedDictionary<String, OrderedDictionary<String, Value>> = [:]
@@ -145,7 +163,7 @@ public struct PlaybookRunner: Sendable {
     private func run(
         _ play: Play, playbook: Playbook, factsRead: Bool, skipping dropped: Set<String>, states: HostStates, locks: HostLocks?,
         emit: @escaping @Sendable (RunEvent) -> Void
-    ) async throws -> (unreachable: Set<String>, failed: Set<String>, stopsRun: Bool, noHostLeft: Bool) {
+    ) async throws -> (unreachable: Set<String>, failed: Set<String>, locked: Set<String>, stopsRun: Bool, noHostLeft: Bool) {
         var play = play
         play.keywords["gather_facts"] = .bool(try PlayFlag.value(play.keywords["gather_facts"], named: "gather_facts", default: true,
                                                                  context: playContext(play), at: play.location))
@@ -159,21 +177,24 @@ public struct PlaybookRunner: Sendable {
         }
         guard !hosts.isEmpty else {
             emit(.warning("play '\(name)': no hosts matched '\(pattern)', skipping"))
-            return ([], [], false, false)
+            return ([], [], [], false, false)
         }
         let variables = hostVariables(play, playbook: playbook, hosts: hosts, states: states)
         let strategy = try Strategy.of(play)
         var unreachable = Set<String>()
         var failed = Set<String>()
+        var locked = Set<String>()
         var failedSoFar = 0
         for batch in Batches.split(hosts, serial: play.keywords["serial"]) where !settings.stop.isRequested {
             let (outcomes, endsPlay) = await runBatch(batch, play: play, strategy: strategy, variables: variables, locks: locks, emit: emit)
             unreachable.formUnion(outcomes.filter { $0.value == .unreachable }.map(\.key))
             failed.formUnion(outcomes.filter { $0.value == .failed || $0.value == .stopsRun }.map(\.key))
-            failedSoFar += outcomes.values.filter { $0 != .ok }.count
+            locked.formUnion(outcomes.filter { $0.value == .locked }.map(\.key))
+            // A host whose lock was refused did not fail: it does not count toward max_fail_percentage.
+            failedSoFar += outcomes.values.filter { $0 != .ok && $0 != .locked }.count
             if outcomes.values.contains(.stopsRun) {
                 emit(.warning("play '\(name)': stopping the run, a task notified a handler that does not exist"))
-                return (unreachable, failed, true, false)
+                return (unreachable, failed, locked, true, false)
             }
             // `meta: end_play`: the play's later batches do not start.
             if endsPlay { break }
@@ -182,11 +203,11 @@ public struct PlaybookRunner: Sendable {
                 break
             }
         }
-        return (unreachable, failed, false, unreachable.union(failed).isSuperset(of: hosts))
+        return (unreachable, failed, locked, false, unreachable.union(failed).union(locked).isSuperset(of: hosts))
     }
 
     /// How a host left a batch; `stopsRun`: it failed in a way that stops the whole run.
-    enum HostEnd: Sendable { case ok, failed, unreachable, stopsRun }
+    enum HostEnd: Sendable { case ok, failed, unreachable, locked, stopsRun }
 
     /// Runs one batch. Under `free`, `forks` hosts run at a time, each through the whole play. Under
     /// `linear`, every host of the batch takes part from the start and `Lockstep` lets `forks` of them
@@ -216,8 +237,8 @@ public struct PlaybookRunner: Sendable {
                         host: host, play: play, variables: variables, settings: settings, connections: connections,
                         coordination: coordination, locks: locks, lockstep: lockstep, emit: emit)
                     let ok = await run.run()
-                    lockstep?.leave(host, failed: !ok && !run.unreachable)
-                    return (host, run.unreachable ? .unreachable : run.stopsRun ? .stopsRun : ok ? .ok : .failed)
+                    lockstep?.leave(host, failed: !ok && !run.unreachable && !run.lockRefused)
+                    return (host, run.unreachable ? .unreachable : run.lockRefused ? .locked : run.stopsRun ? .stopsRun : ok ? .ok : .failed)
                 }
             }
             let running = lockstep == nil ? min(max(1, settings.forks), hosts.count) : hosts.count

@@ -13,7 +13,7 @@ struct AuditListCommand: AsyncParsableCommand {
     @Option(help: "Only runs that deployed this compose project.") var project: String?
     @Option(help: "Only runs of this version.") var version: String?
     @Option(name: .customLong("operator"), help: "Only runs by this operator (user, user@host, or the CI's actor).") var operatorName: String?
-    @Option(help: "Only runs with this result: ok, failed, unreachable, interrupted, error, unfinished, check (dry runs).") var status: String?
+    @Option(help: "Only runs with this result: ok, failed, unreachable, locked, interrupted, error, unfinished, check (dry runs).") var status: String?
     @Option(help: "Only runs started at or after this time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, UTC).") var since: String?
     @Option(help: "Only runs started before this time.") var until: String?
     @Option(help: "At most this many runs.") var limit: Int?

@@ -71,7 +71,12 @@ final class ConnectionPlanner: Sendable {
         wanted.connectTimeout = explicitTimeout
         wanted.strictHostKeyChecking = explicitPolicy
         wanted.merge(arguments.settings)
-        let config = try configFile(arguments.configFile)
+        let config: SSHConfigFile?
+        do {
+            config = try configFile(arguments.configFile)
+        } catch let error as UnreachableError {
+            throw UnreachableError("host '\(host)': \(error.message)")
+        }
         let explicitKeys = wanted.identityFiles
         do {
             try config?.resolve(host: settings.address, localUser: localUser, into: &wanted)

@@ -3,11 +3,13 @@ import Synchronization
 
 /// Prints events in ansible-playbook's shape: `PLAY [...]`, `TASK [...]`, `ok: [host]`, `PLAY RECAP`.
 /// Colors on a terminal or with FORCE_COLOR, never under NO_COLOR (`Console.colorful`). On a terminal, a last line shows how many hosts
-/// finished the running task (`progress`); it is rewritten in place and cleared before other output.
+/// finished the running task (`progress`); it fits the terminal's width (`columns`, asked each time it is
+/// drawn), is rewritten in place, and is cleared before other output and at the end (`finish`).
 final class ConsoleReporter: Sendable {
     let verbosity: Int
     let color: Bool
     let progress: Bool
+    let columns: @Sendable () -> Int
 
     private struct State {
         var lastTask: String?
@@ -18,10 +20,17 @@ final class ConsoleReporter: Sendable {
 
     private let state = Mutex(State())
 
-    init(verbosity: Int, color: Bool, progress: Bool = false) {
+    init(verbosity: Int, color: Bool, progress: Bool = false, columns: @escaping @Sendable () -> Int = ProgressLine.terminalColumns) {
         self.verbosity = verbosity
         self.color = color
         self.progress = progress
+        self.columns = columns
+    }
+
+    /// Erases the progress line, if one is shown: the run ended (also when it ended with an error).
+    func finish() {
+        let clear = state.withLock { takeProgress(&$0) }
+        if !clear.isEmpty { Console.write(clear) }
     }
 
     func handle(_ event: RunEvent) {
@@ -71,7 +80,7 @@ final class ConsoleReporter: Sendable {
             let clear = state.withLock { takeProgress(&$0) }
             Console.out(clear + "<\(host)> EXEC \(line)")
         case .lock(let host, let action, let detail):
-            // Refusals show as the host's failed "Deploy lock" result; these are worth a line of their own.
+            // Refusals show as the host's `locked:` result; these are worth a line of their own.
             guard ["waiting", "broken", "lost"].contains(action) || verbosity >= 2 else { break }
             let text: String
             switch action {
@@ -93,8 +102,8 @@ final class ConsoleReporter: Sendable {
                 let host = recap.host.padding(26)
                 let counts = "ok=\(recap.ok)".padding(4 + 5) + "changed=\(recap.changed)".padding(12) + "unreachable=\(recap.unreachable)".padding(16)
                     + "failed=\(recap.failed)".padding(11) + "skipped=\(recap.skipped)".padding(12) + "rescued=\(recap.rescued)".padding(12)
-                    + "ignored=\(recap.ignored)"
-                Console.out(paint(host, recap.failed + recap.unreachable > 0 ? "31" : recap.changed > 0 ? "33" : "32") + " : " + counts)
+                    + "ignored=\(recap.ignored)" + (recap.locked > 0 ? "    locked=\(recap.locked)" : "")
+                Console.out(paint(host, recap.failed + recap.unreachable > 0 ? "31" : recap.locked > 0 ? "35" : recap.changed > 0 ? "33" : "32") + " : " + counts)
             }
         }
     }
@@ -104,7 +113,7 @@ final class ConsoleReporter: Sendable {
         let done = state.finished[task]?.count ?? 0
         guard done < state.playHosts else { return nil }
         state.progressShown = true
-        return paint("  [\(task)] \(done)/\(state.playHosts) hosts done", "2")
+        return paint(ProgressLine.text(task: task, done: done, total: state.playHosts, width: columns()), "2")
     }
 
     /// Erases the progress line, when one is shown, so that the next output starts at column 0.
@@ -126,6 +135,7 @@ final class ConsoleReporter: Sendable {
             if let item = result.item { return paint("failed: [\(result.host)] (item=\(item)) => \(failure(result))", "31") }
             return paint("fatal: [\(result.host)]: FAILED! => \(failure(result))", "31")
         case .unreachable: return paint("fatal: [\(result.host)]: UNREACHABLE! => \(result.message ?? "")", "31")
+        case .locked: return paint("locked: [\(result.host)]: NOT RUN => \(result.message ?? "")", "35")
         }
     }
 

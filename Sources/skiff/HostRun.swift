@@ -1,4 +1,5 @@
 import ArgumentParser
+import SkiffCore
 import SkiffInventory
 import SkiffRunner
 import SkiffSSH
@@ -53,7 +54,9 @@ struct HostRun {
     /// (ssh_config and `--ssh-common-args` apply).
     private func addressTargets() throws -> [Target] {
         let factory = try connection.connectionFactory()
-        return hosts.compactMap { HostSpec($0) }.map { spec in
+        let specs = hosts.compactMap { HostSpec($0) }
+        for spec in specs { try Self.check(spec.name, spec.variables, factory) }
+        return specs.map { spec in
             Target(name: spec.name) { try await factory.connect(host: spec.name, variables: spec.variables) }
         }
     }
@@ -73,9 +76,20 @@ struct HostRun {
         }
         guard !names.isEmpty else { throw ValidationError("no inventory host matches \(hosts.joined(separator: " "))") }
         let factory = try connection.connectionFactory()
-        return names.map { host in
-            let variables = Dictionary(uniqueKeysWithValues: loaded.variables(of: host).map { ($0.key, $0.value) })
-            return Target(name: host) { try await factory.connect(host: host, variables: variables) }
+        let targets = names.map { host in (host, Dictionary(uniqueKeysWithValues: loaded.variables(of: host).map { ($0.key, $0.value) })) }
+        for (host, variables) in targets { try Self.check(host, variables, factory) }
+        return targets.map { host, variables in
+            Target(name: host) { try await factory.connect(host: host, variables: variables) }
+        }
+    }
+
+    /// Wrong SSH settings (an unknown `-o` option, a malformed value, an ssh_config error) are invalid
+    /// input, found before any host is contacted: exit 5, naming the host and the variable.
+    private static func check(_ host: String, _ variables: [String: Value], _ factory: SSHConnectionFactory) throws {
+        do {
+            try factory.check(host: host, variables: variables)
+        } catch let error as ConnectionSettingsError {
+            throw ValidationError(error.message)
         }
     }
 }

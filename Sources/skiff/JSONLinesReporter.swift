@@ -82,7 +82,7 @@ struct JSONLinesReporter: Sendable {
                 hosts[recap.host] = .dict([
                     "ok": .int(recap.ok), "changed": .int(recap.changed), "unreachable": .int(recap.unreachable),
                     "failed": .int(recap.failed), "skipped": .int(recap.skipped), "rescued": .int(recap.rescued),
-                    "ignored": .int(recap.ignored),
+                    "ignored": .int(recap.ignored), "locked": .int(recap.locked),
                 ])
             }
             fields["hosts"] = .dict(hosts)

@@ -21,7 +21,7 @@ final class JUnitReporter: Sendable {
     func write() throws {
         let all = results.withLock { $0 }
         let failures = all.filter { $0.status == .failed || $0.status == .unreachable }.count
-        let skipped = all.filter { $0.status == .skipped }.count
+        let skipped = all.filter { $0.status == .skipped || $0.status == .locked }.count
         let seconds = all.reduce(0.0) { $0 + Double($1.duration.components.seconds) + Double($1.duration.components.attoseconds) / 1e18 }
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
         xml += #"<testsuites><testsuite name="skiff" tests="\#(all.count)" failures="\#(failures)" skipped="\#(skipped)" time="\#(String(format: "%.3f", seconds))">"# + "\n"
@@ -35,6 +35,9 @@ final class JUnitReporter: Sendable {
                 xml += #"<failure message="\#(escape(message))" type="\#(result.status.rawValue)">\#(escape(result.stderr ?? message))</failure>"#
             case .skipped:
                 xml += "<skipped/>"
+            case .locked:
+                // Not run: the host's deploy lock was another run's, or deploys are frozen there.
+                xml += #"<skipped message="\#(escape(result.message ?? "deploy lock held"))"/>"#
             default:
                 break
             }

@@ -7,11 +7,12 @@ import SkiffModules
 import SkiffRunner
 import SkiffSSH
 
-/// `skiff lock status|release`: who holds the deploy lock on each host; remove one by hand.
+/// `skiff lock status|acquire|release`: who holds the deploy lock on each host; freeze deploys; remove a
+/// lock (or thaw a freeze) by hand.
 struct LockCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "lock", abstract: "Show or release the deploy locks on hosts.",
-        subcommands: [LockStatusCommand.self, LockReleaseCommand.self])
+        commandName: "lock", abstract: "Show, freeze (acquire) or release the deploy locks on hosts.",
+        subcommands: [LockStatusCommand.self, LockAcquireCommand.self, LockReleaseCommand.self])
 }
 
 /// Hosts from an inventory, and how to reach them.
@@ -35,6 +36,33 @@ struct LockTargets: ParsableArguments {
     /// The hosts `--limit` selects.
     func selected(in loaded: Inventory) throws -> [String] {
         try HostPattern.limit(limit ?? "all", in: loaded)
+    }
+
+    /// The hosts named with `--host` (every one must be a host the inventory and `--limit` select: a name
+    /// that matches nothing would change nothing, and a group or pattern is not taken as a host), or, when
+    /// none is named and `allByDefault`, every selected host. Anything else is invalid input (exit 5).
+    func hosts(named names: [String], allByDefault: Bool, nothing: String) throws -> [String] {
+        let loaded: Inventory
+        let selected: [String]
+        do {
+            loaded = try loadInventory()
+            selected = try self.selected(in: loaded)
+        } catch let error as InventoryError {
+            Console.error(error.description)
+            throw ExitCode(5)
+        }
+        if names.isEmpty && allByDefault { return selected }
+        let unknown = names.filter { !selected.contains($0) }
+        guard unknown.isEmpty else {
+            for name in unknown {
+                let why = loaded.hosts[name] != nil ? "is not selected by --limit"
+                    : loaded.groups[name] != nil ? "is a group: name each host with --host (see `skiff lock status`)"
+                    : "is not a host in the inventory"
+                Console.error("\(name) \(why); \(nothing)")
+            }
+            throw ExitCode(5)
+        }
+        return names
     }
 
     /// Runs `step` on every selected host in parallel; returns each host's result or error, by host name.
@@ -80,7 +108,7 @@ struct LockStatusCommand: AsyncParsableCommand {
             switch result {
             case .success(let output):
                 if let holder = DeployLock.holder(output) {
-                    rows.append([host, holder.age > lockTTL ? "stale" : "held", holder.description])
+                    rows.append([host, holder.isStale(ttlSeconds: lockTTL) ? "stale" : holder.isFrozen ? "frozen" : "held", holder.description])
                 } else {
                     rows.append([host, "free", ""])
                 }
@@ -94,7 +122,7 @@ struct LockStatusCommand: AsyncParsableCommand {
 
 struct LockReleaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "release", abstract: "Remove the deploy lock on hosts, whoever holds it (recorded in the audit log).")
+        commandName: "release", abstract: "Remove the deploy lock on hosts, whoever holds it, or thaw a freeze (recorded in the audit log).")
 
     @OptionGroup var targets: LockTargets
     @Option(name: .long, help: "The host to release (repeatable).") var host: [String]
@@ -105,27 +133,7 @@ struct LockReleaseCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Every named host must be one the inventory (and --limit) selects: a name that matches nothing
-        // would release nothing, and a group or pattern (`all`) is not taken as a host.
-        let loaded: Inventory
-        let selected: Set<String>
-        do {
-            loaded = try targets.loadInventory()
-            selected = Set(try targets.selected(in: loaded))
-        } catch let error as InventoryError {
-            Console.error(error.description)
-            throw ExitCode(5)
-        }
-        let unknown = host.filter { !selected.contains($0) }
-        guard unknown.isEmpty else {
-            for name in unknown {
-                let why = loaded.hosts[name] != nil ? "is not selected by --limit"
-                    : loaded.groups[name] != nil ? "is a group: name each host with --host (see `skiff lock status`)"
-                    : "is not a host in the inventory"
-                Console.error("\(name) \(why); nothing was released")
-            }
-            throw ExitCode(5)
-        }
+        _ = try targets.hosts(named: host, allByDefault: false, nothing: "nothing was released")
         let recorder: AuditRecorder
         do {
             recorder = AuditRecorder(log: try AuditLog(path: AuditLocation.resolve(option: auditLog)), runID: RunID.make()) { _ in }
@@ -140,8 +148,11 @@ struct LockReleaseCommand: AsyncParsableCommand {
             switch result {
             case .success(let output):
                 let holder = DeployLock.holder(output)
-                recorder.record("lock_released_by_operator", ["host": .string(name), "message": .string(holder?.description ?? "no lock was held")])
-                Console.out("\(name): " + (holder.map { "released the lock of \($0.description)" } ?? "no lock was held"))
+                // Releasing a freeze thaws deploys on the host.
+                let thawed = holder?.isFrozen == true
+                recorder.record(thawed ? "lock_thawed" : "lock_released_by_operator",
+                                ["host": .string(name), "message": .string(holder?.description ?? "no lock was held")])
+                Console.out("\(name): " + (holder.map { (thawed ? "thawed " : "released the lock of ") + $0.description } ?? "no lock was held"))
             case .failure(let error):
                 Console.error("\(name): \(error)")
                 status = 4

@@ -19,8 +19,9 @@ struct PlaybookCommand: AsyncParsableCommand {
         commandName: "playbook",
         abstract: "Run playbooks, as ansible-playbook does (also --syntax-check, --list-hosts, --list-tasks).",
         discussion: """
-            Exit status: 0 success, 2 a host failed, 4 a host was unreachable, 5 invalid input (found before \
-            any host is contacted), 99 interrupted, 1 any other error (the audit log cannot be written, …).
+            Exit status: 0 success, 2 a host failed, 4 a host was unreachable, 75 a host's deploy lock was held \
+            by another run or deploys are frozen there (nothing ran on it), 5 invalid input (found before any \
+            host is contacted), 99 interrupted, 1 any other error (the audit log cannot be written, …).
             """
     )
 
@@ -198,6 +199,9 @@ struct PlaybookOptions: ParsableArguments {
                     interactive: isatty(STDIN_FILENO) == 1 && TerminalQuestion.available, ask: TerminalQuestion.ask, tell: Console.out,
                     warn: Console.warn)
                 loaded = try prompts.answer(loaded, extraVars: extra)
+                // A variable nothing can define fails here, not on every host after logging in.
+                let undefined = UndefinedVariables.check(loaded, inventory: hosts, extraVars: extra)
+                if !undefined.isEmpty { throw PlaybookError(diagnostics: undefined) }
                 throw ExitCode(try await runPlaybooks(
                     loaded, inventory: hosts, sources: sources, extra: extra, limit: limited, vault: vault, rollbackOf: rollbackOf))
             }
@@ -335,7 +339,16 @@ struct PlaybookOptions: ParsableArguments {
         }
         let signals = StopSignals(stop: stop) { await recorder.quit(duration: .now - began) }
         defer { signals.cancel() }
-        let recaps = try await runner.run(playbooks)
+        // Whatever ends the run, no progress line stays on the terminal.
+        defer { console.finish() }
+        let recaps: [HostRecap]
+        do {
+            recaps = try await runner.run(playbooks)
+        } catch let error as ConnectionSettingsError {
+            // No host was contacted: the run is recorded as refused input.
+            await recorder.finished([], exitCode: 5, duration: .now - began, interrupted: false)
+            throw invalidInput(error.message)
+        }
         await recorder.durable()
         try junitReport?.write()
         let interrupted = stop.isRequested && recorder.failure == nil

@@ -48,6 +48,20 @@ final class SSHConnectionFactory: ConnectionFactory {
         }
     }
 
+    /// The connection plan for the host, made without contacting it: an SSH option Skiff does not know, a
+    /// malformed value or an ssh_config error is invalid input, naming the host and the variable or line.
+    func check(host: String, variables: [String: Value]) throws {
+        do {
+            let settings = try ConnectionVariables(host: host, variables: OrderedDictionary(uniqueKeysWithValues: variables.sorted { $0.key < $1.key }))
+            if settings.kind == .local { return }
+            _ = try planner.plan(host: host, settings: settings)
+        } catch let error as UnreachableError {
+            throw ConnectionSettingsError(error.message)
+        } catch {
+            throw ConnectionSettingsError("\(error)")
+        }
+    }
+
     /// The connection to the last of `hops` (through the ones before it), shared with every host that
     /// reaches it by the same chain.
     private func jumpHost(_ hops: [ConnectionPlanner.Hop]) async throws -> SSHJumpHost? {

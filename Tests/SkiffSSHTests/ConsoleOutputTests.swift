@@ -47,6 +47,49 @@ struct ConsoleOutputTests {
         #expect(output.contains("PLAY RECAP"))
     }
 
+    /// On a 40-column terminal a progress line with a long task name is shortened to fit (`…`), and
+    /// erasing it leaves no piece of it on the screen: a line wider than the terminal would wrap, and
+    /// erasing the last row would leave the first behind.
+    @Test func theProgressLineFitsTheTerminalAndLeavesNothingBehind() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(2)
+        let task = "Wait for the slow host to finish its long and carefully named task"
+        let playbook = try fleet.files.write("playbook.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - name: \(task)
+                  shell: if [ {{ inventory_hostname }} = app2 ]; then sleep 1; fi
+                - name: \(task) again
+                  shell: if [ {{ inventory_hostname }} = app1 ]; then sleep 1; fi
+            """)
+        let command = [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--private-key", fleet.key.privateKeyPath,
+                       "--known-hosts", fleet.knownHosts, "--no-agent"].map { "'\($0)'" }.joined(separator: " ")
+        // The terminal's own width (TIOCGWINSZ), as `stty` sets it on the pty `script` makes.
+        let output = try await offPool {
+            try Shell.run(["script", "-qfec", "stty cols 40; " + command, "/dev/null"],
+                          environment: ["NO_COLOR": "1", "SKIFF_AUDIT_LOG": ExecCommandTests.sharedAuditLog])
+        }
+        #expect(output.contains("…] 1/2 hosts done"), "the progress line was shown, shortened: \(output)")
+        let pieces = output.unicodeScalars.split { $0 == "\r" || $0 == "\n" }.map { String(String.UnicodeScalarView($0)) }
+        for piece in pieces where piece.contains("hosts done") {
+            let shown = piece.replacingOccurrences(of: "\u{1B}[K", with: "")
+            #expect(shown.count < 40, "at most 39 columns: '\(shown)'")
+        }
+        let screen = TerminalScreen(width: 40, transcript: output)
+        let leftovers = screen.lines.filter { $0.hasPrefix("  [") || $0.contains("hosts done") }
+        #expect(leftovers.isEmpty, "nothing of the progress line stays on the screen: \(leftovers)\n\(screen.lines.joined(separator: "\n"))")
+        #expect(screen.lines.contains { $0.hasPrefix("app1") && $0.contains("ok=2") }, "\(screen.lines.joined(separator: "\n"))")
+
+        // A terminal that does not say its size (a pty of 0 columns): $COLUMNS says it.
+        let narrow = try await offPool {
+            try Shell.run(["script", "-qfec", "stty cols 0 rows 0; " + command, "/dev/null"],
+                          environment: ["NO_COLOR": "1", "COLUMNS": "30", "SKIFF_AUDIT_LOG": ExecCommandTests.sharedAuditLog])
+        }
+        let shown = narrow.unicodeScalars.split { $0 == "\r" || $0 == "\n" }.map { String(String.UnicodeScalarView($0)) }
+            .filter { $0.contains("hosts done") }.map { $0.replacingOccurrences(of: "\u{1B}[K", with: "") }
+        #expect(!shown.isEmpty && shown.allSatisfy { $0.count < 30 }, "\(shown)")
+    }
+
     @Test func stepAsksOncePerTaskForAllHosts() async throws {
         let fleet = try await DeployEndToEndTests.fleet(2)
         let playbook = try fleet.files.write("step.yml", """
