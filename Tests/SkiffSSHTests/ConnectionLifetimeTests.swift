@@ -31,4 +31,42 @@ struct ConnectionLifetimeTests {
         #expect(counts?.count == 3 && counts?[0] == 0 && counts?[1] == 0 && (counts?[2] ?? 0) >= 1, "\(String(describing: counts)): \(output)")
         #expect(output.contains("app2") && output.contains("ok=1"), "\(output)")
     }
+
+    /// Under the linear strategy every host of a play keeps its connection between tasks, but only the
+    /// `--forks` hosts working at a time hold a thread: a 16-host run with `-f 2` peaks at about the
+    /// threads of a one-host run plus two (plus Swift's pool, one thread per core, and two to spare), not
+    /// plus sixteen.
+    @Test func threadsFollowForksNotTheHostsInPlay() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(16)
+        let playbook = try fleet.files.write("slow.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - shell: sleep 0.2
+                - shell: sleep 0.2
+                - shell: sleep 0.2
+            """)
+        func peakThreads(limit: String, forks: Int) async throws -> (status: Int32, peak: Int) {
+            let pid = try Shell.spawn(
+                [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--limit", limit, "-f", String(forks), "--no-lock",
+                 "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"],
+                environment: ["SKIFF_AUDIT_LOG": fleet.files.file("audit.jsonl"), "NO_COLOR": "1"])
+            let sampler = Task {
+                var peak = 0
+                while !Task.isCancelled {
+                    if let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") { peak = max(peak, entries.count) }
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+                return peak
+            }
+            let status = try await offPool { Shell.wait(for: pid) }
+            sampler.cancel()
+            return (status, await sampler.value)
+        }
+        let one = try await peakThreads(limit: "app1", forks: 1)
+        let sixteen = try await peakThreads(limit: "app", forks: 2)
+        #expect(one.status == 0 && sixteen.status == 0)
+        let bound = one.peak + 2 + ProcessInfo.processInfo.activeProcessorCount + 2
+        #expect(sixteen.peak <= bound, "one host: \(one.peak) threads, sixteen hosts with -f 2: \(sixteen.peak) (at most \(bound))")
+    }
 }
