@@ -14,10 +14,13 @@ public indirect enum ModuleProgram: Sendable {
 public struct ModulePlan: Sendable {
     public var program: ModuleProgram
     public var abortCleanup: [RemoteStep]
+    /// The longest each command may take (`setup`'s `gather_timeout`); the task's `timeout` when shorter.
+    public var timeout: Duration?
 
-    public init(_ program: ModuleProgram, abortCleanup: [RemoteStep] = []) {
+    public init(_ program: ModuleProgram, abortCleanup: [RemoteStep] = [], timeout: Duration? = nil) {
         self.program = program
         self.abortCleanup = abortCleanup
+        self.timeout = timeout
     }
 }
 

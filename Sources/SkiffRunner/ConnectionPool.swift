@@ -1,7 +1,8 @@
 import OrderedCollections
 import SkiffCore
 
-/// One connection per host for the whole run, opened on first use and closed at the end.
+/// One connection per host, opened on first use and closed when the host has no play left in the run
+/// (or at the end).
 public actor ConnectionPool {
     private let factory: any ConnectionFactory
     private var open: [String: any HostConnection] = [:]
@@ -43,6 +44,12 @@ public actor ConnectionPool {
 
     /// The connections open now, by host.
     func openConnections() -> [String: any HostConnection] { open }
+
+    /// Closes the host's connection, if one is open (the host has no play left); a later use opens a new one.
+    func close(_ host: String) async {
+        guard let connection = open.removeValue(forKey: host) else { return }
+        await connection.close()
+    }
 
     public func closeAll() async {
         for connection in open.values { await connection.close() }

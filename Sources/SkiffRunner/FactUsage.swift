@@ -2,6 +2,7 @@ import Foundation
 import OrderedCollections
 import SkiffCore
 import SkiffInventory
+import SkiffModules
 import SkiffPlaybook
 
 /// Whether a play can read gathered facts. Skiff reads every template before the run, so it knows:

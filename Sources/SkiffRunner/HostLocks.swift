@@ -197,6 +197,13 @@ actor HostLocks {
         _ = try? await connection.run(DeployLock.adopt(run: runID), timeout: .seconds(30))
     }
 
+    /// Releases the host's lock, if this run holds it (the host has no play left).
+    func release(_ host: String) async {
+        guard let entry = held.removeValue(forKey: host) else { return }
+        let result = try? await entry.connection.run(DeployLock.release(run: runID), timeout: .seconds(30))
+        emit(.lock(host: host, action: result?.stdoutText.contains("released") == true ? "released" : "lost", detail: nil))
+    }
+
     /// Releases every lock this run holds.
     func releaseAll() async {
         let current = held

@@ -144,13 +144,16 @@ final class HostPlayRun: @unchecked Sendable {
         let name = "Gathering Facts"
         if showsHeader { emit(.taskStarted(name: name)) }
         do {
-            let connection = try await connection(for: nil, context: variables.context(for: host))
-            let result = try await connection.run(Facts.step, timeout: .seconds(60))
+            let context = variables.context(for: host)
+            let subset = try FactSubset(play.keywords["gather_subset"].map { try ValueRendering.render($0, context, at: play.location) })
+            let timeout = try play.keywords["gather_timeout"].map { try SetupModule.timeout(ValueRendering.render($0, context, at: play.location)) }
+            let connection = try await connection(for: nil, context: context)
+            let result = try await connection.run(Facts.step(subset), timeout: timeout ?? SetupModule.defaultTimeout)
             guard result.succeeded else {
                 emit(.hostResult(HostResult(host: host, task: name, status: .failed, message: "fact gathering failed: \(result.stderrText)", rc: Int(result.exitStatus ?? -1), duration: .now - started)))
                 return false
             }
-            facts = Facts.parse(result.stdoutText)
+            facts = Facts.parse(result.stdoutText, subset: subset)
             publishState()
             emit(.hostResult(HostResult(host: host, task: name, status: .ok, duration: .now - started)))
             return true
@@ -488,7 +491,13 @@ final class HostPlayRun: @unchecked Sendable {
             checkMode: checking, diff: (settings.diff || task.keywords["diff"]?.isTrue == true) && task.keywords["diff"]?.isTrue != false)
         let connection = try await connection(for: task, context: context)
         let timeout = task.keywords["timeout"]?.intValue.map { Duration.seconds($0) }
-        return try await ProgramRunner(connection: connection, timeout: timeout, stop: settings.stop).run(plan)
+        let outcome = try await ProgramRunner(connection: connection, timeout: timeout, stop: settings.stop).run(plan)
+        // A module's `ansible_facts` (`setup`) become the host's facts, as in Ansible.
+        if !outcome.failed, case .dict(let gathered)? = outcome.result["ansible_facts"] {
+            facts.merge(gathered) { $1 }
+            publishState()
+        }
+        return outcome
     }
 
     /// The connection a task runs over: the host's own, or the `delegate_to` host's (localhost: the

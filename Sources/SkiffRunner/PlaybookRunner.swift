@@ -70,6 +70,10 @@ public struct PlaybookRunner: Sendable {
                 // Every host of the play failed: the rest of the run does not start (ansible-playbook's
                 // "NO MORE HOSTS LEFT").
                 stopped = ended.stopsRun || ended.noHostLeft
+                if !stopped {
+                    let done = finished(after: playIndex, of: playbooks, played: ended.hosts, dropped: dropped)
+                    await retire(done, recaps: recorder.recaps, locks: locks, emit: emitAndCount)
+                }
             }
         }
         if let finishHost = settings.finishHost { await finish(finishHost, recaps: recorder.recaps, emit: emitAndCount) }
@@ -80,21 +84,58 @@ public struct PlaybookRunner: Sendable {
         return recaps
     }
 
-    /// Runs `finishHost` for every host with an open connection, at once; a host it fails gets a failed result.
+    /// The hosts of a play that no later play selects, and the hosts dropped from the run: their
+    /// connections are no longer needed. A later play whose hosts cannot be told now keeps every host.
+    private func finished(after played: Int, of playbooks: [Playbook], played hosts: [String], dropped: Set<String>) -> Set<String> {
+        var later = Set<String>()
+        for play in playbooks.flatMap(\.plays).dropFirst(played) {
+            guard let selected = try? select(play).hosts else { return dropped }
+            later.formUnion(selected)
+        }
+        return Set(hosts).subtracting(later).union(dropped)
+    }
+
+    /// Ends the hosts' part in the run as the run's end does, for these hosts now: `finishHost`, the deploy
+    /// lock released, the connection closed. Threads and descriptors then follow the hosts still in play.
+    private func retire(_ hosts: Set<String>, recaps: [HostRecap], locks: HostLocks?, emit: @escaping @Sendable (RunEvent) -> Void) async {
+        let open = await connections.openConnections()
+        let closing = hosts.filter { open[$0] != nil }
+        guard !closing.isEmpty else { return }
+        if let finishHost = settings.finishHost {
+            await finish(finishHost, recaps: recaps.filter { closing.contains($0.host) }, emit: emit)
+        }
+        // `forks` at a time, as the hosts' tasks ran: each close is a job on the host's connection.
+        await Self.forEach(Array(closing), limit: settings.forks) { [connections] host in
+            await locks?.release(host)
+            await connections.close(host)
+        }
+    }
+
+    /// Runs `body` for every item, `limit` at a time.
+    static func forEach<T: Sendable>(_ items: [T], limit: Int, _ body: @escaping @Sendable (T) async -> Void) async {
+        var waiting = items.reversed() as [T]
+        await withTaskGroup(of: Void.self) { group in
+            func start() {
+                guard let item = waiting.popLast() else { return }
+                group.addTask { await body(item) }
+            }
+            for _ in 0..<max(1, limit) { start() }
+            while await group.next() != nil { start() }
+        }
+    }
+
+    /// Runs `finishHost` for every host with an open connection, `forks` at a time; a host it fails gets a
+    /// failed result.
     private func finish(
         _ finishHost: @escaping @Sendable (HostRecap, any HostConnection) async -> String?, recaps: [HostRecap],
         emit: @escaping @Sendable (RunEvent) -> Void
     ) async {
         let open = await connections.openConnections()
-        await withTaskGroup(of: Void.self) { group in
-            for recap in recaps {
-                guard let connection = open[recap.host] else { continue }
-                group.addTask {
-                    let started = ContinuousClock.now
-                    if let problem = await finishHost(recap, connection) {
-                        emit(.hostResult(HostResult(host: recap.host, task: "Audit log on the host", status: .failed, message: problem, duration: .now - started)))
-                    }
-                }
+        let due = recaps.compactMap { recap in open[recap.host].map { (recap, $0) } }
+        await Self.forEach(due, limit: settings.forks) { recap, connection in
+            let started = ContinuousClock.now
+            if let problem = await finishHost(recap, connection) {
+                emit(.hostResult(HostResult(host: recap.host, task: "Audit log on the host", status: .failed, message: problem, duration: .now - started)))
             }
         }
     }
@@ -158,12 +199,12 @@ public struct PlaybookRunner: Sendable {
         return targets
     }
 
-    /// Runs one play; returns the hosts that became unreachable, and whether the run stops here (a task
-    /// notified a handler that does not exist).
+    /// Runs one play; returns its hosts, those that became unreachable, failed or were refused the lock, and whether the run
+    /// stops here (a task notified a handler that does not exist).
     private func run(
         _ play: Play, playbook: Playbook, factsRead: Bool, skipping dropped: Set<String>, states: HostStates, locks: HostLocks?,
         emit: @escaping @Sendable (RunEvent) -> Void
-    ) async throws -> (unreachable: Set<String>, failed: Set<String>, locked: Set<String>, stopsRun: Bool, noHostLeft: Bool) {
+    ) async throws -> (hosts: [String], unreachable: Set<String>, failed: Set<String>, locked: Set<String>, stopsRun: Bool, noHostLeft: Bool) {
         var play = play
         play.keywords["gather_facts"] = .bool(try PlayFlag.value(play.keywords["gather_facts"], named: "gather_facts", default: true,
                                                                  context: playContext(play), at: play.location))
@@ -177,7 +218,7 @@ public struct PlaybookRunner: Sendable {
         }
         guard !hosts.isEmpty else {
             emit(.warning("play '\(name)': no hosts matched '\(pattern)', skipping"))
-            return ([], [], [], false, false)
+            return ([], [], [], [], false, false)
         }
         let variables = hostVariables(play, playbook: playbook, hosts: hosts, states: states)
         let strategy = try Strategy.of(play)
@@ -194,7 +235,7 @@ public struct PlaybookRunner: Sendable {
             failedSoFar += outcomes.values.filter { $0 != .ok && $0 != .locked }.count
             if outcomes.values.contains(.stopsRun) {
                 emit(.warning("play '\(name)': stopping the run, a task notified a handler that does not exist"))
-                return (unreachable, failed, locked, true, false)
+                return (hosts, unreachable, failed, locked, true, false)
             }
             // `meta: end_play`: the play's later batches do not start.
             if endsPlay { break }
@@ -203,7 +244,7 @@ public struct PlaybookRunner: Sendable {
                 break
             }
         }
-        return (unreachable, failed, locked, false, unreachable.union(failed).union(locked).isSuperset(of: hosts))
+        return (hosts, unreachable, failed, locked, false, unreachable.union(failed).union(locked).isSuperset(of: hosts))
     }
 
     /// How a host left a batch; `stopsRun`: it failed in a way that stops the whole run.

@@ -11,6 +11,9 @@ struct ProgramRunner {
     var stop: StopRequest?
 
     func run(_ plan: ModulePlan) async throws -> ModuleOutcome {
+        if let limit = plan.timeout, timeout.map({ limit < $0 }) ?? true {
+            return try await ProgramRunner(connection: connection, timeout: limit, stop: stop).run(ModulePlan(plan.program, abortCleanup: plan.abortCleanup))
+        }
         var program = plan.program
         do {
             while true {

@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Synchronization
 
-/// Wakes a session thread blocked in `poll(2)` when the operation it runs is cancelled.
+/// Wakes a connection's worker thread blocked in `poll(2)` when the operation it runs is cancelled.
 ///
 /// Each operation gets an id; cancelling an id that is not running (already finished, or not yet
 /// started) never disturbs another operation.
@@ -45,7 +45,7 @@ final class Interrupter: Sendable {
         }
     }
 
-    /// Marks `id` as cancelled and wakes the session thread if `id` is the one running.
+    /// Marks `id` as cancelled and wakes the worker thread if `id` is the one running.
     func cancel(_ id: UInt64) {
         let wake = state.withLock { state -> Bool in
             state.cancelled.insert(id)
@@ -57,7 +57,7 @@ final class Interrupter: Sendable {
         }
     }
 
-    /// Called on the session thread when operation `id` starts; false when it was cancelled already.
+    /// Called on the worker thread when operation `id` starts; false when it was cancelled already.
     func begin(_ id: UInt64) -> Bool {
         drain()
         return state.withLock { state in

@@ -5,8 +5,8 @@ import Glibc
 
 /// One libssh2 session in non-blocking mode over one TCP socket, driven by `poll(2)` with real deadlines.
 ///
-/// Not thread-safe: it lives on its connection's own thread (see `SessionThread`), which is the only
-/// thread that ever calls into it. Every libssh2 call goes through ``drive(_:until:onTimeout:_:)``,
+/// Not thread-safe: it is only ever called from its connection's jobs (see `SessionQueue`), which run
+/// one at a time. Every libssh2 call goes through ``drive(_:until:onTimeout:_:)``,
 /// which retries on `EAGAIN` after waiting for the socket, the deadline, cancellation or a keepalive.
 final class LibSSH2Session {
     let raw: OpaquePointer

@@ -3,27 +3,28 @@ import SkiffCore
 
 /// An authenticated SSH connection to one host, reused for every command and upload of a run.
 ///
-/// Each connection has its own thread (see `SessionThread`) that owns the libssh2 session; the async
-/// methods hand work to it and suspend without blocking Swift's cooperative pool. Calls on one
-/// connection run one after another; different connections run in parallel.
+/// Each connection has its own queue of jobs (see `SessionQueue`) that owns the libssh2 session and runs
+/// on a worker thread while it has work; the async methods hand work to it and suspend without blocking
+/// Swift's cooperative pool. Calls on one connection run one after another; different connections run
+/// in parallel.
 public final class SSHConnection: Sendable {
     public let target: SSHTarget
     /// The host key the server proved it holds.
     public let hostKey: HostKey
-    private let thread: SessionThread
+    private let queue: SessionQueue
     private let interrupter: Interrupter
     private let state: SessionBox
     /// The jump host the session runs through, kept open while this connection lives.
     public let jumpHost: SSHJumpHost?
 
     private init(
-        target: SSHTarget, hostKey: HostKey, thread: SessionThread, interrupter: Interrupter, state: SessionBox,
+        target: SSHTarget, hostKey: HostKey, queue: SessionQueue, interrupter: Interrupter, state: SessionBox,
         jumpHost: SSHJumpHost?
     ) {
         self.jumpHost = jumpHost
         self.target = target
         self.hostKey = hostKey
-        self.thread = thread
+        self.queue = queue
         self.interrupter = interrupter
         self.state = state
     }
@@ -40,26 +41,26 @@ public final class SSHConnection: Sendable {
     ) async throws -> SSHConnection {
         LibSSH2Runtime.ensureInitialized()
         let knownHosts = try knownHosts ?? KnownHosts.load(files: options.knownHostsFiles)
-        let thread = try SessionThread(name: target.description)
+        let queue = SessionQueue()
         let interrupter = Interrupter()
         let state = SessionBox()
         do {
-            let hostKey = try await perform(on: thread, interrupter: interrupter, host: target.description) {
+            let hostKey = try await perform(on: queue, interrupter: interrupter, host: target.description) {
                 let opened = try SessionOpener(
                     target: target, options: options, credentials: credentials, knownHosts: knownHosts,
                     interrupter: interrupter, via: via
                 ).open()
                 state.session = opened.session
-                thread.setIdleWork { [weak state] in
+                queue.setIdleWork { [weak state] in
                     guard let session = state?.session else { return nil }
                     try? session.serviceKeepalive()
                     return session.nextKeepaliveCheck
                 }
                 return opened.hostKey
             }
-            return SSHConnection(target: target, hostKey: hostKey, thread: thread, interrupter: interrupter, state: state, jumpHost: via)
+            return SSHConnection(target: target, hostKey: hostKey, queue: queue, interrupter: interrupter, state: state, jumpHost: via)
         } catch {
-            thread.stop()
+            queue.stop()
             throw error
         }
     }
@@ -119,20 +120,20 @@ public final class SSHConnection: Sendable {
         }
     }
 
-    /// Disconnects and ends the connection's thread. Later calls fail.
+    /// Disconnects and stops the connection's queue. Later calls fail.
     public func close() async {
-        _ = try? await Self.perform(on: thread, interrupter: interrupter, host: target.description) { [state, thread] in
-            thread.setIdleWork(nil)
+        _ = try? await Self.perform(on: queue, interrupter: interrupter, host: target.description) { [state, queue] in
+            queue.setIdleWork(nil)
             if let session = state.session { state.shell?.close(session) }
             state.shell = nil
             state.session?.disconnect()
             state.session = nil
         }
-        thread.stop()
+        queue.stop()
     }
 
     private func withSession<T: Sendable>(_ body: @escaping @Sendable (LibSSH2Session) throws -> T) async throws -> T {
-        try await Self.perform(on: thread, interrupter: interrupter, host: target.description) { [state, target] in
+        try await Self.perform(on: queue, interrupter: interrupter, host: target.description) { [state, target] in
             guard let session = state.session else {
                 throw SSHError(.connectionLost, host: target.description, "the connection is closed")
             }
@@ -146,14 +147,14 @@ public final class SSHConnection: Sendable {
         }
     }
 
-    /// Runs `body` on the session thread; cancelling the calling task interrupts it.
+    /// Runs `body` on the connection's queue; cancelling the calling task interrupts it.
     private static func perform<T: Sendable>(
-        on thread: SessionThread, interrupter: Interrupter, host: String, _ body: @escaping @Sendable () throws -> T
+        on queue: SessionQueue, interrupter: Interrupter, host: String, _ body: @escaping @Sendable () throws -> T
     ) async throws -> T {
         let id = interrupter.makeOperationID()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-                thread.submit {
+                queue.submit {
                     guard interrupter.begin(id) else {
                         interrupter.end(id)
                         continuation.resume(throwing: SSHError(.cancelled, host: host, "cancelled before it started"))
@@ -170,11 +171,11 @@ public final class SSHConnection: Sendable {
     }
 
     deinit {
-        thread.stop()
+        queue.stop()
     }
 }
 
-/// The session, touched only on the connection's thread.
+/// The session, touched only by the connection's queued jobs.
 final class SessionBox: @unchecked Sendable {
     var session: LibSSH2Session?
     /// The long-lived shell `runInShell` uses, opened on first use.

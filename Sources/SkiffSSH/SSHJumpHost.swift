@@ -13,13 +13,13 @@ public final class SSHJumpHost: Sendable {
     public let target: SSHTarget
     /// The host key the jump host proved it holds (checked against known_hosts like any host's).
     public let hostKey: HostKey
-    private let thread: SessionThread
+    private let queue: SessionQueue
     private let relay: TunnelRelay
 
-    private init(target: SSHTarget, hostKey: HostKey, thread: SessionThread, relay: TunnelRelay) {
+    private init(target: SSHTarget, hostKey: HostKey, queue: SessionQueue, relay: TunnelRelay) {
         self.target = target
         self.hostKey = hostKey
-        self.thread = thread
+        self.queue = queue
         self.relay = relay
     }
 
@@ -30,11 +30,11 @@ public final class SSHJumpHost: Sendable {
         via: SSHJumpHost? = nil
     ) async throws -> SSHJumpHost {
         LibSSH2Runtime.ensureInitialized()
-        let thread = try SessionThread(name: target.description)
+        let queue = SessionQueue()
         let relay = try TunnelRelay(name: target.description, via: via)
         do {
             let hostKey = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HostKey, Error>) in
-                thread.submit {
+                queue.submit {
                     continuation.resume(with: Result {
                         let opened = try SessionOpener(
                             target: target, options: options, credentials: credentials, knownHosts: knownHosts,
@@ -45,19 +45,19 @@ public final class SSHJumpHost: Sendable {
                     })
                 }
             }
-            thread.submit { relay.run() }
-            thread.stop()
-            let jumpHost = SSHJumpHost(target: target, hostKey: hostKey, thread: thread, relay: relay)
+            queue.submit { relay.run() }
+            queue.stop()
+            let jumpHost = SSHJumpHost(target: target, hostKey: hostKey, queue: queue, relay: relay)
             openJumpHosts.withLock { $0.append(relay) }
             return jumpHost
         } catch {
-            thread.stop()
+            queue.stop()
             throw error
         }
     }
 
     /// Opens a channel to `address:port` and returns the socket an SSH session runs over. Blocks the
-    /// calling thread (a session thread) until the jump host opened the channel or `deadline` passed.
+    /// calling thread (a connection's worker) until the jump host opened the channel or `deadline` passed.
     func openTunnel(to address: String, port: Int, deadline: Deadline, host: String) throws -> Int32 {
         try relay.openTunnel(to: address, port: port, deadline: deadline, host: host, jumpHost: target.description)
     }

@@ -38,4 +38,30 @@ struct FactGatheringTests {
         #expect(!output.contains("facts not gathered"), "\(output)")
         #expect(output.components(separatedBy: "--env--").count - 1 == 2, "\(output)")
     }
+
+    /// `gather_subset` on the play gathers only what it names (the other facts are undefined and their
+    /// programs never start), and a `setup` task gathers its own subset into the host's facts.
+    @Test func gatherSubsetOnThePlayAndTheSetupModuleGatherOnlyWhatIsAsked() async throws {
+        let (status, output, fleet) = try await RunnerFeatureTests.run("""
+            - hosts: app
+              gather_facts: true
+              gather_subset: ['!all', '!min', 'network']
+              gather_timeout: 20
+              tasks:
+                - shell: echo "{{ ansible_default_ipv4.address | default('none') }} {{ ansible_distribution | default('absent') }} {{ ansible_env | default('absent') }}" > /tmp/subset
+                - setup:
+                    gather_subset: [min]
+                    filter: ansible_distribution*
+                  register: gathered
+                - shell: echo "{{ ansible_distribution }} {{ gathered.ansible_facts.keys() | sort | join(',') }} {{ ansible_kernel | default('absent') }}" > /tmp/setup
+            """, extra: ["-vvv", "--gather-facts", "always"])
+        #expect(status == 0, "\(output)")
+        let subset = AnsibleFidelityRunnerTests.contents(fleet.hosts[0], "/tmp/subset")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        #expect(subset.hasSuffix(" absent absent") && !subset.hasPrefix(" "), "network facts only: \(subset)")
+        let commands = output.components(separatedBy: "--env--")[0]
+        #expect(commands.contains("ip -4 route get") && !commands.contains("lsb_release") && !commands.contains("getent"), "\(output)")
+        let setup = AnsibleFidelityRunnerTests.contents(fleet.hosts[0], "/tmp/setup")?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        #expect(setup.hasPrefix("Debian ansible_distribution,ansible_distribution_major_version,"), "\(setup)")
+        #expect(setup.hasSuffix(" absent"), "filtered: no kernel fact: \(setup)")
+    }
 }
