@@ -1,6 +1,7 @@
 import OrderedCollections
 import SkiffCore
 import SkiffInventory
+import SkiffModules
 import SkiffPlaybook
 import SkiffTemplate
 
