@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SkiffCore
 import SkiffModules
 import SkiffPlaybook
@@ -33,8 +37,8 @@ struct TaskFiles: ControllerFiles {
         guard let enumerator = FileManager.default.enumerator(atPath: directory) else { throw ModuleError("cannot read \(directory)") }
         var found: [String] = []
         while let relative = enumerator.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory), isDirectory.boolValue == directories {
+            var isDirectory = false
+            if FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory), isDirectory == directories {
                 found.append(relative)
             }
         }
@@ -42,7 +46,7 @@ struct TaskFiles: ControllerFiles {
     }
 
     func isDirectory(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        var isDirectory = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory
     }
 }

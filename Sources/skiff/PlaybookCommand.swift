@@ -1,5 +1,12 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import OrderedCollections
 import SkiffAudit
 import SkiffAuditStore
@@ -362,11 +369,11 @@ struct PlaybookOptions: ParsableArguments {
     private var tagFilter: TagFilter { TagFilter(only: Self.split(tags), skip: Self.split(skipTags)) }
 
     static func split(_ values: [String]) -> Set<String> {
-        Set(values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } })
+        Set(values.flatMap { $0.split(separator: ",").map { String($0).trimmingSpacesAndTabs() } })
     }
 
     static func directory(_ path: String) -> String {
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathText.parent(path)
         return parent.isEmpty ? "." : parent
     }
 }
