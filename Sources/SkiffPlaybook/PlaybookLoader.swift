@@ -8,7 +8,6 @@ import SkiffCore
 import SkiffModules
 import SkiffTemplate
 import SkiffYAML
-import Yams
 
 /// Reads a playbook and everything it imports, and checks it all before anything runs: YAML syntax,
 /// keywords, module names and arguments, template syntax and filter names. Every problem is reported

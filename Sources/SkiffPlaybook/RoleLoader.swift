@@ -6,7 +6,6 @@ import Foundation
 import OrderedCollections
 import SkiffCore
 import SkiffYAML
-import Yams
 
 /// Reads roles in the standard layout, `roles/NAME/{tasks,handlers,defaults,vars,meta}/main.yml`, found
 /// beside the playbook (`roles/NAME`, then `NAME`) and in the roles path: `$SKIFF_ROLES_PATH` or

@@ -34,9 +34,9 @@ struct TaskFiles: ControllerFiles {
 
     /// Symbolic links are followed, as Ansible's copy does by default.
     private func entries(under directory: String, directories: Bool) throws -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { throw ModuleError("cannot read \(directory)") }
+        guard let all = try? FileManager.default.subpathsOfDirectory(atPath: directory) else { throw ModuleError("cannot read \(directory)") }
         var found: [String] = []
-        while let relative = enumerator.nextObject() as? String {
+        for relative in all {
             var isDirectory = false
             if FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory), isDirectory == directories {
                 found.append(relative)

@@ -241,7 +241,7 @@ struct PlaybookOptions: ParsableArguments {
             do {
                 try JUnitReporter(path: path).writeInvalidInput(message)
             } catch {
-                Console.error("--junit \(path) cannot be written: \(error.localizedDescription)")
+                Console.error("--junit \(path) cannot be written: \(error)")
             }
         }
         return ExitCode(5)
