@@ -35,6 +35,12 @@ let package = Package(
             pkgConfig: "libssh2",
             providers: [.apt(["libssh2-1-dev"])]
         ),
+        /// libyaml from the system (Debian: libyaml-dev): the YAML parser SkiffYAML composes documents with.
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         /// libpq from the system (Debian: libpq-dev): the PostgreSQL client the shared audit store uses.
         .systemLibrary(
             name: "CLibPQ",
@@ -63,17 +69,17 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        /// YAML (through Yams/libyaml) to `Value`, with YAML 1.1 scalars as Ansible reads them and source
+        /// YAML (through libyaml) to `Value`, with YAML 1.1 scalars as Ansible reads them and source
         /// locations; whole vault files and inline `!vault` values decrypted.
         .target(
             name: "SkiffYAML",
-            dependencies: ["SkiffCore", "SkiffVault", "Yams", .product(name: "OrderedCollections", package: "swift-collections")]
+            dependencies: ["SkiffCore", "SkiffVault", "CLibYAML", .product(name: "OrderedCollections", package: "swift-collections")]
         ),
         /// Ansible-compatible inventories: INI and YAML, host ranges, groups and their variables, host patterns.
         .target(
             name: "SkiffInventory",
             dependencies: [
-                "SkiffCore", "SkiffYAML", "Yams",
+                "SkiffCore", "SkiffYAML",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),
@@ -88,7 +94,7 @@ let package = Package(
         .target(
             name: "SkiffPlaybook",
             dependencies: [
-                "SkiffCore", "SkiffYAML", "SkiffTemplate", "SkiffModules", "Yams",
+                "SkiffCore", "SkiffYAML", "SkiffTemplate", "SkiffModules",
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ]
         ),

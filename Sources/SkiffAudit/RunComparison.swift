@@ -83,11 +83,11 @@ public struct RunComparison: Sendable {
         for task in detail.hosts[host] ?? [] {
             for command in task["commands"]?.listValue ?? [] {
                 let line = command.text
-                guard line.hasPrefix("upload "), let open = line.range(of: " (mode ", options: .backwards) else { continue }
+                guard line.hasPrefix("upload "), let open = line.ranges(of: " (mode ").last else { continue }
                 let destination = String(line[line.index(line.startIndex, offsetBy: 7)..<open.lowerBound])
                 guard !destination.hasPrefix("/tmp/.skiff-become-") else { continue }
                 let attributes = line[open.upperBound...].dropLast()
-                let sha = attributes.range(of: "sha256 ").map { String(attributes[$0.upperBound...]) } ?? "-"
+                let sha = attributes.firstRange(of: "sha256 ").map { String(attributes[$0.upperBound...]) } ?? "-"
                 result[destination] = "sha256 \(sha)"
             }
         }

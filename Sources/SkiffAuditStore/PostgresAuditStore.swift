@@ -1,5 +1,12 @@
 import CLibPQ
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import OrderedCollections
 import SkiffAudit
 import SkiffCore
@@ -13,7 +20,7 @@ import SkiffCore
 public final class PostgresAuditStore: AuditSink, @unchecked Sendable {
     /// The libpq connection, used by one thread at a time (`lock`).
     private let pg: OpaquePointer
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private let key: AuditKey?
     /// Where it is, without the password (for messages).
     public let location: String
@@ -161,7 +168,7 @@ public final class PostgresAuditStore: AuditSink, @unchecked Sendable {
 
     /// The URL without its password (`postgresql://user:secret@host/db` → `postgresql://user@host/db`).
     static func redacted(_ url: String) -> String {
-        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
+        guard let scheme = url.firstRange(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@") else { return url }
         let userInfo = url[scheme.upperBound..<at]
         guard let colon = userInfo.firstIndex(of: ":") else { return url }
         return String(url[..<colon]) + String(url[at...])

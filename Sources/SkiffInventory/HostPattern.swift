@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SkiffCore
 
 /// Ansible host patterns, as in a play's `hosts:` and `--limit`: host and group names, `all` and `*`,
@@ -127,14 +131,14 @@ public enum HostPattern {
     /// Names matching one pattern: `~regex` (matched from the start), a glob, or an exact name.
     private static func matching(_ pattern: String, in names: [String], at location: SourceLocation?) throws -> [String] {
         if pattern.hasPrefix("~") {
-            let regex: NSRegularExpression
+            let regex: Regex<AnyRegexOutput>
             do {
-                regex = try NSRegularExpression(pattern: String(pattern.dropFirst()))
+                regex = try Regex(String(pattern.dropFirst())).matchingSemantics(.unicodeScalar)
             } catch {
                 throw InventoryError("invalid regular expression in host pattern '\(pattern)'", at: location)
             }
             return names.filter { name in
-                regex.firstMatch(in: name, options: [.anchored], range: NSRange(name.startIndex..., in: name)) != nil
+                name.prefixMatch(of: regex) != nil
             }
         }
         if pattern.contains(where: { "*?[".contains($0) }) {

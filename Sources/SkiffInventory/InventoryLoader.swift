@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OrderedCollections
 import SkiffCore
 import SkiffYAML
@@ -13,9 +17,9 @@ public struct InventoryLoader {
         var inventory = Inventory()
         var varsDirectories: [String] = []
         for source in sources {
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             if FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) {
-                if isDirectory.boolValue {
+                if isDirectory {
                     for file in try inventoryFiles(in: source) { try loadFile(file, into: &inventory) }
                     varsDirectories.append(source)
                 } else {
@@ -94,8 +98,8 @@ public struct InventoryLoader {
             }
             .map { "\(directory)/\($0)" }
             .filter { path in
-                var isDirectory: ObjCBool = false
-                return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+                var isDirectory = false
+                return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory
             }
     }
 
@@ -121,9 +125,9 @@ public struct InventoryLoader {
     private func varsFiles(base: String, name: String) -> [String] {
         var files: [String] = []
         for candidate in ["\(base)/\(name)", "\(base)/\(name).yml", "\(base)/\(name).yaml", "\(base)/\(name).json"] {
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             guard FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
+            if isDirectory {
                 let inside = (try? FileManager.default.contentsOfDirectory(atPath: candidate)) ?? []
                 files += inside.sorted().filter { !$0.hasPrefix(".") }.map { "\(candidate)/\($0)" }
             } else {

@@ -1,7 +1,6 @@
 import OrderedCollections
 import SkiffCore
 import SkiffYAML
-import Yams
 
 /// Refuses an `ansible_port`/`skiff_port` that is no port number where the inventory writes it
 /// (host lines, group vars, `group_vars/` and `host_vars/` files), with that place.

@@ -1,7 +1,6 @@
 import OrderedCollections
 import SkiffCore
 import SkiffYAML
-import Yams
 
 /// Reads Ansible's YAML inventory format: top-level groups (usually `all`), each a mapping with
 /// `hosts` (name → variables or nothing), `vars` and `children` (more groups), to any depth. A string

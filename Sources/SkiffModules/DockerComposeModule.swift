@@ -109,7 +109,7 @@ public enum DockerComposeModule {
         let words = ["Created", "Recreated", "Started", "Stopped", "Removed", "Restarted", "Pulled"]
         let v1Words = ["Creating", "Recreating", "Starting", "Stopping", "Removing", "Restarting", "Killing"]
         return (result.stderrText + result.stdoutText).split(whereSeparator: \.isNewline).contains { line in
-            let text = line.trimmingCharacters(in: .whitespaces)
+            let text = line.trimmingSpacesAndTabs()
             return words.contains { text.hasSuffix($0) || text.contains(" \($0)") }
                 || v1Words.contains { text.hasPrefix("\($0) ") && text.hasSuffix(" done") }
         }

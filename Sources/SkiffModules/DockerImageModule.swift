@@ -165,7 +165,7 @@ public enum DockerImageModule: Module {
             }
             let lines = result.stdoutText.split(whereSeparator: \.isNewline)
             let uploaded = lines.contains { $0.hasSuffix(": Pushed") }
-            let digest = lines.compactMap { line in line.range(of: "digest: ").map { line[$0.upperBound...].split(separator: " ").first.map(String.init) } ?? nil }.first
+            let digest = lines.compactMap { line in line.firstRange(of: "digest: ").map { line[$0.upperBound...].split(separator: " ").first.map(String.init) } ?? nil }.first
             let new = digest.map { !known.contains("\(repository)@\($0)") } ?? true
             return done(uploaded || new ? actions + ["Pushed image \(pushed)"] : actions)
         }

@@ -14,7 +14,7 @@ struct HTTPResponseHead: Sendable {
         var head = HTTPResponseHead()
         var rest = Substring(text)
         while rest.hasPrefix("HTTP/") {
-            guard let end = rest.range(of: "\r\n\r\n") ?? rest.range(of: "\n\n") else { break }
+            guard let end = rest.firstRange(of: "\r\n\r\n") ?? rest.firstRange(of: "\n\n") else { break }
             let lines = rest[..<end.lowerBound].split(whereSeparator: { $0 == "\r\n" || $0 == "\n" || $0 == "\r" })
             head.headers = [:]
             head.cookies = []

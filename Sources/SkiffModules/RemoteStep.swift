@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OrderedCollections
 import SkiffCore
 
@@ -84,11 +88,10 @@ extension UploadStep {
         case .bytes(let bytes):
             return CopyModule.sha256Hex(bytes.revealed)
         case .localFile(let path):
-            guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-            defer { try? handle.close() }
+            guard let file = FileReader(path: path) else { return nil }
             var hasher = SHA256()
-            while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            while let chunk = file.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+            return hasher.finalize().map { String(printf: "%02x", $0) }.joined()
         }
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OrderedCollections
 import SkiffCore
 
@@ -26,7 +30,7 @@ public enum StatModule: Module {
             let text = result.stdoutText.trimmingTrailingNewlines
             if text == "missing" { return .finish(ModuleOutcome(result: ["stat": .dict(["exists": .bool(false)])])) }
             var stat: OrderedDictionary<String, Value> = ["exists": .bool(true), "path": .string(path)]
-            let typeRange = text.range(of: "type=")
+            let typeRange = text.firstRange(of: "type=")
             let type = typeRange.map { String(text[$0.upperBound...].prefix { $0 != "\n" }) } ?? ""
             for field in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
                 let parts = field.split(separator: "=", maxSplits: 1).map(String.init)

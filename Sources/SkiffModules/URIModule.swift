@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OrderedCollections
 import SkiffCore
 
@@ -73,7 +77,7 @@ public enum URIModule {
             + "else \(wgetCommand) | awk '/^  HTTP\\// { code = $2 } { print } END { print \"\\n\(marker)\" code }'; fi"
         return ModulePlan(.run(RemoteStep(.shell(script), environment: environment, stdin: stdin)) { result in
             let output = result.stdoutText
-            guard let range = output.range(of: marker, options: .backwards) else {
+            guard let range = output.ranges(of: marker).last else {
                 return .finish(ModuleOutcome(failed: true, message: "request to \(url) failed: \(result.stderrText.trimmingTrailingNewlines)", result: ["url": .string(url), "status": .int(-1)]))
             }
             let numbers = output[range.upperBound...].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\r" })

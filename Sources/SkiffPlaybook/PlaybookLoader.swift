@@ -1,10 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OrderedCollections
 import SkiffCore
 import SkiffModules
 import SkiffTemplate
 import SkiffYAML
-import Yams
 
 /// Reads a playbook and everything it imports, and checks it all before anything runs: YAML syntax,
 /// keywords, module names and arguments, template syntax and filter names. Every problem is reported
@@ -63,7 +66,7 @@ final class LoadSession {
     private func enter(_ path: String, at location: SourceLocation?) -> Bool {
         let canonical = URL(fileURLWithPath: path).standardizedFileURL.path
         if stack.contains(canonical) {
-            report("\(path) imports itself (through \(stack.map { ($0 as NSString).lastPathComponent }.joined(separator: " → ")))", at: location)
+            report("\(path) imports itself (through \(stack.map { PathText.lastComponent($0) }.joined(separator: " → ")))", at: location)
             return false
         }
         stack.append(canonical)
@@ -73,7 +76,7 @@ final class LoadSession {
     private func leave() { stack.removeLast() }
 
     static func directory(of path: String) -> String {
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathText.parent(path)
         return parent.isEmpty ? "." : parent
     }
 
@@ -282,7 +285,7 @@ final class LoadSession {
                     return []
                 }
                 name = options["name"]?.string
-                tasksFrom = options["tasks_from"]?.string.map { ($0 as NSString).deletingPathExtension } ?? "main"
+                tasksFrom = options["tasks_from"]?.string.map { PathText.deletingExtension($0) } ?? "main"
             } else if key == "when" || key == "tags" {
                 checkTemplates(in: value, file: file, conditions: key == "when")
                 inheritedHere[key] = Self.combine(inheritedHere[key], (try? YAMLValue.value(of: value, file: file)) ?? .null)

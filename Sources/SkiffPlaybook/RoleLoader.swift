@@ -1,8 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OrderedCollections
 import SkiffCore
 import SkiffYAML
-import Yams
 
 /// Reads roles in the standard layout, `roles/NAME/{tasks,handlers,defaults,vars,meta}/main.yml`, found
 /// beside the playbook (`roles/NAME`, then `NAME`) and in the roles path: `$SKIFF_ROLES_PATH` or

@@ -1,7 +1,6 @@
 import OrderedCollections
 import SkiffCore
 import SkiffYAML
-import Yams
 
 /// One entry of a play's `vars_prompt`: a variable asked for on the terminal before the run starts.
 public struct VariablePrompt: Sendable, Equatable {

@@ -62,7 +62,7 @@ struct BecomeConnection: HostConnection {
         }
         _ = try await base.run(RemoteStep(.argv(["rm", "-f", "--", temporary])), timeout: .seconds(30))
         guard result.succeeded else {
-            throw ModuleError("could not write \(step.destination) as \(become.user): \(result.stderrText.trimmingCharacters(in: .whitespacesAndNewlines))")
+            throw ModuleError("could not write \(step.destination) as \(become.user): \(result.stderrText.trimmingWhitespaceAndNewlines())")
         }
     }
 

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OrderedCollections
 import SkiffCore
 import SkiffModules
@@ -17,8 +21,8 @@ enum IncludeVarsAction {
         var files: [String] = []
         if let dir = arguments["dir"]?.text, !dir.isEmpty {
             let root = directory(dir, for: task)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            var isDirectory = false
+            guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory else {
                 throw ModuleError("\(task.location): include_vars: \(root) directory does not exist")
             }
             files = try directoryFiles(root, depth: arguments["depth"]?.intValue ?? 0, matching: arguments["files_matching"]?.text,
@@ -46,8 +50,8 @@ enum IncludeVarsAction {
     static func find(_ path: String, in searchPaths: [String], directory: Bool) throws -> String {
         let candidates = path.hasPrefix("/") ? [path] : searchPaths.flatMap { ["\($0)/vars/\(path)", "\($0)/\(path)"] }
         for candidate in candidates {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue == directory { return candidate }
+            var isDirectory = false
+            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory == directory { return candidate }
         }
         throw ModuleError("include_vars: could not find \(directory ? "directory" : "file") '\(path)' (looked in \(candidates.joined(separator: ", ")))")
     }
@@ -74,11 +78,11 @@ enum IncludeVarsAction {
             var subdirectories: [String] = []
             for name in names.sorted() where !ignoring.contains(name) {
                 let path = "\(directory)/\(name)"
-                var isDirectory: ObjCBool = false
+                var isDirectory = false
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-                if isDirectory.boolValue { subdirectories.append(path); continue }
+                if isDirectory { subdirectories.append(path); continue }
                 guard regex.map({ name.firstMatch(of: $0) != nil }) ?? true else { continue }
-                guard extensions.contains((name as NSString).pathExtension) else {
+                guard extensions.contains(PathText.extension(name)) else {
                     if ignoreUnknown { continue }
                     throw ModuleError("include_vars: \(path) does not have a valid extension: \(extensions.sorted().joined(separator: ", "))")
                 }

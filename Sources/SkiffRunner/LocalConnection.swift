@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import SkiffCore
 import SkiffModules
 import Synchronization
@@ -11,21 +18,17 @@ public struct LocalConnection: HostConnection {
 
     public func run(_ step: RemoteStep, timeout: Duration?) async throws -> CommandResult {
         let started = ContinuousClock.now
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
         let wire = step.wire
-        process.arguments = ["-c", wire.commandLine]
-        let stdout = Pipe()
-        let stderr = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = stdin
-        try process.run()
+        let process: ChildProcess
+        do {
+            process = try ChildProcess("/bin/sh", arguments: ["-c", wire.commandLine], pipeInput: true, pipeOutput: true, pipeErrors: true)
+        } catch {
+            throw ModuleError("cannot run /bin/sh: \(error)")
+        }
         // A command over its timeout is stopped as over SSH: TERM, then KILL if it is still there. The
-        // shell leads its own process group (Process starts it so), and the whole group is signalled:
+        // shell leads its own process group (ChildProcess starts it so), and the whole group is signalled:
         // `sleep` in `sh -c 'sleep 60; …'` would otherwise keep the output pipes open.
-        let pid = process.processIdentifier
+        let pid = process.pid
         let state = Watchdog()
         let watchdog = timeout.map { limit in
             Task.detached {
@@ -38,21 +41,19 @@ public struct LocalConnection: HostConnection {
         defer { watchdog?.cancel() }
         // The blocking reads and the wait run off the cooperative pool, which the watchdog needs.
         let input = wire.stdin
-        async let written: Void = BlockingWork.run {
-            if let input { try? stdin.fileHandleForWriting.write(contentsOf: Data(input.revealed)) }
-            try? stdin.fileHandleForWriting.close()
-        }
-        async let out = BlockingWork.run { stdout.fileHandleForReading.readDataToEndOfFile() }
-        async let err = BlockingWork.run { stderr.fileHandleForReading.readDataToEndOfFile() }
+        async let written: Void = BlockingWork.run { ChildProcess.writeAll(input?.revealed ?? [], to: process.input) }
+        async let out = BlockingWork.run { ChildProcess.readAll(process.output) }
+        async let err = BlockingWork.run { ChildProcess.readAll(process.errors) }
         let (_, outData, errData) = await (written, out, err)
-        let status = await BlockingWork.run { () -> Int32 in
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
+        let exit = await BlockingWork.run { process.wait() }
         state.finish()
         if state.stopped, let timeout { throw ModuleError("command timed out after \(timeout) and was stopped") }
-        let termination: Termination = process.terminationReason == .uncaughtSignal ? .signaled(String(status)) : .exited(status)
-        return CommandResult(termination: termination, stdout: Array(outData), stderr: Array(errData), duration: .now - started)
+        let termination: Termination
+        switch exit {
+        case .exited(let status): termination = .exited(status)
+        case .signaled(let signal): termination = .signaled(String(signal))
+        }
+        return CommandResult(termination: termination, stdout: outData, stderr: errData, duration: .now - started)
     }
 
     public func upload(_ step: UploadStep) async throws {

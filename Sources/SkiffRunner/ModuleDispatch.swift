@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OrderedCollections
 import SkiffCore
 import SkiffModules
@@ -40,7 +44,7 @@ enum ModuleDispatch {
         }
         var candidates: [String] = []
         if let role = task.role { candidates += ["\(role.path)/\(kind)/\(name)", "\(role.path)/\(name)"] }
-        let taskDirectory = (task.location.file as NSString).deletingLastPathComponent
+        let taskDirectory = PathText.parent(task.location.file)
         candidates += ["\(taskDirectory)/\(kind)/\(name)", "\(taskDirectory)/\(name)"]
         for base in context.searchPaths { candidates += ["\(base)/\(kind)/\(name)", "\(base)/\(name)"] }
         guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {

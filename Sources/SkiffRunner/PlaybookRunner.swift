@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import OrderedCollections
 import SkiffCore
 import SkiffInventory
@@ -159,14 +163,14 @@ public struct PlaybookRunner: Sendable {
 
     private func hostVariables(_ play: Play, playbook: Playbook, hosts: [String], states: HostStates) -> HostVariables {
         // An absolute path, as ansible-playbook's playbook_dir.
-        var directory = (playbook.path as NSString).deletingLastPathComponent
+        var directory = PathText.parent(playbook.path)
         if !directory.hasPrefix("/") {
             let current = FileManager.default.currentDirectoryPath
-            directory = directory.isEmpty || directory == "." ? current : (current as NSString).appendingPathComponent(directory)
+            directory = directory.isEmpty || directory == "." ? current : PathText.appending(current, directory)
         }
         var variables = HostVariables(
             inventory: inventory, play: play, extraVars: settings.extraVars, playHosts: hosts, checkMode: settings.checkMode,
-            playbookDirectory: (directory as NSString).standardizingPath, states: states)
+            playbookDirectory: PathText.resolved(directory), states: states)
         variables.tags = settings.tags
         return variables
     }

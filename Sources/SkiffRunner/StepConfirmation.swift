@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import SkiffCore
 import SkiffPlaybook
 import Synchronization
 
@@ -10,7 +15,7 @@ public final class StepConfirmation: Sendable {
     private let ask: @Sendable (String) -> String?
     private let state = Mutex<(answers: [String: Bool], continueAll: Bool)>(([:], false))
     /// Held while a question is on the terminal (taken in `BlockingWork`, never on the cooperative pool).
-    private let asking = NSLock()
+    private let asking = ThreadLock()
 
     /// `ask` shows the prompt and returns the line typed, or nil at the end of input.
     public init(ask: @escaping @Sendable (String) -> String?) {
@@ -24,7 +29,7 @@ public final class StepConfirmation: Sendable {
             asking.lock()
             defer { asking.unlock() }
             if let known = known(key) { return known }
-            let reply = ask("Perform task: \(name) (N)o/(y)es/(c)ontinue: ")?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            let reply = ask("Perform task: \(name) (N)o/(y)es/(c)ontinue: ")?.trimmingSpacesAndTabs().lowercased() ?? ""
             let run = ["y", "yes", "c", "continue"].contains(reply)
             state.withLock { state in
                 state.answers[key] = run

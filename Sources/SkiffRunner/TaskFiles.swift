@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SkiffCore
 import SkiffModules
 import SkiffPlaybook
@@ -30,11 +34,11 @@ struct TaskFiles: ControllerFiles {
 
     /// Symbolic links are followed, as Ansible's copy does by default.
     private func entries(under directory: String, directories: Bool) throws -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { throw ModuleError("cannot read \(directory)") }
+        guard let all = try? FileManager.default.subpathsOfDirectory(atPath: directory) else { throw ModuleError("cannot read \(directory)") }
         var found: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory), isDirectory.boolValue == directories {
+        for relative in all {
+            var isDirectory = false
+            if FileManager.default.fileExists(atPath: "\(directory)/\(relative)", isDirectory: &isDirectory), isDirectory == directories {
                 found.append(relative)
             }
         }
@@ -42,7 +46,7 @@ struct TaskFiles: ControllerFiles {
     }
 
     func isDirectory(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        var isDirectory = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory
     }
 }

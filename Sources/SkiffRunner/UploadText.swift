@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import SkiffCore
 import SkiffModules
 
 extension UploadStep {
@@ -13,10 +18,8 @@ extension UploadStep {
         case .bytes(let content):
             bytes = content.revealed
         case .localFile(let path):
-            guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-            defer { try? handle.close() }
-            guard let data = try? handle.read(upToCount: Self.recordableSize + 1) else { return nil }
-            bytes = [UInt8](data)
+            guard let file = FileReader(path: path), let data = file.read(upToCount: Self.recordableSize + 1) else { return nil }
+            bytes = data
         }
         guard bytes.count <= Self.recordableSize, !bytes.contains(0) else { return nil }
         return String(validating: bytes, as: UTF8.self)

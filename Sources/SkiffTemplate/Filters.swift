@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import OrderedCollections
 import SkiffCore
 
@@ -63,7 +70,7 @@ enum Filters {
             let text = try value.renderedChecked()
             return .string(text.prefix(1).uppercased() + text.dropFirst().lowercased())
         case "title": return .string(try value.renderedChecked().capitalized)
-        case "trim": return .string(try value.renderedChecked().trimmingCharacters(in: .whitespacesAndNewlines))
+        case "trim": return .string(try value.renderedChecked().trimmingWhitespaceAndNewlines())
         case "replace":
             guard let old = arg(0, "old"), let new = arg(1, "new") else { throw TemplateError("replace needs old and new") }
             return .string(try replacing(value.renderedChecked(), old.renderedChecked(), with: new.renderedChecked()))
@@ -76,7 +83,7 @@ enum Filters {
             case .double(let number): return number.isNaN ? fallback : .int(try IntegerMath.truncate(number))
             case .bool(let flag): return .int(flag ? 1 : 0)
             case .string(let text):
-                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                let trimmed = text.trimmingSpacesAndTabs()
                 if let number = Int(trimmed) { return .int(number) }
                 if let number = Double(trimmed), !number.isNaN { return .int(try IntegerMath.truncate(number)) }
                 return fallback
@@ -86,7 +93,7 @@ enum Filters {
             switch value {
             case .int(let number): return .double(Double(number))
             case .double: return value
-            case .string(let text): return Double(text.trimmingCharacters(in: .whitespaces)).map(Value.double) ?? arg(0, "default") ?? .double(0)
+            case .string(let text): return Double(text.trimmingSpacesAndTabs()).map(Value.double) ?? arg(0, "default") ?? .double(0)
             default: return arg(0, "default") ?? .double(0)
             }
         case "ternary":
@@ -97,7 +104,7 @@ enum Filters {
             switch value {
             case .bool: return value
             case .int(let number): return .bool(number == 1)
-            case .string(let text): return .bool(["yes", "on", "1", "true", "y", "t"].contains(text.lowercased().trimmingCharacters(in: .whitespaces)))
+            case .string(let text): return .bool(["yes", "on", "1", "true", "y", "t"].contains(text.lowercased().trimmingSpacesAndTabs()))
             default: return .bool(false)
             }
         case "string": return .string(try value.renderedChecked())
@@ -129,16 +136,14 @@ enum Filters {
             return .list(text.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) })
         case "regex_replace":
             let pattern = try arg(0, "regex")?.renderedChecked() ?? ""
-            let replacement = try (arg(1, "replace")?.renderedChecked() ?? "").replacingOccurrences(of: "\\\\(\\d)", with: "\\$$1", options: .regularExpression)
+            let replacement = try (arg(1, "replace")?.renderedChecked() ?? "").replacing(/\\(\d)/) { "$" + $0.output.1 }
             let regex = try compile(pattern, ignoreCase: named("ignorecase")?.isTruthy ?? false)
             return .string(try RegexReplacement.replace(regex, in: value.renderedChecked(), with: replacement))
         case "regex_search":
             let regex = try compile(arg(0, "regex")?.renderedChecked() ?? "", ignoreCase: named("ignorecase")?.isTruthy ?? false)
             let text = try value.renderedChecked()
-            guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-                let range = Range(match.range, in: text)
-            else { return .null }
-            return .string(String(text[range]))
+            guard let match = text.firstMatch(of: regex) else { return .null }
+            return .string(String(text[match.range]))
         case "b64encode": return .string(try Data(value.renderedChecked().utf8).base64EncodedString())
         case "b64decode":
             guard let data = try Data(base64Encoded: value.renderedChecked()) else { throw TemplateError("b64decode: not valid base64") }
@@ -312,9 +317,11 @@ enum Filters {
         return String(decoding: result, as: UTF8.self)
     }
 
-    static func compile(_ pattern: String, ignoreCase: Bool) throws -> NSRegularExpression {
+    /// A regular expression matched on Unicode scalars, as Python's `re` matches.
+    static func compile(_ pattern: String, ignoreCase: Bool) throws -> Regex<AnyRegexOutput> {
         do {
-            return try NSRegularExpression(pattern: pattern, options: ignoreCase ? [.caseInsensitive] : [])
+            let regex = try Regex(pattern).matchingSemantics(.unicodeScalar)
+            return ignoreCase ? regex.ignoresCase() : regex
         } catch {
             throw TemplateError("invalid regular expression '\(pattern)'")
         }

@@ -1,4 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import SkiffCore
 
 /// Integer arithmetic with Python's results (floor division, modulo with the divisor's sign, exact

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SkiffCore
 
 /// Jinja2 and Ansible tests (`x is defined`, `result is failed`, `name is match('^web')`).
@@ -43,8 +47,7 @@ enum JinjaTests {
         case "match", "search", "regex":
             let regex = try Filters.compile(first?.renderedChecked() ?? "", ignoreCase: false)
             let text = try value.renderedChecked()
-            let options: NSRegularExpression.MatchingOptions = name == "match" ? [.anchored] : []
-            return regex.firstMatch(in: text, options: options, range: NSRange(text.startIndex..., in: text)) != nil
+            return name == "match" ? text.prefixMatch(of: regex) != nil : text.firstMatch(of: regex) != nil
         case "string": if case .string = value { return true } else { return false }
         case "number": switch value { case .int, .double: return true; default: return false }
         case "integer": if case .int = value { return true } else { return false }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SkiffCore
 
 /// `lookup('env', 'NAME')`, `lookup('file', path)`, `lookup('template', path)`, `lookup('vars', name)`,

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SkiffCore
 
 /// The Python string, list and dict methods that Ansible playbooks call inside expressions.
@@ -11,7 +15,7 @@ enum Methods {
             return .list(text.split(whereSeparator: { $0.isWhitespace }).map { .string(String($0)) })
         case ("startswith", .string(let text)): return .bool(try text.hasPrefix(first?.renderedChecked() ?? ""))
         case ("endswith", .string(let text)): return .bool(try text.hasSuffix(first?.renderedChecked() ?? ""))
-        case ("strip", .string(let text)): return .string(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        case ("strip", .string(let text)): return .string(text.trimmingWhitespaceAndNewlines())
         case ("lower", .string(let text)): return .string(text.lowercased())
         case ("upper", .string(let text)): return .string(text.uppercased())
         case ("replace", .string(let text)):
@@ -19,7 +23,7 @@ enum Methods {
         case ("format", .string(let text)):
             var result = text
             for argument in arguments {
-                if let range = result.range(of: "{}") { result.replaceSubrange(range, with: try argument.renderedChecked()) }
+                if let range = result.firstRange(of: "{}") { result.replaceSubrange(range, with: try argument.renderedChecked()) }
                 _ = try TemplateLimits.checked(result, "the formatted text")
             }
             return .string(result)

@@ -141,7 +141,7 @@ struct TemplateReader {
                 return .conditional(branches, otherwise: otherwise)
             }
         case "for":
-            guard let inRange = rest.range(of: " in ") else {
+            guard let inRange = rest.firstRange(of: " in ") else {
                 throw TemplateError("expected '{% for NAME in EXPRESSION %}'", at: tagLocation)
             }
             let names = rest[..<inRange.lowerBound].split(separator: ",").map { String($0).trimmingCharacters(in: " ") }

@@ -1,6 +1,10 @@
 import Crypto
 import CryptoExtras
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Ansible Vault's AES256 cipher (formats 1.1 and 1.2): PBKDF2-HMAC-SHA256 over the password and the
 /// envelope's salt, 10 000 rounds, gives 80 bytes — an AES-256 key, an HMAC-SHA256 key and the 16-byte

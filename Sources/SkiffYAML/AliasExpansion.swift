@@ -1,5 +1,4 @@
 import SkiffCore
-import Yams
 
 /// Bounds what a document's aliases may expand to. A few bytes of nested anchors and aliases (a
 /// "billion laughs" document) describe billions of nodes; every reader of a document walks it expanded,
@@ -21,7 +20,6 @@ struct AliasExpansion {
     }
 
     /// Throws when the aliases of the document below `root` produce more than `limit` nodes.
-    /// Needs the `Parser` that composed `root` alive: it owns the anchors the nodes refer to.
     static func check(_ root: Node, file: String) throws {
         var counter = AliasExpansion(file: file)
         _ = try counter.size(of: root, in: nil)

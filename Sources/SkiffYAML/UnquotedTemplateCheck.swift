@@ -1,5 +1,4 @@
 import SkiffCore
-import Yams
 
 /// Refuses a mapping or a list used as a mapping key. In a playbook that is nearly always a template
 /// written without quotes: `msg: {{ version }}` is, to YAML, a mapping whose key is the mapping

@@ -1,7 +1,6 @@
 import SkiffCore
 import SkiffVault
 import Synchronization
-import Yams
 
 /// The vault passwords YAML reading decrypts with, and what it decrypted.
 ///

@@ -1,7 +1,6 @@
 import OrderedCollections
 import SkiffCore
 import SkiffVault
-import Yams
 
 /// A YAML problem in an input file, with where it is.
 public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -88,16 +87,9 @@ public enum YAMLValue {
 
     private static func composePlain(_ text: String, file: String) throws -> Node? {
         try AliasKeys.check(text, file: file)
-        do {
-            let parser = try Parser(yaml: text)
-            return try withExtendedLifetime(parser) { () throws -> Node? in
-                guard let root = try parser.singleRoot() else { return nil }
-                try AliasExpansion.check(root, file: file)
-                try UnquotedTemplateCheck.check(root, file: file)
-                return root
-            }
-        } catch let error as YamlError {
-            throw YAMLError(error.plainDescription, at: error.location(file: file, text: text))
-        }
+        guard let root = try Composer.compose(text, file: file) else { return nil }
+        try AliasExpansion.check(root, file: file)
+        try UnquotedTemplateCheck.check(root, file: file)
+        return root
     }
 }

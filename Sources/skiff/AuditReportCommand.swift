@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SkiffAudit
 
 /// `skiff audit report RUN --html FILE`: one run as a self-contained HTML page for CI to archive.

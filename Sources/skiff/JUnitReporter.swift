@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SkiffCore
 import Synchronization
 
@@ -24,11 +28,11 @@ final class JUnitReporter: Sendable {
         let skipped = all.filter { $0.status == .skipped || $0.status == .locked }.count
         let seconds = all.reduce(0.0) { $0 + Double($1.duration.components.seconds) + Double($1.duration.components.attoseconds) / 1e18 }
         var xml = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
-        xml += #"<testsuites><testsuite name="skiff" tests="\#(all.count)" failures="\#(failures)" skipped="\#(skipped)" time="\#(String(format: "%.3f", seconds))">"# + "\n"
+        xml += #"<testsuites><testsuite name="skiff" tests="\#(all.count)" failures="\#(failures)" skipped="\#(skipped)" time="\#(String(printf: "%.3f", seconds))">"# + "\n"
         for result in all {
             let time = Double(result.duration.components.seconds) + Double(result.duration.components.attoseconds) / 1e18
             let name = result.task
-            xml += #"  <testcase classname="\#(escape(result.host))" name="\#(escape(name))" time="\#(String(format: "%.3f", time))">"#
+            xml += #"  <testcase classname="\#(escape(result.host))" name="\#(escape(name))" time="\#(String(printf: "%.3f", time))">"#
             switch result.status {
             case .failed, .unreachable:
                 let message = result.message ?? result.status.rawValue

@@ -1,5 +1,12 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import OrderedCollections
 import SkiffAudit
 import SkiffAuditStore
@@ -238,7 +245,7 @@ struct PlaybookOptions: ParsableArguments {
             do {
                 try JUnitReporter(path: path).writeInvalidInput(message)
             } catch {
-                Console.error("--junit \(path) cannot be written: \(error.localizedDescription)")
+                Console.error("--junit \(path) cannot be written: \(error)")
             }
         }
         return ExitCode(5)
@@ -375,11 +382,11 @@ struct PlaybookOptions: ParsableArguments {
     private var tagFilter: TagFilter { TagFilter(only: Self.split(tags), skip: Self.split(skipTags)) }
 
     static func split(_ values: [String]) -> Set<String> {
-        Set(values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } })
+        Set(values.flatMap { $0.split(separator: ",").map { String($0).trimmingSpacesAndTabs() } })
     }
 
     static func directory(_ path: String) -> String {
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathText.parent(path)
         return parent.isEmpty ? "." : parent
     }
 }

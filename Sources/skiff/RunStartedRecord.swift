@@ -1,5 +1,12 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
 import OrderedCollections
 import SkiffAudit
 import SkiffCore
@@ -54,12 +61,12 @@ enum RunStartedRecord {
 
     /// `{path, sha256}` of a file (a directory: its path only).
     static func file(_ path: String) -> Value {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory,
               let data = FileManager.default.contents(atPath: path) else {
             return .dict(["path": .string(path)])
         }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: data).map { String(printf: "%02x", $0) }.joined()
         return .dict(["path": .string(path), "sha256": .string(digest)])
     }
 

@@ -120,7 +120,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     /// `image@sha256:` and the digest's first 12 digits.
     static func short(_ reference: String) -> String {
-        guard let at = reference.range(of: "@sha256:") else { return reference }
+        guard let at = reference.firstRange(of: "@sha256:") else { return reference }
         return String(reference[..<at.upperBound]) + String(reference[at.upperBound...].prefix(12))
     }
 }

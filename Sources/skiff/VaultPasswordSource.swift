@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import SkiffCore
 #if canImport(Glibc)
 import Glibc
@@ -54,20 +58,21 @@ struct VaultPasswordSource: Equatable {
 
     /// Runs the script with no arguments, stdin and stderr shared with skiff (a script may ask on the terminal).
     private func run(_ path: String) throws -> Sensitive<[UInt8]> {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        if Self.isClient(path) { process.arguments = ["--vault-id", label] }
-        let output = Pipe()
-        process.standardOutput = output
+        let process: ChildProcess
         do {
-            try process.run()
+            process = try ChildProcess(path, arguments: Self.isClient(path) ? ["--vault-id", label] : [], pipeOutput: true)
         } catch {
-            throw ValidationError("cannot run the vault password script \(location): \(error.localizedDescription)")
+            throw ValidationError("cannot run the vault password script \(location): \(String(cString: strerror(error.code)))")
         }
-        let bytes = [UInt8](output.fileHandleForReading.readDataToEndOfFile())
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw ValidationError("the vault password script \(location) failed (exit status \(process.terminationStatus))")
+        let bytes = ChildProcess.readAll(process.output)
+        let exit = process.wait()
+        guard exit == .exited(0) else {
+            let status: Int32
+            switch exit {
+            case .exited(let code): status = code
+            case .signaled(let signal): status = signal
+            }
+            throw ValidationError("the vault password script \(location) failed (exit status \(status))")
         }
         return Sensitive(Self.trimmed(bytes, whitespace: false))
     }
