@@ -151,7 +151,7 @@ public enum DnfModule: Module {
             guard result.succeeded else {
                 var fields = ModuleOutcome.commandFields(result, cmd: .string(ShellQuote.join(argv)))
                 let notFound = result.stderrText.split(separator: "\n").compactMap { line -> Value? in
-                    guard let range = line.range(of: "No match for argument: ") else { return nil }
+                    guard let range = line.firstRange(of: "No match for argument: ") else { return nil }
                     return .string("No package \(line[range.upperBound...]) available.")
                 }
                 fields["failures"] = .list(notFound)

@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// OpenPGP public keys as apt reads them from `/etc/apt/trusted.gpg.d`: a sequence of packets (binary,
 /// `.gpg`) or the same ASCII-armored (`.asc`). Splits it into keys (each a public-key packet and what

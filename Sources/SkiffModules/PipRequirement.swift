@@ -113,7 +113,7 @@ struct PEP440Version {
         var tail = String(rest.dropFirst(digits.count))
         func take(_ words: [String]) -> Int? {
             for word in words {
-                guard let range = tail.range(of: word) else { continue }
+                guard let range = tail.firstRange(of: word) else { continue }
                 let after = tail[range.upperBound...].drop { $0 == "." || $0 == "-" || $0 == "_" }
                 let number = after.prefix { $0.isNumber }
                 tail.removeSubrange(range.lowerBound..<after.index(after.startIndex, offsetBy: number.count))

@@ -21,7 +21,7 @@ struct LockAcquireCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The audit log to record the freeze in.") var auditLog: String?
 
     func validate() throws {
-        guard !message.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("say why with -m REASON") }
+        guard !message.trimmingWhitespaceAndNewlines().isEmpty else { throw ValidationError("say why with -m REASON") }
         if let ttl, ttl < 1 { throw ValidationError("--ttl must be at least 1 second") }
     }
 
