@@ -15,7 +15,7 @@ struct LockAfterDeathTests {
               gather_facts: false
               tasks:
                 - block:
-                    - shell: touch /tmp/started; while [ ! -e /tmp/release ]; do sleep 0.05; done
+                    - shell: touch /tmp/started; for i in $(seq 1200); do [ -e /tmp/release ] && break; sleep 0.05; done
                   always:
                     - shell: sleep 30
             """)
