@@ -161,7 +161,7 @@ public struct PlaybookRunner: Sendable {
         return (pattern, hosts)
     }
 
-    private func hostVariables(_ play: Play, playbook: Playbook, hosts: [String], states: HostStates) -> HostVariables {
+    func hostVariables(_ play: Play, playbook: Playbook, hosts: [String], states: HostStates) -> HostVariables {
         // An absolute path, as ansible-playbook's playbook_dir.
         var directory = PathText.parent(playbook.path)
         if !directory.hasPrefix("/") {
@@ -224,6 +224,7 @@ public struct PlaybookRunner: Sendable {
             emit(.warning("play '\(name)': no hosts matched '\(pattern)', skipping"))
             return ([], [], [], [], false, false)
         }
+        play = try readingTemplatedVarsFiles(of: play, playbook: playbook, hosts: hosts, states: states)
         let variables = hostVariables(play, playbook: playbook, hosts: hosts, states: states)
         let strategy = try Strategy.of(play)
         var unreachable = Set<String>()

@@ -21,6 +21,29 @@ struct RunnerFeatureTests {
         return (status, output, fleet)
     }
 
+    /// `vars_files: ["vars/{{ stage }}.yml"]` reads the file -e names when the play starts (it was ignored:
+    /// the play ran without its variables); a file that does not exist is an error before any task.
+    @Test func templatedVarsFilesAreReadWhenThePlayStarts() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        try FileManager.default.createDirectory(atPath: fleet.files.file("vars"), withIntermediateDirectories: true)
+        _ = try fleet.files.write("vars/prod.yml", "region: eu-prod\n")
+        let playbook = """
+            - hosts: app
+              gather_facts: false
+              vars_files:
+                - "vars/{{ stage }}.yml"
+              tasks:
+                - shell: echo {{ region }} > /tmp/region
+            """
+        let (status, output, _) = try await Self.run(playbook, extra: ["-e", "stage=prod"], in: fleet)
+        #expect(status == 0, "\(output)")
+        #expect(try String(contentsOfFile: fleet.hosts[0].pathInside("/tmp/region"), encoding: .utf8) == "eu-prod\n")
+        try? FileManager.default.removeItem(atPath: fleet.hosts[0].pathInside("/tmp/region"))
+        let (missing, missingOutput, _) = try await Self.run(playbook, extra: ["-e", "stage=nope"], in: fleet)
+        #expect(missing != 0 && missingOutput.contains("vars/nope.yml"), "\(missingOutput)")
+        #expect(!FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/region")), "no task ran")
+    }
+
     @Test func factsLoopsUntilWhenRegisterAndRescue() async throws {
         let (status, output, fleet) = try await Self.run("""
             - hosts: app
