@@ -433,7 +433,11 @@ struct DockerModulesTests {
     func composeCheckModeReportsWhatWouldChangeAndChangesNothing(module: String, compose: DockerEngine.Compose) async throws {
         let target = try await Self.target(module.hasSuffix("v2") ? "cc2" : "cc1", compose: compose)
         let project = target.prefix
-        defer { target.engine.removeProject(project) }
+        defer {
+            target.engine.removeProject(project)
+            // prepare's network: left behind, each run's would use up the engine's address pools.
+            _ = try? Shell.run([DockerEngine.docker, "network", "rm", "\(project)-net"])
+        }
         func file(_ command: String) -> String {
             """
                 - ansible.builtin.copy:
