@@ -203,18 +203,12 @@ enum KeyringFiles {
 
     static func parse(_ bytes: [UInt8]) -> [File]? {
         var files: [File] = []
-        var index = 0
-        func line() -> String? {
-            guard index < bytes.count, let end = bytes[index...].firstIndex(of: 0x0A) else { return nil }
-            defer { index = end + 1 }
-            return String(decoding: bytes[index..<end], as: UTF8.self)
-        }
-        while index < bytes.count {
-            guard let path = line(), let sizeText = line(), let size = Int(sizeText), size >= 0, size <= bytes.count - index else { return nil }
-            let content = Array(bytes[index..<(index + size)])
+        var records = ProbeRecords(bytes)
+        while !records.atEnd {
+            guard let path = records.line(), let slice = records.content() else { return nil }
+            let content = Array(slice)
             let armored = String(decoding: content.prefix(4096), as: UTF8.self).contains(OpenPGPKeyring.armorBegin)
             files.append(File(path: path, keyring: OpenPGPKeyring(content), armored: armored))
-            index += size
         }
         return files
     }

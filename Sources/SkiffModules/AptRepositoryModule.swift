@@ -180,17 +180,11 @@ struct SourcesFiles: Sendable {
     /// nil when the probe's output is not what it prints.
     static func parse(_ bytes: [UInt8]) -> SourcesFiles? {
         var files: [File] = []
-        var index = 0
-        func line() -> String? {
-            guard index < bytes.count, let end = bytes[index...].firstIndex(of: 0x0A) else { return nil }
-            defer { index = end + 1 }
-            return String(decoding: bytes[index..<end], as: UTF8.self)
-        }
-        while index < bytes.count {
-            guard let path = line(), let target = line(), let modeText = line(), let mode = UInt32(modeText, radix: 8),
-                  let sizeText = line(), let size = Int(sizeText), size >= 0, size <= bytes.count - index else { return nil }
-            files.append(File(path: path, target: target, mode: mode, text: String(decoding: bytes[index..<(index + size)], as: UTF8.self)))
-            index += size
+        var records = ProbeRecords(bytes)
+        while !records.atEnd {
+            guard let path = records.line(), let target = records.line(), let modeText = records.line(),
+                  let mode = UInt32(modeText, radix: 8), let content = records.content() else { return nil }
+            files.append(File(path: path, target: target, mode: mode, text: String(decoding: content, as: UTF8.self)))
         }
         return SourcesFiles(files: files)
     }
