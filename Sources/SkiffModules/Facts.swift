@@ -4,8 +4,8 @@ import SkiffCore
 /// Facts with one POSIX shell command per host (no Python on targets): the `ansible_*` variables deploy
 /// playbooks use, with the values Ansible's setup module reports. The command reads what it can with
 /// shell builtins (`/proc`, `/sys`, `/etc/passwd`, `/etc/os-release`) and starts a program only where no
-/// file says the same (`uname -m`, `getent`, `date`, `ip`, one `lsb_release -a`, `env`): about a dozen
-/// processes for every fact, fewer for a smaller `gather_subset`.
+/// file says the same (`getent`, `date`, `ip`, `env`; `lsb_release -a` only where it is not Debian's
+/// os-release based script): about eight processes for every fact, fewer for a smaller `gather_subset`.
 public enum Facts {
     /// Prints `key=value` lines, then, when `env` is gathered, the environment after a marker line.
     public static func script(_ subset: FactSubset = .all) -> String {
@@ -24,16 +24,19 @@ public enum Facts {
     private static func piece(_ collector: FactSubset.Collector) -> String {
         switch collector {
         case .platform:
-            // /proc/sys/kernel holds what `uname -s -n -r -v` print. fqdn as Python's socket.getfqdn(), which
+            // /proc/sys/kernel holds what `uname -s -n -r -v -m` print. fqdn as Python's socket.getfqdn(), which
             // Ansible uses: the host name's address, that address's names, the first with a dot, else the first.
+            // The address comes from getaddrinfo (`getent ahosts`), as Python's does: when /etc/hosts names the
+            // host with an IPv4 address only, `getent hosts` (IPv6 first) asks DNS as well, and a slow or
+            // unreachable name server held every host's facts for its timeout (5 s per attempt).
             return #"""
                 if [ -r /proc/sys/kernel/osrelease ]; then
                   IFS= read -r s < /proc/sys/kernel/ostype; IFS= read -r n < /proc/sys/kernel/hostname
                   IFS= read -r r < /proc/sys/kernel/osrelease; IFS= read -r v < /proc/sys/kernel/version
                 else s=$(uname -s); n=$(uname -n); r=$(uname -r); v=$(uname -v); fi
                 echo "system=$s"; echo "nodename=$n"; echo "hostname=$n"; echo "kernel=$r"; echo "kernel_version=$v"
-                echo "machine=$(uname -m)"
-                set -- $(getent hosts "$n" 2>/dev/null); a=${1:-}; fq=""; first=""
+                m=""; { IFS= read -r m < /proc/sys/kernel/arch; } 2>/dev/null; echo "machine=${m:-$(uname -m)}"
+                set -- $(getent ahosts "$n" 2>/dev/null || getent hosts "$n" 2>/dev/null); a=${1:-}; fq=""; first=""
                 if [ -n "$a" ]; then
                   names=$(getent hosts "$a" 2>/dev/null); nl='
                 '; set -- ${names%%"$nl"*}; [ $# -gt 0 ] && shift; first=${1:-}
@@ -80,16 +83,32 @@ public enum Facts {
                 if [ -r /etc/debian_version ]; then IFS= read -r d < /etc/debian_version; echo "debian_version=$d"; fi
                 """#
         case .lsb:
-            // One `lsb_release -a` (lines `Label:<TAB>value`) instead of one call per field.
+            // Debian 12's `lsb_release` (and later ones) is a shell script that prints what os-release says
+            // (`LSB_OS_RELEASE` names its file): then the fields come from that file, read here, and `parse`
+            // shapes them as that script does, without its seven processes. Any other `lsb_release` runs once
+            // (`-a`, lines `Label:<TAB>value`).
             return #"""
-                if command -v lsb_release >/dev/null 2>&1; then
-                  l=$(lsb_release -a 2>/dev/null); o=$IFS; IFS='
+                lp=""; o=$IFS; IFS=:; for d in $PATH; do [ -x "${d:-.}/lsb_release" ] && { lp=${d:-.}/lsb_release; break; }; done; IFS=$o
+                if [ -n "$lp" ]; then
+                  mini=""; k=0
+                  while [ $k -lt 80 ] && IFS= read -r line; do
+                    k=$((k + 1)); case "$line" in *'"${LSB_OS_RELEASE-x}"'*) mini=1; break ;; esac
+                  done 2>/dev/null < "$lp"
+                  if [ -n "$mini" ]; then
+                    (f=""; [ -f /usr/lib/os-release ] && f=/usr/lib/os-release; [ -f /etc/os-release ] && f=/etc/os-release
+                     [ "${LSB_OS_RELEASE-x}" != x ] && [ -f "$LSB_OS_RELEASE" ] && f=$LSB_OS_RELEASE
+                     [ -n "$f" ] && . "$f"
+                     echo "lsbos_id=${ID-}"; echo "lsbos_name=${NAME-x}"; echo "lsbos_pretty=${PRETTY_NAME-}"
+                     echo "lsbos_version=${VERSION_ID-}"; echo "lsbos_codename=${VERSION_CODENAME-}")
+                  else
+                    l=$("$lp" -a 2>/dev/null); o=$IFS; IFS='
                 '
-                  for line in $l; do case "$line" in
-                    "Distributor ID:"*) echo "lsb_id=${line#*:	}" ;; "Description:"*) echo "lsb_description=${line#*:	}" ;;
-                    "Release:"*) echo "lsb_release=${line#*:	}" ;; "Codename:"*) echo "lsb_codename=${line#*:	}" ;;
-                  esac; done
-                  IFS=$o
+                    for line in $l; do case "$line" in
+                      "Distributor ID:"*) echo "lsb_id=${line#*:	}" ;; "Description:"*) echo "lsb_description=${line#*:	}" ;;
+                      "Release:"*) echo "lsb_release=${line#*:	}" ;; "Codename:"*) echo "lsb_codename=${line#*:	}" ;;
+                    esac; done
+                    IFS=$o
+                  fi
                 fi
                 """#
         case .env:
@@ -144,6 +163,7 @@ public enum Facts {
         set("distribution_release", raw["os_codename"])
         set("os_family", osFamily(raw["os_id"] ?? "", like: raw["os_like"] ?? ""))
         if let address = raw["ipv4"], !address.isEmpty { facts["ansible_default_ipv4"] = .dict(["address": .string(address)]) }
+        if raw["lsbos_name"] != nil { raw.merge(lsbFromOSRelease(raw)) { _, derived in derived } }
         var lsb = OrderedDictionary<String, Value>()
         if let id = raw["lsb_id"] { lsb["id"] = .string(id) }
         if let release = raw["lsb_release"] {
@@ -156,6 +176,28 @@ public enum Facts {
         if subset.collectors.contains(.env) { facts["ansible_env"] = .dict(environment) }
         if let date = raw["date"] { facts["ansible_date_time"] = dateTime(date, utc: raw["utc"]) }
         return facts
+    }
+
+    /// What Debian's os-release based `lsb_release -a` prints, from the fields it reads: `ID` with its first
+    /// letter upper-cased (or `NAME` when the two differ only in case), `PRETTY_NAME`, `VERSION_ID`,
+    /// `VERSION_CODENAME`, each `n/a` when empty. `lsbos_name` is `x` when os-release has no `NAME`, as the
+    /// script tests it. Only ASCII letters change case, as its `tr` does in its C.UTF-8 locale.
+    static func lsbFromOSRelease(_ raw: [String: String]) -> [String: String] {
+        func ascii(_ text: String, upper: Bool) -> String {
+            String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+                let range: ClosedRange<Unicode.Scalar> = upper ? "a"..."z" : "A"..."Z"
+                guard range.contains(scalar), let changed = Unicode.Scalar(upper ? scalar.value - 32 : scalar.value + 32) else { return scalar }
+                return changed
+            }))
+        }
+        let osID = raw["lsbos_id"] ?? ""
+        var id = ascii(String(osID.prefix(1)), upper: true) + osID.dropFirst()
+        if let name = raw["lsbos_name"], name != "x", ascii(id, upper: false) == ascii(name, upper: false) { id = name }
+        func field(_ value: String?) -> String { (value ?? "").isEmpty ? "n/a" : value ?? "n/a" }
+        return [
+            "lsb_id": field(id), "lsb_description": field(raw["lsbos_pretty"]),
+            "lsb_release": field(raw["lsbos_version"]), "lsb_codename": field(raw["lsbos_codename"]),
+        ]
     }
 
     static func distributionName(_ id: String) -> String {

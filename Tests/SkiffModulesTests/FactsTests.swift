@@ -133,4 +133,107 @@ struct FactsTests {
         let failed = ProgramWalker(answers: [("--env--", ProgramWalker.result(1, stderr: "boom"))]).walk(try SetupModule.plan(ModuleArguments([:], module: "setup"), ModuleContext()))
         #expect(failed.outcome.failed)
     }
+
+    /// Runs `script` (`$0`, `$1`… are `arguments`) with `environment` added and returns its output.
+    static func shell(_ script: String, arguments: [String] = [], environment: [String: String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Debian's `lsb_release` prints what an os-release file says; Skiff reads that file itself and must
+    /// give what the script would have printed, for os-release files that exercise the script's rules
+    /// (the first letter upper-cased, NAME when it differs only in case, `n/a` for what is missing).
+    @Test func lsbFactsFromOSReleaseAreWhatDebiansLsbReleasePrints() throws {
+        let script = try #require(Self.debianLsbRelease(), "the tests need Debian's os-release based lsb_release (package lsb-release)")
+        let lsbOnly = try FactSubset(.string("!all,!min,lsb"))
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skiff-lsb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let releases = [
+            "ID=debian\nNAME=\"Debian GNU/Linux\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n",
+            "ID=ubuntu\nNAME=\"Ubuntu\"\nPRETTY_NAME=\"Ubuntu 22.04.3 LTS\"\nVERSION_ID=\"22.04\"\nVERSION_CODENAME=jammy\n",
+            "ID=\"opensuse-leap\"\nNAME=\"openSUSE Leap\"\nPRETTY_NAME=\"openSUSE Leap 15.5\"\nVERSION_ID=\"15.5\"\n",
+            "ID=almalinux\nNAME=\"AlmaLinux\"\nVERSION_ID=\"9.3\"\n",
+            "NAME=x\nPRETTY_NAME=\"\"\n",
+            "",
+        ]
+        for (index, text) in releases.enumerated() {
+            let file = directory.appendingPathComponent("os-release-\(index)")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let environment = ["LSB_OS_RELEASE": file.path]
+            let printed = try Self.shell("\"$0\" -a 2>/dev/null", arguments: [script], environment: environment)
+            let labels = ["Distributor ID": "lsb_id", "Description": "lsb_description", "Release": "lsb_release", "Codename": "lsb_codename"]
+            let lines = printed.split(separator: "\n").compactMap { line -> String? in
+                let parts = line.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, let key = labels[String(parts[0])] else { return nil }
+                return key + "=" + parts[1].drop { $0 == "\t" }
+            }
+            let expected = Facts.parse(lines.joined(separator: "\n"), subset: lsbOnly)
+            let output = try Self.shell(Facts.script(lsbOnly), environment: environment)
+            #expect(output.contains("lsbos_id="), "the os-release file was read, not lsb_release run: \(output)")
+            let facts = Facts.parse(output, subset: lsbOnly)
+            #expect(facts["ansible_lsb"] == expected["ansible_lsb"], "os-release \(index): \(text)")
+            #expect(expected["ansible_lsb"]?.dictValue?.isEmpty == false)
+        }
+    }
+
+    /// Any other `lsb_release` (Ubuntu's and older Debian's Python one, RHEL's) is run, and its answer used.
+    @Test func anotherLsbReleaseIsRunAndBelieved() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skiff-lsb-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fake = directory.appendingPathComponent("lsb_release")
+        try "#!/bin/sh\nprintf 'Distributor ID:\\tUbuntu\\nDescription:\\tUbuntu 22.04.3 LTS\\nRelease:\\t22.04\\nCodename:\\tjammy\\n'\n"
+            .write(to: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        let lsbOnly = try FactSubset(.string("!all,!min,lsb"))
+        let path = directory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let facts = Facts.parse(try Self.shell(Facts.script(lsbOnly), environment: ["PATH": path]), subset: lsbOnly)
+        #expect(facts["ansible_lsb"] == .dict([
+            "id": .string("Ubuntu"), "release": .string("22.04"), "major_release": .string("22"),
+            "codename": .string("jammy"), "description": .string("Ubuntu 22.04.3 LTS"),
+        ]), "\(facts)")
+    }
+
+    /// The path of this machine's `lsb_release` when it is Debian's os-release based script.
+    static func debianLsbRelease() -> String? {
+        for directory in ["/usr/bin", "/bin"] {
+            let path = directory + "/lsb_release"
+            if let text = try? String(contentsOfFile: path, encoding: .utf8), text.contains("\"${LSB_OS_RELEASE-x}\"") { return path }
+        }
+        return nil
+    }
+
+    /// The host's fully qualified name comes from /etc/hosts alone when it is there (as Python's getfqdn,
+    /// which Ansible uses, finds it): no DNS question, which cost a slow or unreachable name server's
+    /// whole timeout on every host. Run in its own UTS and mount namespace with a known host name, an
+    /// /etc/hosts that gives it an IPv4 address only and a name server, traced for what it sends.
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/strace")))
+    func theHostsNameIsLookedUpWithoutAskingDNS() throws {
+        let directory = URL(fileURLWithPath: "/var/tmp").appendingPathComponent("skiff-fqdn-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "127.0.0.1 localhost\n10.9.8.7 web7.example.test web7\n".write(to: directory.appendingPathComponent("hosts"), atomically: true, encoding: .utf8)
+        try "nameserver 192.0.2.53\noptions timeout:1 attempts:1\n".write(to: directory.appendingPathComponent("resolv.conf"), atomically: true, encoding: .utf8)
+        let platform = try FactSubset(.string("!all,!min,platform"))
+        try Facts.script(platform).write(to: directory.appendingPathComponent("facts.sh"), atomically: true, encoding: .utf8)
+        let d = directory.path
+        let output = try Self.shell("""
+            unshare --uts --mount /bin/sh -c 'hostname web7 && mount --bind \(d)/hosts /etc/hosts && mount --bind \(d)/resolv.conf /etc/resolv.conf \\
+              && strace -f -qq -e trace=connect -o \(d)/trace /bin/sh \(d)/facts.sh'
+            """, environment: [:])
+        let facts = Facts.parse(output, subset: platform)
+        #expect(facts["ansible_fqdn"] == .string("web7.example.test"), "\(output)")
+        #expect(facts["ansible_hostname"] == .string("web7"))
+        let trace = try String(contentsOf: directory.appendingPathComponent("trace"), encoding: .utf8)
+        #expect(!trace.contains("htons(53)"), "a DNS question was sent: \(trace)")
+    }
 }
