@@ -17,9 +17,11 @@ public enum DockerLoginModule {
         let fields: OrderedDictionary<String, Value> = ["registry_url": .string(registry)]
         if arguments.string("state") == "absent" {
             // `docker logout` says "Removing login credentials" also when there were none: whether there were
-            // is asked of the config file first (its `auths` names each registry logged in to).
+            // is asked of the config file first (its `auths` names each registry logged in to), read with
+            // shell builtins.
             let step = RemoteStep(.shell(
-                "if grep -qF -- \(ShellQuote.quote("\"\(registry)\"")) \"${DOCKER_CONFIG:-$HOME/.docker}/config.json\" 2>/dev/null; then echo \(loggedIn); fi; "
+                "while IFS= read -r line || [ -n \"$line\" ]; do case \"$line\" in *\(ShellQuote.quote("\"\(registry)\""))*) echo \(loggedIn); break ;; esac; line=; done"
+                    + " 2>/dev/null <\"${DOCKER_CONFIG:-$HOME/.docker}/config.json\"; "
                     + ShellQuote.join(["docker", "logout", registry])), environment: environment)
             return ModulePlan(.run(step) { result in
                 .finish(ModuleOutcome(

@@ -52,6 +52,15 @@ public struct RemoteStep: Sendable, Equatable {
         return parts.joined(separator: " ")
     }
 
+    /// The command line (`wire`'s) is `/bin/sh -c TEXT` alone (shell text with no working directory and no
+    /// environment to set up first): a shell may `exec` it rather than run it under another `sh -c` (see
+    /// `RemoteCommand.isSimple`). An argv is not: under `sh -c` a missing program is reported as the
+    /// shell reports it (`/bin/sh: 1: NAME: not found`), and its `sh -c` already execs the program.
+    public var isSimpleCommand: Bool {
+        guard chdir == nil, environment.isEmpty, case .shell = command else { return false }
+        return true
+    }
+
     /// What a connection sends to the host's shell: the command line and the bytes for its stdin. The
     /// environment is never on the command line (world-readable in `/proc/PID/cmdline`, also through
     /// `sudo`): it is one line of exports on stdin, read and evaluated by the command's shell first

@@ -70,8 +70,8 @@ public enum DeployLock {
         let watch = watcher(run: run)
         return RemoteStep(.shell("""
             umask 077; lock=\(lock)
-            mkdir -p "$HOME/.skiff" || exit 3
-            info=$(cat)
+            [ -d "$HOME/.skiff" ] || mkdir -p "$HOME/.skiff" || exit 3
+            info=; IFS= read -r info || [ -n "$info" ] || exit 3
             watch() {
             \(watch)
             }
@@ -151,13 +151,13 @@ public enum DeployLock {
             watch() {
             \(watcher(run: run))
             }
-            if grep -q \(ShellQuote.quote(run)) "$lock/info.json" 2>/dev/null; then watch; echo adopted; fi; true
+            if \(holds(run)); then watch; echo adopted; fi; true
             """))
     }
 
     /// Refreshes the heartbeat, if the lock is still this run's.
     public static func heartbeat(run: String) -> RemoteStep {
-        RemoteStep(.shell("lock=\(lock); grep -q \(ShellQuote.quote(run)) \"$lock/info.json\" 2>/dev/null && touch \"$lock/info.json\"; true"))
+        RemoteStep(.shell("lock=\(lock); \(holds(run)) && touch \"$lock/info.json\"; true"))
     }
 
     /// Removes the lock if it is still this run's.
@@ -166,7 +166,12 @@ public enum DeployLock {
     }
 
     private static func releaseScript(run: String) -> String {
-        "if grep -q \(ShellQuote.quote(run)) \"$lock/info.json\" 2>/dev/null; then rm -rf \"$lock\" && echo released; fi; true"
+        "if \(holds(run)); then rm -rf \"$lock\" && echo released; fi; true"
+    }
+
+    /// Shell text, true when the lock's `info.json` (one line) names `run`: read with builtins, no `grep`.
+    private static func holds(_ run: String) -> String {
+        "{ held=; IFS= read -r held <\"$lock/info.json\"; } 2>/dev/null; case \"$held\" in *\(ShellQuote.quote(run))*) true ;; *) false ;; esac"
     }
 
     /// The holder, or "free".

@@ -5,7 +5,8 @@ import SkiffCore
 ///
 /// Every command on its own channel costs the host a new channel and a forked login shell; a deploy sends
 /// eight or more per host. Here each command is written to the shell's stdin as
-/// `( export MARKER; exec /bin/sh -c COMMAND ) </dev/null` (or with its stdin piped in from `printf` octal
+/// `( export MARKER; exec /bin/sh -c COMMAND ) </dev/null` (`exec COMMAND` for a simple command; or with
+/// its stdin piped in from `printf` octal
 /// escapes — a shell builtin, so the bytes appear on no command line), followed by two end lines carrying a
 /// per-connection random tag: one on stdout with the exit status, one on stderr. Output up to the end lines
 /// is the command's. Its own `sh` keeps `exit`, `cd` and variables from reaching the next command, and
@@ -50,9 +51,11 @@ final class PersistentShell {
 
     /// The text written to the shell for one command.
     static func script(for command: RemoteCommand, marker: String, tag: String) -> String {
-        // A fresh `sh` with the marker in its environment from the start (a forked subshell's
-        // /proc/PID/environ would not show it), so that stopping the command stops all of it.
-        let body = "( export \(ChannelExec.markerVariable)=\(marker); exec /bin/sh -c \(ShellQuote.quote(command.commandLine)) )"
+        // A fresh process with the marker in its environment from the start (a forked subshell's
+        // /proc/PID/environ would not show it), so that stopping the command stops all of it: a simple
+        // command is that process itself, anything else a fresh `sh` that runs it.
+        let program = command.isSimple ? command.commandLine : "/bin/sh -c " + ShellQuote.quote(command.commandLine)
+        let body = "( export \(ChannelExec.markerVariable)=\(marker); exec \(program) )"
         let stdin = command.stdin?.revealed ?? []
         let run = stdin.isEmpty ? body + " </dev/null" : "printf '" + ShellQuote.octalEscapes(stdin) + "' | " + body
         return run + endLines(tag: tag)

@@ -9,11 +9,16 @@ public struct RemoteCommand: Sendable {
     public var stdin: Sensitive<[UInt8]>?
     /// Stop the command after this long (nil: no limit).
     public var timeout: Duration?
+    /// The command line is one simple command — quoted words, the first an existing program (such as
+    /// `/bin/sh -c TEXT`): no operator, redirection, assignment or reserved word — so the host's long-lived
+    /// shell may `exec` it in place of a `/bin/sh -c` around it (one process fewer on the host each time).
+    public var isSimple: Bool
 
-    public init(_ commandLine: String, stdin: Sensitive<[UInt8]>? = nil, timeout: Duration? = nil) {
+    public init(_ commandLine: String, stdin: Sensitive<[UInt8]>? = nil, timeout: Duration? = nil, isSimple: Bool = false) {
         self.commandLine = commandLine
         self.stdin = stdin
         self.timeout = timeout
+        self.isSimple = isSimple
     }
 }
 

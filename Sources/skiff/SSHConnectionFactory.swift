@@ -136,7 +136,7 @@ struct SSHHostConnection: HostConnection {
     func run(_ step: RemoteStep, timeout: Duration?) async throws -> CommandResult {
         do {
             let wire = step.wire
-            let command = RemoteCommand(wire.commandLine, stdin: wire.stdin, timeout: timeout)
+            let command = RemoteCommand(wire.commandLine, stdin: wire.stdin, timeout: timeout, isSimple: step.isSimpleCommand)
             // `raw` is for the login shell as it is; everything else shares the host's one long-lived shell.
             if case .raw = step.command { return try await connection.run(command) }
             return try await connection.runInShell(command)
