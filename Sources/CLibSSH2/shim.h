@@ -2,7 +2,11 @@
 #define SKIFF_CLIBSSH2_SHIM_H
 
 #include <errno.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/types.h>
+#include <unistd.h>
 #include <sys/socket.h>
 #include <libssh2.h>
 #include <libssh2_sftp.h>
@@ -29,10 +33,47 @@ static inline ssize_t skiff_counting_recv(libssh2_socket_t fd, void *buffer, siz
     return n;
 }
 
+/*
+ * Gives back the memory of the pages inside a fresh allocation that hold only zeros. libssh2 allocates
+ * each session as one 54 KB block (its packet buffers are in it) and zeroes all of it, which makes every
+ * page resident although a session on a deploy writes only a few of them. A dropped page of private
+ * anonymous memory reads as zeros again (MADV_DONTNEED), so the block's contents do not change; a page
+ * comes back when libssh2 first writes to it. Only pages wholly inside the block are touched.
+ */
+static inline void skiff_release_zero_pages(void *block) {
+    long page_size = sysconf(_SC_PAGESIZE);
+    if (block == NULL || page_size <= 0) {
+        return;
+    }
+    uintptr_t page = (uintptr_t)page_size;
+    uintptr_t end = (uintptr_t)block + malloc_usable_size(block);
+    uintptr_t run = 0;
+    for (uintptr_t p = ((uintptr_t)block + page - 1) & ~(page - 1); p + page <= end; p += page) {
+        const uint64_t *words = (const uint64_t *)p;
+        int zero = 1;
+        for (uintptr_t i = 0; i < page / sizeof(uint64_t); i++) {
+            if (words[i] != 0) {
+                zero = 0;
+                break;
+            }
+        }
+        if (zero && run == 0) {
+            run = p;
+        } else if (!zero && run != 0) {
+            madvise((void *)run, p - run, MADV_DONTNEED);
+            run = 0;
+        }
+        if (zero && p + 2 * page > end) {
+            madvise((void *)run, p + page - run, MADV_DONTNEED);
+        }
+    }
+}
+
 /* Creates a session whose abstract pointer is `counter` and whose receive path counts bytes. */
 static inline LIBSSH2_SESSION *skiff_session_new(skiff_io_counter *counter) {
     LIBSSH2_SESSION *session = libssh2_session_init_ex(NULL, NULL, NULL, counter);
     if (session != NULL) {
+        skiff_release_zero_pages(session);
         libssh2_session_callback_set(session, LIBSSH2_CALLBACK_RECV, (void *)skiff_counting_recv);
     }
     return session;
