@@ -41,10 +41,10 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
-        /// libpq from the system (Debian: libpq-dev): the PostgreSQL client the shared audit store uses.
+        /// libpq's header from the system (Debian: libpq-dev): the PostgreSQL client the shared audit store
+        /// uses, loaded with dlopen when the store is first used (Debian: libpq5), not linked.
         .systemLibrary(
             name: "CLibPQ",
-            pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
         /// Value types every Skiff target shares: secrets, shell quoting, command results, variable values.

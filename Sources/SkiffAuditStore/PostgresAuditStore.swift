@@ -29,15 +29,18 @@ public final class PostgresAuditStore: AuditSink, @unchecked Sendable {
     public init(url: String, key: AuditKey?) throws(AuditError) {
         self.key = key
         location = Self.redacted(url)
-        guard let pg = PQconnectdb(url) else { throw AuditError("cannot connect to the audit store \(location)") }
-        guard PQstatus(pg) == CONNECTION_OK else {
+        if let failure = skiff_pq_load() {
+            throw AuditError("the audit store \(location) needs PostgreSQL's client library libpq (Debian: libpq5): \(String(cString: failure))")
+        }
+        guard let pg = skiff_pq_connectdb(url) else { throw AuditError("cannot connect to the audit store \(location)") }
+        guard skiff_pq_status(pg) == CONNECTION_OK else {
             let message = Self.message(pg)
-            PQfinish(pg)
+            skiff_pq_finish(pg)
             throw AuditError("cannot connect to the audit store \(location): \(message)")
         }
         self.pg = pg
         // Notices (`… already exists, skipping`) are not for the run's output.
-        PQsetNoticeProcessor(pg, { _, _ in }, nil)
+        skiff_pq_setNoticeProcessor(pg, { _, _ in }, nil)
         try withConnection { pg throws(AuditError) in
             // Several controllers may create the tables at once: one at a time.
             try Self.exec(pg, "SELECT pg_advisory_lock(7262474)")
@@ -53,7 +56,7 @@ public final class PostgresAuditStore: AuditSink, @unchecked Sendable {
     }
 
     deinit {
-        PQfinish(pg)
+        skiff_pq_finish(pg)
     }
 
     public func append(_ records: [(type: String, fields: OrderedDictionary<String, Value>)]) throws(AuditError) {
@@ -128,9 +131,9 @@ public final class PostgresAuditStore: AuditSink, @unchecked Sendable {
     private func withConnection<T>(_ body: (OpaquePointer) throws(AuditError) -> T) throws(AuditError) -> T {
         lock.lock()
         defer { lock.unlock() }
-        if PQstatus(pg) != CONNECTION_OK {
-            PQreset(pg)
-            guard PQstatus(pg) == CONNECTION_OK else { throw AuditError("lost the audit store \(location): \(Self.message(pg))") }
+        if skiff_pq_status(pg) != CONNECTION_OK {
+            skiff_pq_reset(pg)
+            guard skiff_pq_status(pg) == CONNECTION_OK else { throw AuditError("lost the audit store \(location): \(Self.message(pg))") }
         }
         return try body(pg)
     }
@@ -146,24 +149,24 @@ public final class PostgresAuditStore: AuditSink, @unchecked Sendable {
         defer { copies.forEach { free($0) } }
         let pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
         // Without parameters, several statements may go at once (the schema); with them, one.
-        let sent = parameters.isEmpty ? PQexec(pg, sql) : pointers.withUnsafeBufferPointer { buffer in
-            PQexecParams(pg, sql, Int32(parameters.count), nil, buffer.baseAddress, nil, nil, 0)
+        let sent = parameters.isEmpty ? skiff_pq_exec(pg, sql) : pointers.withUnsafeBufferPointer { buffer in
+            skiff_pq_execParams(pg, sql, Int32(parameters.count), buffer.baseAddress)
         }
         guard let result = sent else { throw AuditError("the audit store failed: \(message(pg))") }
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
+        defer { skiff_pq_clear(result) }
+        let status = skiff_pq_resultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            throw AuditError("the audit store failed: \(String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: " \n"))")
+            throw AuditError("the audit store failed: \(String(cString: skiff_pq_resultErrorMessage(result)).trimmingCharacters(in: " \n"))")
         }
         var rows: [[String]] = []
-        for row in 0..<PQntuples(result) {
-            rows.append((0..<PQnfields(result)).map { String(cString: PQgetvalue(result, row, $0)) })
+        for row in 0..<skiff_pq_ntuples(result) {
+            rows.append((0..<skiff_pq_nfields(result)).map { String(cString: skiff_pq_getvalue(result, row, $0)) })
         }
         return rows
     }
 
     private static func message(_ pg: OpaquePointer) -> String {
-        String(cString: PQerrorMessage(pg)).trimmingCharacters(in: " \n")
+        String(cString: skiff_pq_errorMessage(pg)).trimmingCharacters(in: " \n")
     }
 
     /// The URL without its password (`postgresql://user:secret@host/db` → `postgresql://user@host/db`).

@@ -1,4 +1,5 @@
 import Foundation
+import SkiffCore
 import SkiffTestSupport
 import Testing
 
@@ -65,6 +66,36 @@ struct AuditStoreTests {
 }
 
 extension AuditStoreTests {
+    /// libpq is loaded only when a store is used: a host without it (hidden here in a mount namespace)
+    /// runs playbooks without a store as before, and a run with `--audit-url` stops before any host with
+    /// an error that names the library and its package.
+    @Test(.enabled(if: getuid() == 0)) func aStoreWithoutLibpqSaysSoBeforeAnyHost() async throws {
+        let library = try #require(["/usr/lib/x86_64-linux-gnu/libpq.so.5", "/usr/lib/aarch64-linux-gnu/libpq.so.5", "/usr/lib/libpq.so.5"]
+            .map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }.first { FileManager.default.fileExists(atPath: $0) })
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let playbook = try fleet.files.write("touch.yml", "- hosts: app\n  gather_facts: false\n  tasks:\n    - shell: touch /tmp/ran\n")
+        let common = [playbook, "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"]
+        func withoutLibpq(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+            let line = ([ExecCommandTests.skiff] + arguments).map { ShellQuote.quote($0) }.joined(separator: " ")
+            return try await offPool {
+                do {
+                    return (0, try Shell.run(["unshare", "--mount", "/bin/sh", "-c", "mount --bind /dev/null \(ShellQuote.quote(library)) && exec \(line)"],
+                                             environment: ["NO_COLOR": "1", "SKIFF_AUDIT_LOG": ExecCommandTests.sharedAuditLog]))
+                } catch let failure as Shell.Failure {
+                    return (failure.status, failure.output)
+                }
+            }
+        }
+        let url = "postgresql:///nothing?host=/var/tmp/skiff-tests/no-such-socket-dir&port=1&user=postgres&connect_timeout=3"
+        let refused = try await withoutLibpq(common + ["--audit-url", url])
+        #expect(refused.status == 1, "\(refused.output)")
+        #expect(refused.output.contains("needs PostgreSQL's client library libpq (Debian: libpq5)"), "\(refused.output)")
+        #expect(!FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/ran")), "no host was contacted")
+        let plain = try await withoutLibpq(common)
+        #expect(plain.status == 0, "\(plain.output)")
+        #expect(FileManager.default.fileExists(atPath: fleet.hosts[0].pathInside("/tmp/ran")))
+    }
+
     /// The store lost mid-run (its database refuses connections, the run's session is ended): no new task
     /// starts, and the run exits 1.
     @Test func aStoreLostMidRunStartsNoNewTask() async throws {
