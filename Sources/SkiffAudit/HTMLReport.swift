@@ -31,14 +31,14 @@ public enum HTMLReport {
             <dt>Command</dt><dd><code>\(escape(run.started["command_line"]?.text ?? ""))</code></dd>
             """
         if let rollback = run.rollbackOf { html += "<dt>Rollback of</dt><dd><code>\(escape(rollback))</code></dd>\n" }
-        html += "</dl>\n<h2>Recap</h2>\n<table><tr><th>Host</th><th>ok</th><th>changed</th><th>unreachable</th><th>failed</th><th>skipped</th><th>rescued</th><th>ignored</th><th>Deployed</th></tr>\n"
+        html += "</dl>\n<h2>Recap</h2>\n<table><tr><th>Host</th><th>ok</th><th>changed</th><th>unreachable</th><th>failed</th><th>skipped</th><th>rescued</th><th>ignored</th><th>locked</th><th>Deployed</th></tr>\n"
         let recap = run.finished?["hosts"]?.dictValue ?? [:]
         for host in detail.hostsFailuresFirst {
             let counts = recap[host]?.dictValue ?? [:]
             let bad = (counts["failed"]?.intValue ?? 0) + (counts["unreachable"]?.intValue ?? 0) > 0
             let deployed = run.deployed.filter { $0.host == host }.map { "\($0.project) \($0.version ?? "?")" }.joined(separator: ", ")
             html += "<tr\(bad ? " class=\"bad\"" : "")><td><a href=\"#host-\(escape(host))\">\(escape(host))</a></td>"
-            for key in ["ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored"] {
+            for key in ["ok", "changed", "unreachable", "failed", "skipped", "rescued", "ignored", "locked"] {
                 html += "<td>\(counts[key]?.intValue ?? 0)</td>"
             }
             html += "<td>\(escape(deployed))</td></tr>\n"

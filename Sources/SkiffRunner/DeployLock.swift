@@ -53,6 +53,9 @@ public enum DeployLock {
 
     static let lock = "\"$HOME/.skiff/lock\""
 
+    /// A claim to break a stale lock older than this many seconds was left by a breaker that died.
+    static let abandonedClaimSeconds = 30
+
     /// Takes the lock unless someone holds it; with `breakStale`, breaks a lock older than `ttl` first.
     /// The holder's information arrives on stdin.
     ///
@@ -62,6 +65,14 @@ public enum DeployLock {
     /// directory never goes away in between, so no other run can take it then; a run whose claim fails
     /// waits a second and answers with the lock's holder by then (the breaker, as a rule). The old holder,
     /// if it is alive after all, no longer finds its run id there, so it neither refreshes nor removes it.
+    ///
+    /// A breaker holds its claim for a fraction of a second, so a claim older than
+    /// `abandonedClaimSeconds` was left by one that died mid-break (killed, or its connection lost); it
+    /// does not keep the lock from being broken for ever. A run takes it over by creating `breaking` inside
+    /// it, from within its directory, so that a newer claim made at the same path meanwhile is never taken
+    /// for it (`mkdir` again: one run wins per claim), and goes on as above; the run holding the innermost
+    /// claim removes them all when it is done. Only a breaker stopped mid-break for longer than that bound
+    /// (a suspended host) could meet a second one.
     ///
     /// Once the lock is this run's, a watcher on the host gives it back when the run's SSH session ends
     /// with the lock still held (the controller was killed, even with `kill -9`, or stopped at once by a
@@ -80,17 +91,28 @@ public enum DeployLock {
             age=$(( $(date +%s) - beat ))
             # A freeze has its own TTL (`never`: it is never stale).
             stale() { ttl=$(cat "$lock/frozen" 2>/dev/null) || ttl=\(ttlSeconds); case "$ttl" in ''|*[!0-9]*) return 1 ;; esac; [ "$age" -gt "$ttl" ]; }
+            # Claims the lock for breaking: `breaking` in it, or, if the innermost claim there is older than
+            # \(abandonedClaimSeconds) s (its breaker died), `breaking` inside that one, made from within it.
+            claim() {
+                mkdir "$lock/breaking" 2>/dev/null && return 0
+                (
+                    cd -P "$lock/breaking" 2>/dev/null || exit 1
+                    depth=0; while [ "$depth" -lt 64 ] && cd -P ./breaking 2>/dev/null; do depth=$((depth + 1)); done
+                    made=$(stat -c %Y . 2>/dev/null) || exit 1
+                    [ $(( $(date +%s) - made )) -gt \(abandonedClaimSeconds) ] && mkdir breaking 2>/dev/null
+                )
+            }
             if [ \(breakStale ? 1 : 0) = 1 ] && stale; then
-                if mkdir "$lock/breaking" 2>/dev/null; then
+                if claim; then
                     beat=$(stat -c %Y "$lock/info.json" 2>/dev/null || echo "$beat")
                     age=$(( $(date +%s) - beat ))
                     if stale; then
                         old=$(cat "$lock/info.json" 2>/dev/null)
                         if printf '%s\\n' "$info" > "$lock/info.new" && mv -f "$lock/info.new" "$lock/info.json"; then
-                            rm -f "$lock/frozen"; rmdir "$lock/breaking"; watch; echo "broke $age"; printf '%s\\n' "$old"; exit 0
+                            rm -rf "$lock/frozen" "$lock/breaking"; watch; echo "broke $age"; printf '%s\\n' "$old"; exit 0
                         fi
                     fi
-                    rmdir "$lock/breaking" 2>/dev/null
+                    rm -rf "$lock/breaking"
                 else
                     # Another run is breaking this lock: answer with the lock it takes.
                     sleep 1

@@ -106,7 +106,10 @@ struct LockRaceTests {
         }
     }
 
-    @Test func concurrentRunsBreakingOneStaleLockLetOnlyOneOfThemIn() async throws {
+    /// With `deadBreakersClaim`, the stale lock also holds the claim of a breaker that died mid-break: the
+    /// runs race to take it over, and still one of them breaks the lock.
+    @Test(.serialized, arguments: [false, true])
+    func concurrentRunsBreakingOneStaleLockLetOnlyOneOfThemIn(deadBreakersClaim: Bool) async throws {
         let gated = try await GatedHost.start()
         let fleet = gated.fleet
         let host = gated.host
@@ -118,6 +121,10 @@ struct LockRaceTests {
             try FileManager.default.createDirectory(atPath: lock, withIntermediateDirectories: true)
             try #"{"run": "dead-run", "operator": "gone@old-ci"}"#.write(toFile: lock + "/info.json", atomically: false, encoding: .utf8)
             _ = try Shell.run(["touch", "-d", "2 hours ago", lock + "/info.json"])
+            if deadBreakersClaim {
+                try FileManager.default.createDirectory(atPath: lock + "/breaking", withIntermediateDirectories: false)
+                _ = try Shell.run(["touch", "-d", "2 hours ago", lock + "/breaking"])
+            }
             let log = fleet.files.file("audit-\(attempt).jsonl")
             // Every run's first command on the host (taking the lock) starts at the same moment.
             try gated.close()
