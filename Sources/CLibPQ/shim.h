@@ -16,6 +16,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct skiff_pq_library {
     const char *failure;
@@ -44,8 +45,11 @@ static inline void skiff_pq_load_once(void) {
     skiff_pq_library *pq = skiff_pq_state();
     void *handle = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
     if (handle == NULL) {
-        const char *reason = dlerror();
-        pq->failure = reason != NULL ? reason : "libpq.so.5 cannot be loaded";
+        /* dlerror's text belongs to the thread and is freed by its next dlerror: keep a copy. */
+        static char reason[512];
+        const char *text = dlerror();
+        snprintf(reason, sizeof reason, "%s", text != NULL ? text : "libpq.so.5 cannot be loaded");
+        pq->failure = reason;
         return;
     }
 #define SKIFF_PQ_SYMBOL(field, name)                                   \

@@ -4,8 +4,8 @@ import SkiffCore
 /// Facts with one POSIX shell command per host (no Python on targets): the `ansible_*` variables deploy
 /// playbooks use, with the values Ansible's setup module reports. The command reads what it can with
 /// shell builtins (`/proc`, `/sys`, `/etc/passwd`, `/etc/os-release`) and starts a program only where no
-/// file says the same (`getent`, `date`, `ip`, `env`; `lsb_release -a` only where it is not Debian's
-/// os-release based script): about eight processes for every fact, fewer for a smaller `gather_subset`.
+/// file says the same (`uname -m`, `getent`, `date`, `ip`, `env`; `lsb_release -a` only where it is not
+/// Debian's os-release based script): seven programs for every fact, fewer for a smaller `gather_subset`.
 public enum Facts {
     /// Prints `key=value` lines, then, when `env` is gathered, the environment after a marker line.
     public static func script(_ subset: FactSubset = .all) -> String {
@@ -24,19 +24,21 @@ public enum Facts {
     private static func piece(_ collector: FactSubset.Collector) -> String {
         switch collector {
         case .platform:
-            // /proc/sys/kernel holds what `uname -s -n -r -v -m` print. fqdn as Python's socket.getfqdn(), which
+            // /proc/sys/kernel holds what `uname -s -n -r -v` print (not `-m`: the machine follows the process's
+            // personality, `linux32` says i686, as Ansible reports it). fqdn as Python's socket.getfqdn(), which
             // Ansible uses: the host name's address, that address's names, the first with a dot, else the first.
             // The address comes from getaddrinfo (`getent ahosts`), as Python's does: when /etc/hosts names the
             // host with an IPv4 address only, `getent hosts` (IPv6 first) asks DNS as well, and a slow or
-            // unreachable name server held every host's facts for its timeout (5 s per attempt).
+            // unreachable name server held every host's facts for its timeout (5 s per attempt). `getent hosts`
+            // only where `ahosts` is not a database getent knows (exit 1; 2 is "not found").
             return #"""
                 if [ -r /proc/sys/kernel/osrelease ]; then
                   IFS= read -r s < /proc/sys/kernel/ostype; IFS= read -r n < /proc/sys/kernel/hostname
                   IFS= read -r r < /proc/sys/kernel/osrelease; IFS= read -r v < /proc/sys/kernel/version
                 else s=$(uname -s); n=$(uname -n); r=$(uname -r); v=$(uname -v); fi
                 echo "system=$s"; echo "nodename=$n"; echo "hostname=$n"; echo "kernel=$r"; echo "kernel_version=$v"
-                m=""; { IFS= read -r m < /proc/sys/kernel/arch; } 2>/dev/null; echo "machine=${m:-$(uname -m)}"
-                set -- $(getent ahosts "$n" 2>/dev/null || getent hosts "$n" 2>/dev/null); a=${1:-}; fq=""; first=""
+                echo "machine=$(uname -m)"
+                set -- $(getent ahosts "$n" 2>/dev/null; [ $? -ne 1 ] || getent hosts "$n" 2>/dev/null); a=${1:-}; fq=""; first=""
                 if [ -n "$a" ]; then
                   names=$(getent hosts "$a" 2>/dev/null); nl='
                 '; set -- ${names%%"$nl"*}; [ $# -gt 0 ] && shift; first=${1:-}
@@ -79,7 +81,7 @@ public enum Facts {
             return #"for m in apt-get dnf yum apk zypper pacman; do if command -v "$m" >/dev/null 2>&1; then echo "pkg=$m"; break; fi; done"#
         case .distribution:
             return #"""
-                if [ -r /etc/os-release ]; then (. /etc/os-release; echo "os_id=$ID"; echo "os_like=$ID_LIKE"; echo "os_version=$VERSION_ID"; echo "os_codename=${VERSION_CODENAME:-}"; echo "os_pretty=$PRETTY_NAME"); fi
+                if [ -r /etc/os-release ]; then (. /etc/os-release; printf '%s\n' "os_id=$ID" "os_like=$ID_LIKE" "os_version=$VERSION_ID" "os_codename=${VERSION_CODENAME:-}" "os_pretty=$PRETTY_NAME"); fi
                 if [ -r /etc/debian_version ]; then IFS= read -r d < /etc/debian_version; echo "debian_version=$d"; fi
                 """#
         case .lsb:
@@ -98,14 +100,14 @@ public enum Facts {
                     (f=""; [ -f /usr/lib/os-release ] && f=/usr/lib/os-release; [ -f /etc/os-release ] && f=/etc/os-release
                      [ "${LSB_OS_RELEASE-x}" != x ] && [ -f "$LSB_OS_RELEASE" ] && f=$LSB_OS_RELEASE
                      [ -n "$f" ] && . "$f"
-                     echo "lsbos_id=${ID-}"; echo "lsbos_name=${NAME-x}"; echo "lsbos_pretty=${PRETTY_NAME-}"
-                     echo "lsbos_version=${VERSION_ID-}"; echo "lsbos_codename=${VERSION_CODENAME-}")
+                     printf '%s\n' "lsbos_id=${ID-}" "lsbos_name=${NAME-x}" "lsbos_pretty=${PRETTY_NAME-}" \
+                       "lsbos_version=${VERSION_ID-}" "lsbos_codename=${VERSION_CODENAME-}")
                   else
                     l=$("$lp" -a 2>/dev/null); o=$IFS; IFS='
                 '
                     for line in $l; do case "$line" in
-                      "Distributor ID:"*) echo "lsb_id=${line#*:	}" ;; "Description:"*) echo "lsb_description=${line#*:	}" ;;
-                      "Release:"*) echo "lsb_release=${line#*:	}" ;; "Codename:"*) echo "lsb_codename=${line#*:	}" ;;
+                      "Distributor ID:"*) printf '%s\n' "lsb_id=${line#*:	}" ;; "Description:"*) printf '%s\n' "lsb_description=${line#*:	}" ;;
+                      "Release:"*) printf '%s\n' "lsb_release=${line#*:	}" ;; "Codename:"*) printf '%s\n' "lsb_codename=${line#*:	}" ;;
                     esac; done
                     IFS=$o
                   fi

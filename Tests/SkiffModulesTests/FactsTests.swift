@@ -43,15 +43,7 @@ struct FactsTests {
         """#
 
     static func shell(_ script: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try shell(script, environment: [:])
     }
 
     @Test func everyFactHasTheValueTheEarlierCommandGave() throws {
@@ -163,6 +155,7 @@ struct FactsTests {
             "ID=\"opensuse-leap\"\nNAME=\"openSUSE Leap\"\nPRETTY_NAME=\"openSUSE Leap 15.5\"\nVERSION_ID=\"15.5\"\n",
             "ID=almalinux\nNAME=\"AlmaLinux\"\nVERSION_ID=\"9.3\"\n",
             "NAME=x\nPRETTY_NAME=\"\"\n",
+            #"ID=weird\#nNAME="Weird"\#nPRETTY_NAME="Back\\slash \\c OS"\#nVERSION_ID="1"\#n"#,
             "",
         ]
         for (index, text) in releases.enumerated() {

@@ -58,4 +58,40 @@ struct PersistentShellTests {
         let next = try await connection.runInShell(RemoteCommand("echo again"))
         #expect(next.stdoutText == "again\n")
     }
+
+    /// A simple command (`/bin/sh -c TEXT`) is exec'd by the long-lived shell's subshell: one `sh` per
+    /// command on the host, not a second one around it. It is still stopped at its timeout.
+    @Test func aSimpleCommandRunsWithoutASecondShell() async throws {
+        let fixture = try await SSHFixture.start()
+        let connection = try await fixture.connect()
+        defer { Task { await connection.close() } }
+        let parent = "/bin/sh -c " + ShellQuote.quote("tr '\\0' ' ' </proc/$PPID/cmdline")
+        let simple = try await connection.runInShell(RemoteCommand(parent, isSimple: true))
+        #expect(simple.stdoutText == "/bin/sh ", "its parent is the long-lived shell: \(simple.stdoutText)")
+        let wrapped = try await connection.runInShell(RemoteCommand(parent))
+        #expect(wrapped.stdoutText.hasPrefix("/bin/sh -c /bin/sh -c "), "otherwise a second sh runs it: \(wrapped.stdoutText)")
+        let sleeper = "/bin/sh -c " + ShellQuote.quote("sleep 30; touch /tmp/not-stopped")
+        let error = await sshError { _ = try await connection.runInShell(RemoteCommand(sleeper, timeout: .seconds(1), isSimple: true)) }
+        #expect(error?.kind == .commandTimedOut)
+        try await Task.sleep(for: .seconds(1))
+        #expect(!FileManager.default.fileExists(atPath: fixture.host.pathInside("/tmp/not-stopped")))
+    }
+
+    /// A playbook's `shell` task (no environment, no chdir) runs as such a simple command.
+    @Test func aShellTaskIsTheLongLivedShellsChild() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(1)
+        let playbook = try fleet.files.write("parent.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+                - shell: tr '\\0' ' ' </proc/$PPID/cmdline
+                  register: parent
+                - debug: var=parent.stdout
+            """)
+        let run = try await ExecCommandTests.skiff(
+            [playbook, "-i", fleet.inventory, "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent", "--no-lock"],
+            environment: ["NO_COLOR": "1"])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("\"parent.stdout\": \"/bin/sh \""), "\(run.output)")
+    }
 }
