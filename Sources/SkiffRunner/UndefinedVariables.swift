@@ -16,7 +16,8 @@ import SkiffTemplate
 /// undefined` is allowed (anywhere in the same task); a task with a `when` is checked only in its
 /// `when`; handlers, task names, `debug: var=` and `assert: that` are not checked; a play whose
 /// `include_vars` or `vars_files` name a file not known before the run (computed, a directory, not
-/// found) is not checked, nor is any play after it.
+/// found) is not checked, nor is any play after it. A `template` task's source file, when it is named
+/// plainly and found now (in the role's or the playbook's `templates/`, or beside them), is read too.
 public enum UndefinedVariables {
     /// Ansible's magic variables and the other names every task sees.
     static let magic: Set<String> = [
@@ -46,13 +47,14 @@ public enum UndefinedVariables {
         var problems: [Diagnostic] = []
         var reported = Set<String>()
         for (playbook, play) in checked {
-            for (task, uses) in reads(in: play) {
-                for (name, text) in uses where !defined.contains(name) && !isAnsibleName(name) && !reported.contains(name) {
+            let directory = PathText.parent(playbook.path)
+            for (task, uses) in reads(in: play, playbookDirectory: directory) {
+                for (name, text, location) in uses where !defined.contains(name) && !isAnsibleName(name) && !reported.contains(name) {
                     reported.insert(name)
                     problems.append(Diagnostic(
                         "the variable '\(name)' has no source: no inventory, vars, vars file, role, register, set_fact, "
                             + "include_vars, fact or extra var defines it",
-                        at: playbook.templateLocations[text] ?? task.location, hint: "give it with -e \(name)=…"))
+                        at: location ?? playbook.templateLocations[text] ?? task.location, hint: "give it with -e \(name)=…"))
                 }
             }
         }
@@ -113,11 +115,12 @@ public enum UndefinedVariables {
     private static let unread: Set<String> = ["name", "vars", "register", "tags", "notify", "listen", "loop_control", "no_log"]
 
     /// For each task the play runs (handlers aside), the names it reads unguarded, each with the text it
-    /// is read in.
-    static func reads(in play: Play) -> [(Task, [(name: String, text: String)])] {
-        var result: [(Task, [(name: String, text: String)])] = []
+    /// is read in, and where, for a `template` task's source file.
+    static func reads(in play: Play, playbookDirectory: String) -> [(Task, [(name: String, text: String, location: SourceLocation?)])] {
+        var result: [(Task, [(name: String, text: String, location: SourceLocation?)])] = []
         for task in play.allTasks {
             var uses: [(VariableUses, String)] = []
+            var fileUses: [(VariableUses, TemplateSource)] = []
             func read(_ value: Value, conditions: Bool) {
                 switch value {
                 case .string(let text):
@@ -140,11 +143,19 @@ public enum UndefinedVariables {
                     if task.module == "ansible.builtin.debug" && key == "var" { continue }
                     read(value, conditions: false)
                 }
+                if let source = TemplateSource(task, playbookDirectory: playbookDirectory), let template = try? Template(source.text, file: source.path) {
+                    fileUses.append((template.variableUses, source))
+                }
             }
-            let guarded = uses.reduce(into: Set<String>()) { $0.formUnion($1.0.guarded) }
-            var names: [(name: String, text: String)] = []
+            let guarded = (uses.map(\.0) + fileUses.map(\.0)).reduce(into: Set<String>()) { $0.formUnion($1.guarded) }
+            var names: [(name: String, text: String, location: SourceLocation?)] = []
             for (use, text) in uses {
-                for name in use.read.subtracting(guarded).sorted() { names.append((name, text)) }
+                for name in use.read.subtracting(guarded).sorted() { names.append((name, text, nil)) }
+            }
+            for (use, source) in fileUses {
+                for name in use.read.subtracting(guarded).subtracting(TemplateSource.names).sorted() {
+                    names.append((name, source.text, source.location(of: name)))
+                }
             }
             result.append((task, names))
         }

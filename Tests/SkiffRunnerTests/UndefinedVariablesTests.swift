@@ -24,6 +24,7 @@ struct UndefinedVariablesTests {
     static func playbook(_ text: String, named name: String = "play.yml", files: [String: String] = [:]) throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("undefined-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory + "/vars", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: directory + "/templates", withIntermediateDirectories: true)
         for (name, content) in files { try content.write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8) }
         try text.write(toFile: "\(directory)/\(name)", atomically: true, encoding: .utf8)
         return "\(directory)/\(name)"
@@ -114,6 +115,34 @@ struct UndefinedVariablesTests {
         #expect(problems.contains { $0.message.contains("'mistyped_flag'") }, "\(problems)")
         #expect(!problems.contains { $0.message.contains("'region'") }, "a task with a when is checked only there: \(problems)")
         #expect(problems.first?.location?.line == 3, "\(problems)")
+    }
+
+    /// A `template` task's source file is read too: a name it reads that nothing defines is reported
+    /// at its line in the file; what the file binds itself, what the play defines, what the module defines
+    /// (`ansible_managed`, `template_host`) and guarded names are not.
+    @Test func aTemplateFilesVariablesAreCheckedWhereTheFileReadsThem() throws {
+        let path = try Self.playbook("""
+            - hosts: app
+              gather_facts: false
+              vars: {service: web}
+              tasks:
+                - template: {src: app.env.j2, dest: /tmp/app.env}
+                  loop: [1, 2]
+                - template: {src: quiet.j2, dest: /tmp/quiet}
+                - template: {src: "{{ service }}.j2", dest: /tmp/computed}
+            """, files: [
+                "templates/app.env.j2": "# {{ ansible_managed }} on {{ template_host }}\nSERVICE={{ service }}\n{% for port in [80, 443] %}PORT={{ port }} {{ item }}\n{% endfor %}\nTAG={{ release_tag }}\n",
+                "quiet.j2": "{% set local = 1 %}{{ local }} {{ inventory_hostname }} {{ maybe | default('') }}{% if other is defined %}{{ other }}{% endif %}\n"
+                    + "{% for i in range(3) %}{{ i }}{% endfor %} {{ lookup('env', 'HOME') }} {{ hostvars[inventory_hostname]['service'] }} {{ groups['app'] | length }}\n",
+                "templates/web.j2": "{{ never_checked }}\n",
+            ])
+        let problems = try Self.check(path)
+        #expect(problems.count == 1, "\(problems)")
+        let problem = try #require(problems.first)
+        #expect(problem.message.contains("'release_tag'"), "\(problem)")
+        #expect(problem.hint == "give it with -e release_tag=…")
+        let location = try #require(problem.location)
+        #expect(location.file.hasSuffix("/templates/app.env.j2") && location.line == 5 && location.column == 8, "\(location)")
     }
 
     /// The cross-check playbooks (run by ansible-playbook and Skiff alike) and the repository's own
