@@ -42,15 +42,24 @@ enum ModuleDispatch {
             guard FileManager.default.fileExists(atPath: name) else { throw ModuleError("\(name) does not exist on the controller") }
             return name
         }
-        var candidates: [String] = []
-        if let role = task.role { candidates += ["\(role.path)/\(kind)/\(name)", "\(role.path)/\(name)"] }
-        let taskDirectory = PathText.parent(task.location.file)
-        candidates += ["\(taskDirectory)/\(kind)/\(name)", "\(taskDirectory)/\(name)"]
-        for base in context.searchPaths { candidates += ["\(base)/\(kind)/\(name)", "\(base)/\(name)"] }
+        let candidates = places(name, kind: kind, task: task, searchPaths: context.searchPaths)
         guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             throw ModuleError("could not find '\(name)' (looked in \(candidates.joined(separator: ", ")))")
         }
         return found
+    }
+
+    /// Where a controller-side file named `name` may be, in the order a task looks: itself when absolute,
+    /// else the role's `KIND/` and the role, the task file's directory's `KIND/` and the directory, then each
+    /// search path's (the role's and the playbook's directory).
+    static func places(_ name: String, kind: String, task: Task, searchPaths: [String]) -> [String] {
+        if name.hasPrefix("/") { return [name] }
+        var candidates: [String] = []
+        if let role = task.role { candidates += ["\(role.path)/\(kind)/\(name)", "\(role.path)/\(name)"] }
+        let taskDirectory = PathText.parent(task.location.file)
+        candidates += ["\(taskDirectory)/\(kind)/\(name)", "\(taskDirectory)/\(name)"]
+        for base in searchPaths { candidates += ["\(base)/\(kind)/\(name)", "\(base)/\(name)"] }
+        return candidates
     }
 
     /// A local file's text for `--diff`, when it is small and not binary.

@@ -9,8 +9,7 @@ import SkiffTemplate
 
 /// The source file of a `template` task, read before the run for the check that every variable has a
 /// source (`UndefinedVariables`): only a `src` with no template in it, found where the task will look
-/// for it without the host's variables (absolute, the role's `templates/` or the role, the task file's or
-/// the playbook's `templates/` or directory), and no larger than 1 MiB.
+/// for it (`ModuleDispatch.places`), and no larger than 1 MiB.
 struct TemplateSource {
     let path: String
     let text: String
@@ -24,13 +23,9 @@ struct TemplateSource {
         guard task.module == "ansible.builtin.template", case .string(let name)? = task.arguments["src"],
             !name.isEmpty, !Template.isTemplated(name)
         else { return nil }
-        var candidates: [String] = []
-        if name.hasPrefix("/") {
-            candidates = [name]
-        } else {
-            if let role = task.role { candidates += ["\(role.path)/templates/\(name)", "\(role.path)/\(name)"] }
-            for base in [PathText.parent(task.location.file), playbookDirectory] { candidates += ["\(base)/templates/\(name)", "\(base)/\(name)"] }
-        }
+        // The search paths a task's context has when it runs (see HostVariables): the role's, the playbook's.
+        let searchPaths = [task.role?.path, playbookDirectory].compactMap { $0 }
+        let candidates = ModuleDispatch.places(name, kind: "templates", task: task, searchPaths: searchPaths)
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }),
             let bytes = FileContents.read(path), bytes.count <= 1 << 20, !bytes.contains(0)
         else { return nil }
