@@ -57,6 +57,11 @@ struct DebInstallTests {
         }
         let version = sections["version"] ?? ""
         #expect(version.contains("(commit ") && !version.contains("commit unknown"), "skiff --version names its commit: \(version)")
+        // The binary's relative relocations are packed (DT_RELR), which glibc reads from 2.36 on: the package
+        // says so, so apt refuses an older libc6 instead of installing a binary that does not start.
+        let depends = sections["depends"] ?? ""
+        let glibc = try #require(depends.firstMatch(of: /libc6 \(>= (\d+)\.(\d+)\)/), "libc6 with a version: \(depends)")
+        #expect((Int(glibc.1) ?? 0, Int(glibc.2) ?? 0) >= (2, 36), "\(depends)")
         #expect(sections["deploy exit"] == "0", "\(output)")
         let recap = sections["deploy"] ?? ""
         #expect(recap.contains("app1") && recap.contains(" : ok=5 ") && recap.contains("failed=0"), "\(recap)")
@@ -82,6 +87,8 @@ struct DebInstallTests {
         done
         echo "== version"
         skiff --version
+        echo "== depends"
+        dpkg-query -W -f '${Depends}\\n' skiff
         echo "== deploy"
         cd /deploy
         . ./registry.env
