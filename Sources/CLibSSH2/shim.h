@@ -5,6 +5,7 @@
 #include <malloc.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -31,6 +32,11 @@ static inline ssize_t skiff_counting_recv(libssh2_socket_t fd, void *buffer, siz
         ((skiff_io_counter *)*abstract)->bytes_received += (unsigned long long)n;
     }
     return n;
+}
+
+/* Names the calling thread (up to 15 bytes), as `ps -L`, top and /proc/PID/task/TID/comm show it. */
+static inline void skiff_name_this_thread(const char *name) {
+    prctl(PR_SET_NAME, (unsigned long)name, 0UL, 0UL, 0UL);
 }
 
 /*

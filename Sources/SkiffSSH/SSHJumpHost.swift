@@ -30,7 +30,7 @@ public final class SSHJumpHost: Sendable {
         via: SSHJumpHost? = nil
     ) async throws -> SSHJumpHost {
         LibSSH2Runtime.ensureInitialized()
-        let queue = SessionQueue()
+        let queue = SessionQueue(ownThread: true)
         let relay = try TunnelRelay(name: target.description, via: via)
         do {
             let hostKey = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HostKey, Error>) in

@@ -8,6 +8,10 @@ import Glibc
 final class SessionQueue: @unchecked Sendable {
     typealias Job = () -> Void
 
+    /// Runs on a thread of its own, outside the workers' limit: for a job that lasts as long as the
+    /// connection and that other connections' jobs wait on (a jump host's relay).
+    let ownThread: Bool
+
     private var mutex = pthread_mutex_t()
     private var jobs: [Job] = []
     /// A worker runs this queue, or it waits for one: jobs submitted now run after the current ones.
@@ -18,7 +22,8 @@ final class SessionQueue: @unchecked Sendable {
     /// next (nil: only after the next job). Touched by jobs only, which never run at once.
     private var idleWork: (() -> ContinuousClock.Instant?)?
 
-    init() {
+    init(ownThread: Bool = false) {
+        self.ownThread = ownThread
         pthread_mutex_init(&mutex, nil)
     }
 

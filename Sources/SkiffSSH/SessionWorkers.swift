@@ -1,11 +1,16 @@
+import CLibSSH2
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The threads that run connections' jobs (`SessionQueue`). A queue with work gets an idle worker, or a
-/// new thread when none is idle, so a job never waits for another connection's job; a worker idle for
-/// a few seconds ends. Threads thus follow the connections working at once (`--forks`), not the
-/// connections open. One more thread wakes idle queues when their keepalive is due.
+/// new thread when none is idle, up to `limit` threads (`SSHWorkerThreads`: a run's `--forks` plus a few):
+/// beyond it, the queue waits for a worker to finish its job. A worker idle for a few seconds ends.
+/// Threads thus follow the connections working at once (`--forks`), not the connections open — also when
+/// many short jobs follow each other, where a worker that just ran one is not yet idle when the next one
+/// comes. A queue that keeps its job running (a jump host's relay) gets a thread of its own, outside the
+/// limit, so no connection waits on a worker that waits on that relay. One more thread wakes idle queues
+/// when their keepalive is due.
 final class SessionWorkers: @unchecked Sendable {
     static let shared = SessionWorkers()
 
@@ -24,6 +29,10 @@ final class SessionWorkers: @unchecked Sendable {
     private var signalled = 0
     private var wakes: [ObjectIdentifier: (at: ContinuousClock.Instant, queue: SessionQueue)] = [:]
     private var wakerStarted = false
+    /// Most workers at once; `Int.max` until a run sets it.
+    private var limit = Int.max
+    /// Workers started and not yet ended.
+    private var workers = 0
 
     private init() {
         pthread_mutex_init(&mutex, nil)
@@ -35,8 +44,20 @@ final class SessionWorkers: @unchecked Sendable {
         pthread_condattr_destroy(&attributes)
     }
 
+    /// Most worker threads at once, from now on (at least 1). Workers above it end as they become idle.
+    func setLimit(_ count: Int) {
+        pthread_mutex_lock(&mutex)
+        limit = max(1, count)
+        pthread_mutex_unlock(&mutex)
+    }
+
     /// Has a worker drain the queue.
     func run(_ queue: SessionQueue) {
+        if queue.ownThread {
+            // Not counted, never waits: its job may run as long as the connection.
+            _ = Self.start(named: "skiff-ssh-jump") { queue.drain() }
+            return
+        }
         pthread_mutex_lock(&mutex)
         ready.append(queue)
         if idle > signalled {
@@ -45,16 +66,27 @@ final class SessionWorkers: @unchecked Sendable {
             pthread_mutex_unlock(&mutex)
             return
         }
+        guard workers < limit else {
+            // A worker takes the queue when it finishes its job.
+            pthread_mutex_unlock(&mutex)
+            return
+        }
+        workers += 1
         pthread_mutex_unlock(&mutex)
-        // With no thread to be had, a worker already running takes the queue when it is free.
-        _ = Self.start { SessionWorkers.shared.work() }
+        guard Self.start(named: "skiff-ssh", { SessionWorkers.shared.work() }) else {
+            // With no thread to be had, a worker already running takes the queue when it is free.
+            pthread_mutex_lock(&mutex)
+            workers -= 1
+            pthread_mutex_unlock(&mutex)
+            return
+        }
     }
 
     /// Calls the queue's `wake` at the instant (replacing the one set before).
     func wake(_ queue: SessionQueue, at instant: ContinuousClock.Instant) {
         pthread_mutex_lock(&mutex)
         wakes[ObjectIdentifier(queue)] = (instant, queue)
-        if !wakerStarted { wakerStarted = Self.start { SessionWorkers.shared.wakeQueues() } }
+        if !wakerStarted { wakerStarted = Self.start(named: "skiff-ssh-wake") { SessionWorkers.shared.wakeQueues() } }
         pthread_cond_signal(&wakesChanged)
         pthread_mutex_unlock(&mutex)
     }
@@ -80,6 +112,11 @@ final class SessionWorkers: @unchecked Sendable {
                 pthread_mutex_lock(&mutex)
                 continue
             }
+            if workers > limit {
+                workers -= 1
+                pthread_mutex_unlock(&mutex)
+                return
+            }
             idle += 1
             var deadline = Self.monotonicTimespec(after: .seconds(Self.idleSeconds))
             let status = pthread_cond_timedwait(&workAvailable, &mutex, &deadline)
@@ -87,6 +124,7 @@ final class SessionWorkers: @unchecked Sendable {
             if signalled > 0 {
                 signalled -= 1
             } else if status == ETIMEDOUT && readyHead == ready.count {
+                workers -= 1
                 pthread_mutex_unlock(&mutex)
                 return
             }
@@ -112,18 +150,25 @@ final class SessionWorkers: @unchecked Sendable {
         }
     }
 
-    /// Starts a detached thread with the workers' stack size; false when the system refused one.
-    private static func start(_ body: @escaping () -> Void) -> Bool {
-        final class Box { let body: () -> Void; init(_ body: @escaping () -> Void) { self.body = body } }
+    /// Starts a detached thread with the workers' stack size, named (as `ps -L` and /proc show it); false
+    /// when the system refused one.
+    private static func start(named name: String, _ body: @escaping () -> Void) -> Bool {
+        final class Box {
+            let name: String
+            let body: () -> Void
+            init(_ name: String, _ body: @escaping () -> Void) { (self.name, self.body) = (name, body) }
+        }
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         pthread_attr_setstacksize(&attributes, stackSize)
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         defer { pthread_attr_destroy(&attributes) }
         var thread = pthread_t()
-        let context = Unmanaged.passRetained(Box(body)).toOpaque()
+        let context = Unmanaged.passRetained(Box(name, body)).toOpaque()
         let status = pthread_create(&thread, &attributes, { context in
-            Unmanaged<Box>.fromOpaque(context!).takeRetainedValue().body()
+            let box = Unmanaged<Box>.fromOpaque(context!).takeRetainedValue()
+            skiff_name_this_thread(box.name)
+            box.body()
             return nil
         }, context)
         guard status == 0 else {

@@ -70,7 +70,9 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// The factory a run connects with: these options, known_hosts read once, keys and secrets read once.
-    func connectionFactory() throws -> SSHConnectionFactory {
+    /// A run that works on at most `forks` hosts at once bounds the SSH worker threads by it.
+    func connectionFactory(forks: Int?) throws -> SSHConnectionFactory {
+        if let forks { SSHWorkerThreads.bound(toConnectionsAtOnce: forks) }
         let planner = ConnectionPlanner(
             explicitUser: user ?? ConfiguredDefaults.current.remoteUser,
             explicitTimeout: timeout.map { .milliseconds(Int($0 * 1000)) },

@@ -53,7 +53,7 @@ struct HostRun {
     /// Hosts named `[user@]address[:port]`, reached as an inventory host with those variables would be
     /// (ssh_config and `--ssh-common-args` apply).
     private func addressTargets() throws -> [Target] {
-        let factory = try connection.connectionFactory()
+        let factory = try connection.connectionFactory(forks: forks)
         let specs = hosts.compactMap { HostSpec($0) }
         for spec in specs { try Self.check(spec.name, spec.variables, factory) }
         return specs.map { spec in
@@ -75,7 +75,7 @@ struct HostRun {
             throw ValidationError(error.description)  // invalid input: exit 5
         }
         guard !names.isEmpty else { throw ValidationError("no inventory host matches \(hosts.joined(separator: " "))") }
-        let factory = try connection.connectionFactory()
+        let factory = try connection.connectionFactory(forks: forks)
         let targets = names.map { host in (host, Dictionary(uniqueKeysWithValues: loaded.variables(of: host).map { ($0.key, $0.value) })) }
         for (host, variables) in targets { try Self.check(host, variables, factory) }
         return targets.map { host, variables in

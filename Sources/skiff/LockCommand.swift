@@ -70,7 +70,7 @@ struct LockTargets: ParsableArguments {
         let loaded = try loadInventory()
         var hosts = try selected(in: loaded)
         if let only { hosts = hosts.filter(only.contains) }
-        let factory = try connection.connectionFactory()
+        let factory = try connection.connectionFactory(forks: nil)
         return await withTaskGroup(of: (String, Result<CommandResult, Error>).self) { group in
             for host in hosts {
                 group.addTask {

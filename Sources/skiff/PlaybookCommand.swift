@@ -290,7 +290,7 @@ struct PlaybookOptions: ParsableArguments {
         // Check mode changes nothing on the hosts: their logs included.
         let remoteAudit = check ? nil : RemoteAuditSetting.resolve(flag: auditRemote, path: auditRemotePath)
         // Keys, passphrases and passwords are read first: a run that cannot authenticate is not recorded.
-        let factory = try connection.connectionFactory()
+        let factory = try connection.connectionFactory(forks: forks)
         let becomeAs = Become(user: becomeUser ?? "root", password: try becomePassword())
         let recorder: AuditRecorder
         do {

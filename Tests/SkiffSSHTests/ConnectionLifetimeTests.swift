@@ -1,4 +1,5 @@
 import Foundation
+import SkiffSSH
 import SkiffTestSupport
 import Testing
 
@@ -46,26 +47,53 @@ struct ConnectionLifetimeTests {
                 - shell: sleep 0.2
                 - shell: sleep 0.2
             """)
-        func peakThreads(limit: String, forks: Int) async throws -> (status: Int32, peak: Int) {
-            let pid = try Shell.spawn(
-                [ExecCommandTests.skiff, "-i", fleet.inventory, playbook, "--limit", limit, "-f", String(forks), "--no-lock",
-                 "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"],
-                environment: ["SKIFF_AUDIT_LOG": fleet.files.file("audit.jsonl"), "NO_COLOR": "1"])
-            // Sampled on a thread of its own (the cooperative pool may be busy when the suite runs).
-            return try await offPool {
-                var peak = 0
-                var status: Int32 = 0
-                while waitpid(pid, &status, WNOHANG) == 0 {
-                    if let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") { peak = max(peak, entries.count) }
-                    usleep(5_000)
-                }
-                return ((status >> 8) & 0xff, peak)
-            }
-        }
-        let one = try await peakThreads(limit: "app1", forks: 1)
-        let sixteen = try await peakThreads(limit: "app", forks: 2)
+        let one = try await Self.peakThreads(fleet, inventory: fleet.inventory, playbook: playbook, limit: "app1", forks: 1)
+        let sixteen = try await Self.peakThreads(fleet, inventory: fleet.inventory, playbook: playbook, limit: "app", forks: 2)
         #expect(one.status == 0 && sixteen.status == 0 && one.peak > 0)
         let bound = one.peak + 2 + ProcessInfo.processInfo.activeProcessorCount + 2
         #expect(sixteen.peak <= bound, "one host: \(one.peak) threads, sixteen hosts with -f 2: \(sixteen.peak) (at most \(bound))")
+    }
+
+    /// Many short jobs one after another (160 connections, 8 quick tasks each, `-f 16`): a worker that just
+    /// ran a job is not yet idle when the next host's job comes, and each such moment used to start one
+    /// more thread (a 200-host run with `-f 20` peaked at 44–47 workers). The workers are bounded by
+    /// `--forks` plus `SSHWorkerThreads.reserve`.
+    @Test func manyShortJobsStayWithinForksPlusTheReserve() async throws {
+        let fleet = try await DeployEndToEndTests.fleet(16)
+        let ports = fleet.hosts.map(\.port)
+        let many = try fleet.files.write("many.ini", "[app]\n" + (0..<160).map {
+            "h\($0) ansible_host=127.0.0.1 ansible_port=\(ports[$0 % ports.count]) ansible_user=root\n"
+        }.joined())
+        let playbook = try fleet.files.write("quick.yml", """
+            - hosts: app
+              gather_facts: false
+              tasks:
+            """ + String(repeating: "\n    - command: \"true\"", count: 8) + "\n")
+        let one = try await Self.peakThreads(fleet, inventory: many, playbook: playbook, limit: "h0", forks: 1)
+        let all = try await Self.peakThreads(fleet, inventory: many, playbook: playbook, limit: "app", forks: 16)
+        #expect(one.status == 0 && all.status == 0 && one.peak > 0, "\(one) \(all)")
+        // The one-host run has one worker; the 160-host run at most 16 + reserve, and two to spare.
+        let bound = one.peak - 1 + 16 + SSHWorkerThreads.reserve + 2
+        #expect(all.peak <= bound, "one host: \(one.peak) threads, 160 with -f 16: \(all.peak) (at most \(bound))")
+    }
+
+    /// Runs the playbook and samples the process's threads every 5 ms, on a thread of its own (the
+    /// cooperative pool may be busy when the suite runs); returns the exit status and the most threads seen.
+    static func peakThreads(_ fleet: DeployEndToEndTests.Fleet, inventory: String, playbook: String, limit: String, forks: Int)
+        async throws -> (status: Int32, peak: Int)
+    {
+        let pid = try Shell.spawn(
+            [ExecCommandTests.skiff, "-i", inventory, playbook, "--limit", limit, "-f", String(forks), "--no-lock",
+             "--private-key", fleet.key.privateKeyPath, "--known-hosts", fleet.knownHosts, "--no-agent"],
+            environment: ["SKIFF_AUDIT_LOG": fleet.files.file("audit.jsonl"), "NO_COLOR": "1"])
+        return try await offPool {
+            var peak = 0
+            var status: Int32 = 0
+            while waitpid(pid, &status, WNOHANG) == 0 {
+                if let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") { peak = max(peak, entries.count) }
+                usleep(5_000)
+            }
+            return ((status >> 8) & 0xff, peak)
+        }
     }
 }
