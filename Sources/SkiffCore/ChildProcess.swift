@@ -63,7 +63,19 @@ public final class ChildProcess: Sendable {
         let argv = ([path] + arguments).map { strdup($0) }
         defer { argv.forEach { free($0) } }
         var started: pid_t = 0
-        let result = posix_spawn(&started, path, &actions, &attributes, argv + [nil], environ)
+        var result = posix_spawn(&started, path, &actions, &attributes, argv + [nil], environ)
+        // A script written moments ago can still be open for writing in a process that the writer forked
+        // and that has not yet exec'd (a CI job's step, a test harness): exec then fails with "Text file
+        // busy" until that process moves on. Wait for it, up to a second, as a shell user would retry.
+        var waited = 0
+        while result == ETXTBSY && waited < Self.busyRetries {
+            // Other children may start meanwhile: the pipes already close on exec.
+            Self.spawning.unlock()
+            usleep(Self.busyRetryMicroseconds)
+            Self.spawning.lock()
+            waited += 1
+            result = posix_spawn(&started, path, &actions, &attributes, argv + [nil], environ)
+        }
         // The child's ends are the child's now; the parent keeps only its own.
         let kept: Set<Int32> = [input, output, errors]
         opened.filter { !kept.contains($0) }.forEach { _ = close($0) }
@@ -75,6 +87,9 @@ public final class ChildProcess: Sendable {
     }
 
     private static let spawning = ThreadLock()
+    /// How often, and how far apart, a program that is busy being written is tried again: 1 s in all.
+    static let busyRetries = 50
+    static let busyRetryMicroseconds: UInt32 = 20_000
 
     /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34 and later), looked up where it is not declared.
     private static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32)? = {
