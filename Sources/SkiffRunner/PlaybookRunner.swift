@@ -123,7 +123,7 @@ public struct PlaybookRunner: Sendable {
                 guard let item = waiting.popLast() else { return }
                 group.addTask { await body(item) }
             }
-            for _ in 0..<max(1, limit) { start() }
+            for _ in 0..<min(max(1, limit), items.count) { start() }
             while await group.next() != nil { start() }
         }
     }

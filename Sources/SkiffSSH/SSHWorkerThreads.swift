@@ -6,8 +6,9 @@ public enum SSHWorkerThreads {
     /// find a job waiting, while the forks run their tasks.
     public static let reserve = 4
 
-    /// At most `forks` + `reserve` worker threads from now on.
+    /// At most `forks` + `reserve` worker threads from now on (however large `forks` is).
     public static func bound(toConnectionsAtOnce forks: Int) {
-        SessionWorkers.shared.setLimit(forks + reserve)
+        let (sum, overflow) = forks.addingReportingOverflow(reserve)
+        SessionWorkers.shared.setLimit(overflow ? Int.max : sum)
     }
 }

@@ -53,9 +53,9 @@ final class SessionWorkers: @unchecked Sendable {
 
     /// Has a worker drain the queue.
     func run(_ queue: SessionQueue) {
-        if queue.ownThread {
-            // Not counted, never waits: its job may run as long as the connection.
-            _ = Self.start(named: "skiff-ssh-jump") { queue.drain() }
+        // Not counted, never waits: its job may run as long as the connection. Without a thread of its
+        // own (the system has none to give), it goes to the workers like any queue.
+        if queue.ownThread, Self.start(named: "skiff-ssh-jump", { queue.drain() }) {
             return
         }
         pthread_mutex_lock(&mutex)
@@ -74,10 +74,19 @@ final class SessionWorkers: @unchecked Sendable {
         workers += 1
         pthread_mutex_unlock(&mutex)
         guard Self.start(named: "skiff-ssh", { SessionWorkers.shared.work() }) else {
-            // With no thread to be had, a worker already running takes the queue when it is free.
+            // With no thread to be had, a worker already running takes the queue when it is free; with
+            // none running, the caller's thread drains it, rather than leave its jobs waiting for ever.
             pthread_mutex_lock(&mutex)
             workers -= 1
+            let stranded = workers == 0 && readyHead < ready.count
+            var queues: [SessionQueue] = []
+            if stranded {
+                queues = Array(ready[readyHead...])
+                ready.removeAll(keepingCapacity: true)
+                readyHead = 0
+            }
             pthread_mutex_unlock(&mutex)
+            queues.forEach { $0.drain() }
             return
         }
     }

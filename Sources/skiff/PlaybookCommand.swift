@@ -120,6 +120,8 @@ struct PlaybookOptions: ParsableArguments {
     func validate() throws {
         guard !playbooks.isEmpty else { throw ValidationError("name at least one playbook") }
         guard output == "human" || output == "json" else { throw ValidationError("--output must be human or json") }
+        // As ansible-playbook: "The number of processes (--forks) must be >= 1".
+        guard forks >= 1 else { throw ValidationError("--forks (or $SKIFF_FORKS, or ansible.cfg's forks) must be at least 1, not \(forks)") }
         if let shard, HostShard(shard) == nil { throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, like 2/4") }
         if let mode = gatherFacts ?? Environment.value("SKIFF_GATHER_FACTS"), FactUsage.Mode(rawValue: mode) == nil {
             throw ValidationError("--gather-facts (or SKIFF_GATHER_FACTS) must be auto or always, not '\(mode)'")
