@@ -18,12 +18,13 @@ struct ParallelHosts {
                     do { return (index, .success(try await work(host))) } catch { return (index, .failure(error)) }
                 }
             }
-            for _ in 0..<min(limit, hosts.count) { startNext() }
+            for _ in 0..<min(max(1, limit), hosts.count) { startNext() }
             while let (index, result) = await group.next() {
                 results[index] = result
                 startNext()
             }
-            return results.map { $0! }
+            // Every host ran (one at a time at least), so each has its outcome.
+            return results.map { $0 ?? .failure(CancellationError()) }
         }
     }
 }

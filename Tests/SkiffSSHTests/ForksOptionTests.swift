@@ -32,6 +32,15 @@ struct ForksOptionTests {
         #expect(status == 5 && output.contains("at least 1"), "\(status): \(output)")
     }
 
+    /// The commands that ask hosts (`status`, the audit commands with `--from-hosts`) refuse it too: they
+    /// crashed on it (no host was asked, and a host's missing answer was unwrapped).
+    @Test(arguments: [["status"], ["audit", "list", "--from-hosts"], ["audit", "where", "--from-hosts"]])
+    func theCommandsThatAskHostsRefuseLessThanOne(_ command: [String]) async throws {
+        let (_, inventory, _) = try Self.files()
+        let (status, output) = try await ExecCommandTests.skiff(command + ["-i", inventory, "-f", "0"])
+        #expect(status == 5 && output.contains("--forks must be at least 1"), "\(status): \(output)")
+    }
+
     /// The largest number `-f` takes runs every host at once (it crashed adding the SSH workers' reserve
     /// to it, and closing the hosts' connections counted up to it).
     @Test func theLargestNumberRunsEveryHostAtOnce() async throws {
