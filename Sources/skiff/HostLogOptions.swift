@@ -22,10 +22,6 @@ struct HostLogOptions: ParsableArguments {
     @Option(name: [.customShort("f"), .long], help: "With --from-hosts: hosts asked at once.")
     var forks: Int = 50
 
-    func validate() throws {
-        guard forks >= 1 else { throw ValidationError("--forks must be at least 1") }
-    }
-
     @OptionGroup var connection: ConnectionOptions
 
     @OptionGroup var vault: VaultOptions

@@ -19,11 +19,17 @@ struct HostRun {
 
     static func validate(hosts: [String], forks: Int, inventory: [String]) throws {
         guard !hosts.isEmpty else { throw ValidationError(inventory.isEmpty ? "name at least one host" : "name at least one host pattern") }
-        guard forks > 0 else { throw ValidationError("--forks must be at least 1") }
+        try validate(forks: forks)
         guard inventory.isEmpty else { return }
         for host in hosts where HostSpec(host) == nil {
             throw ValidationError("'\(host)' is not [user@]address[:port] (give -i INVENTORY to name inventory hosts and patterns)")
         }
+    }
+
+    /// `-f` is at least 1 (invalid input, exit 5): checked by every command that works on hosts through
+    /// `HostRun`, when it parses its options or, at the latest, before the first host.
+    static func validate(forks: Int) throws {
+        guard forks > 0 else { throw ValidationError("--forks must be at least 1") }
     }
 
     /// A host to work on: its name and how to open a connection to it.
@@ -35,6 +41,7 @@ struct HostRun {
     func run<Value: Sendable>(_ work: @escaping @Sendable (any HostConnection) async throws -> Value) async throws
         -> (names: [String], outcomes: [Result<Value, Error>])
     {
+        try Self.validate(forks: forks)
         let targets = try inventory.isEmpty ? addressTargets() : inventoryTargets()
         let outcomes = await ParallelHosts(limit: forks).run(targets) { target in
             let connection = try await target.connect()

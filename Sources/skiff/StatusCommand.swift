@@ -25,10 +25,6 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(name: [.customShort("f"), .long], help: "Hosts asked at once.")
     var forks: Int = 50
 
-    func validate() throws {
-        guard forks >= 1 else { throw ValidationError("--forks must be at least 1") }
-    }
-
     @OptionGroup var logs: AuditLogOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var vault: VaultOptions
