@@ -184,9 +184,12 @@ struct FactsTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let fake = directory.appendingPathComponent("lsb_release")
-        try "#!/bin/sh\nprintf 'Distributor ID:\\tUbuntu\\nDescription:\\tUbuntu 22.04.3 LTS\\nRelease:\\t22.04\\nCodename:\\tjammy\\n'\n"
-            .write(to: fake, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+        // Written by a child process: a descriptor open for writing in this process could be inherited by a
+        // child another test forks meanwhile, and running the fake would then fail with "Text file busy".
+        _ = try Self.shell("printf '%s' \"$1\" > \"$0\" && chmod 755 \"$0\"", arguments: [
+            fake.path,
+            "#!/bin/sh\nprintf 'Distributor ID:\\tUbuntu\\nDescription:\\tUbuntu 22.04.3 LTS\\nRelease:\\t22.04\\nCodename:\\tjammy\\n'\n",
+        ], environment: [:])
         let lsbOnly = try FactSubset(.string("!all,!min,lsb"))
         let path = directory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         let facts = Facts.parse(try Self.shell(Facts.script(lsbOnly), environment: ["PATH": path]), subset: lsbOnly)
